@@ -1,0 +1,148 @@
+/**
+ * Configuration: the only module that reads process.env.
+ *
+ * Every setting is declared once in SETTINGS with its environment variable, its flag, its
+ * default and what it means. The README's configuration table, the zod schema and the
+ * Terraform drift test are all read from this table, so adding a setting here documents it.
+ * Flags win over environment variables. Every problem is reported at once, each naming the
+ * variable or flag and what it wanted; secrets are never echoed.
+ */
+import { z } from "zod";
+import { SEVERITIES, type Severity } from "./core/severity";
+import { ConfigError } from "./errors";
+
+export interface SettingSpec {
+  /** Environment variable (the job on Cloud Run is configured only through these). */
+  readonly env: string;
+  /** Command-line flag, without the leading dashes. */
+  readonly flag?: string;
+  /** Flag takes no value (`--dry-run`); its env var takes true/false/1/0. */
+  readonly boolean?: boolean;
+  readonly default?: string;
+  readonly description: string;
+  /** Never echo the value in errors or logs. */
+  readonly secret?: boolean;
+  /** Set by the platform (Cloud Run), not by users or Terraform. */
+  readonly platform?: boolean;
+}
+
+export const SETTINGS = {
+  input: { env: "LOG_GARDENER_INPUT", flag: "input", description: "Read log entries from this file (a `gcloud logging read --format=json` array, or JSON lines) or `-` for stdin instead of Cloud Logging. With neither this nor a project, the bundled sample export is used." },
+  project: { env: "LOG_GARDENER_PROJECT", flag: "project", description: "Google Cloud project whose Cloud Logging is read. Falls back to GOOGLE_CLOUD_PROJECT." },
+  googleCloudProject: { env: "GOOGLE_CLOUD_PROJECT", description: "Standard Google Cloud project variable; used when LOG_GARDENER_PROJECT is unset.", platform: true },
+  services: { env: "LOG_GARDENER_SERVICES", flag: "services", description: "Comma-separated Cloud Run service names (resource.labels.service_name). Empty: every service in the input." },
+  minSeverity: { env: "LOG_GARDENER_MIN_SEVERITY", flag: "min-severity", default: "WARNING", description: `Lowest severity clustered: one of ${SEVERITIES.join(", ")}.` },
+  window: { env: "LOG_GARDENER_WINDOW", flag: "window", default: "1h", description: "Length of the window read, e.g. 1h, 30m, 2h." },
+  windowEnd: { env: "LOG_GARDENER_WINDOW_END", flag: "window-end", description: "End of the window (ISO 8601, exclusive). Default: the start of the current hour (the last full hour is read)." },
+  out: { env: "LOG_GARDENER_OUT", flag: "out", default: "./worklogs", description: "Where worklogs and state go: a local folder, or gs://BUCKET/PREFIX." },
+  maxEntries: { env: "LOG_GARDENER_MAX_ENTRIES", flag: "max-entries", default: "200000", description: "Most entries read per service per window; past it reading stops and the worklog says the window was truncated." },
+  dryRun: { env: "LOG_GARDENER_DRY_RUN", flag: "dry-run", boolean: true, description: "Print the GitHub actions as JSON lines instead of taking them. On when no GitHub App is configured." },
+  logLevel: { env: "LOG_GARDENER_LOG_LEVEL", flag: "log-level", default: "info", description: "The job's own log level: debug, info, warn, error." },
+  taskIndex: { env: "CLOUD_RUN_TASK_INDEX", default: "0", description: "Index of this task in a Cloud Run job execution; services are sharded across tasks.", platform: true },
+  taskCount: { env: "CLOUD_RUN_TASK_COUNT", default: "1", description: "Number of tasks in the execution.", platform: true },
+  executionId: { env: "CLOUD_RUN_EXECUTION", description: "Cloud Run job execution id, recorded in worklogs and logs.", platform: true },
+  taskAttempt: { env: "CLOUD_RUN_TASK_ATTEMPT", default: "0", description: "Retry attempt of this task.", platform: true },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+const durationPattern = /^(\d+)(s|m|h|d)$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function parseDuration(text: string): number | undefined {
+  const m = durationPattern.exec(text.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}
+
+const duration = z.string().refine((s) => (parseDuration(s) ?? 0) > 0, "a duration like 1h, 30m or 90s").transform((s) => parseDuration(s)!);
+const bool = z.enum(["true", "false", "1", "0", "yes", "no", ""], "true or false").transform((s) => s === "true" || s === "1" || s === "yes");
+const intAtLeast = (min: number) => z.coerce.number("a whole number").int("a whole number").min(min, `a whole number >= ${min}`);
+const list = z.string().transform((s) => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
+const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\dT/.test(s), "an ISO 8601 time such as 2025-09-15T02:00:00Z").transform((s) => Date.parse(s));
+
+const schema = z.object({
+  input: z.string().min(1).optional(),
+  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id").optional(),
+  googleCloudProject: z.string().optional(),
+  services: list,
+  minSeverity: z.string().transform((s) => s.toUpperCase()).pipe(z.enum(SEVERITIES, `one of ${SEVERITIES.join(", ")}`)),
+  window: duration,
+  windowEnd: isoInstant.optional(),
+  out: z.string().min(1),
+  maxEntries: intAtLeast(1),
+  dryRun: bool.optional(),
+  logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "debug, info, warn or error"),
+  taskIndex: intAtLeast(0),
+  taskCount: intAtLeast(1),
+  executionId: z.string().optional(),
+  taskAttempt: intAtLeast(0),
+});
+
+export interface Config {
+  readonly input?: string;
+  readonly project?: string;
+  readonly services: readonly string[];
+  readonly minSeverity: Severity;
+  readonly windowMs: number;
+  readonly windowEnd?: number;
+  readonly out: string;
+  readonly maxEntries: number;
+  /** undefined: decided by the composition root (dry run unless GitHub is configured). */
+  readonly dryRun?: boolean;
+  readonly logLevel: string;
+  readonly taskIndex: number;
+  readonly taskCount: number;
+  readonly executionId?: string;
+  readonly taskAttempt: number;
+}
+
+/** Values given on the command line, by setting name (already mapped from flags). */
+export type FlagValues = Partial<Record<SettingName, string>>;
+
+function label(name: SettingName): string {
+  const spec: SettingSpec = SETTINGS[name];
+  return spec.flag ? `${spec.env} (--${spec.flag})` : spec.env;
+}
+
+/**
+ * Reads configuration from flags (winning) and the environment. Throws ConfigError listing
+ * every problem.
+ */
+export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, SettingSpec][]) {
+    const value = flags[name] ?? env[spec.env] ?? spec.default;
+    raw[name] = value === undefined ? undefined : value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as SettingName;
+      const spec: SettingSpec | undefined = SETTINGS[name];
+      const got = spec?.secret || raw[name] === undefined ? "" : ` (got ${JSON.stringify(raw[name])})`;
+      return `${spec ? label(name) : name}: expected ${issue.message}${got}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const c = parsed.data;
+  const problems: string[] = [];
+  if (c.taskIndex >= c.taskCount) problems.push(`${label("taskIndex")}: expected a value below CLOUD_RUN_TASK_COUNT (${c.taskCount}) (got ${c.taskIndex})`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    input: c.input,
+    project: c.project ?? (c.googleCloudProject || undefined),
+    services: c.services,
+    minSeverity: c.minSeverity,
+    windowMs: c.window,
+    windowEnd: c.windowEnd,
+    out: c.out,
+    maxEntries: c.maxEntries,
+    dryRun: c.dryRun,
+    logLevel: c.logLevel,
+    taskIndex: c.taskIndex,
+    taskCount: c.taskCount,
+    executionId: c.executionId,
+    taskAttempt: c.taskAttempt,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * What the job needs from the outside world. Each port has a real adapter (Cloud Logging,
+ * GCS, GitHub) and a local one (file export, local folder, dry run); see src/adapters/.
+ */
+import type { Severity } from "./core/severity";
+import type { TimeWindow } from "./core/types";
+
+// ---------------------------------------------------------------------------------------------
+// Log source
+
+export interface LogQuery {
+  readonly window: TimeWindow;
+  /** Cloud Run service names; empty means every service the source has. */
+  readonly services: readonly string[];
+  readonly minSeverity: Severity;
+  /** Stop reading a service after this many entries and report the truncation. */
+  readonly maxEntriesPerService: number;
+}
+
+export interface SourceTruncation {
+  readonly service: string;
+  readonly read: number;
+  /** Timestamp (ISO) of the last entry read before stopping. */
+  readonly upTo: string;
+  readonly reason: string;
+}
+
+export interface SourceReport {
+  readonly truncations: SourceTruncation[];
+  /** Human-readable notes about the read (pages, retries), for the worklog. */
+  readonly notes: string[];
+}
+
+export interface LogSource {
+  /** "file ./samples/export.json", "cloud-logging project my-proj", … */
+  describe(): string;
+  /**
+   * Streams raw entries (Cloud Logging LogEntry in its JSON form: camelCase, payloads as plain
+   * objects). Values are untrusted: normalization validates them. The source may pre-filter
+   * by the query (Cloud Logging does, server side); the pipeline filters again and counts.
+   * Anything cut short is recorded in `report`.
+   */
+  listEntries(query: LogQuery, report: SourceReport): AsyncIterable<unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Object store: worklogs, sidecars, miner state, locks. Local folder or GCS bucket.
+
+export interface StoredObject {
+  readonly body: string;
+  /** Opaque version; pass it back as `ifGeneration` to compare-and-swap. */
+  readonly generation: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly updated?: string;
+}
+
+export interface PutOptions {
+  readonly contentType: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Precondition: "0" = create only (fail if it exists); a generation = replace only that
+   * version. Omitted = unconditional. A failed precondition throws PreconditionFailedError.
+   */
+  readonly ifGeneration?: string;
+}
+
+export interface ObjectStore {
+  /** "./worklogs" or "gs://bucket/prefix". */
+  describe(): string;
+  /** Where a key lives, for links in worklogs and issues (a path or a console URL). */
+  locate(key: string): string;
+  get(key: string): Promise<StoredObject | undefined>;
+  /** Returns the new generation. */
+  put(key: string, body: string, options: PutOptions): Promise<string>;
+  /** Keys under a prefix, sorted ascending. */
+  list(prefix: string): Promise<string[]>;
+  delete(key: string, options?: { ifGeneration?: string }): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue tracker (GitHub, or a dry run that prints the plan)
+
+export interface ExistingIssue {
+  readonly number: number;
+  readonly url: string;
+  readonly title: string;
+  readonly body: string;
+  readonly state: "open" | "closed";
+  readonly stateReason?: "completed" | "not_planned" | "reopened" | null;
+  readonly closedAt?: string | null;
+  readonly locked: boolean;
+  readonly labels: readonly string[];
+}
+
+export interface IssueActionResult {
+  readonly fingerprint: string;
+  readonly action: string; // "open" | "update" | "comment" | "reopen" | "skip" | …
+  readonly issueNumber?: number;
+  readonly url?: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/**
+ * Carries out a triage plan. The plan itself is decided by core/issue-plan.ts (pure); the
+ * tracker only lists what exists and applies actions. The dry-run tracker prints them.
+ */
+export interface IssueTracker {
+  describe(): string;
+  /** Every issue carrying the managed label, open and closed. */
+  listManagedIssues(): Promise<ExistingIssue[]>;
+  apply(actions: readonly unknown[]): Promise<IssueActionResult[]>;
+}
