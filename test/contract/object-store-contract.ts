@@ -1,0 +1,87 @@
+// What every ObjectStore promises, run against each adapter (local folder, GCS over the
+// loopback peer). A store that passes these can back the pipeline and `log-gardener worklogs`.
+import { PreconditionFailedError } from "../../src/errors";
+import type { ObjectStore } from "../../src/ports";
+
+export function describeObjectStoreContract(name: string, open: () => Promise<ObjectStore>): void {
+  describe(`${name} keeps the ObjectStore contract`, () => {
+    let store: ObjectStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+
+    it("reads back what it wrote, with its generation and metadata", async () => {
+      const generation = await store.put("svc/2025/09/15/0100Z.md", "# Worklog\n\nÜnïcode ✓\n", {
+        contentType: "text/markdown; charset=utf-8",
+        metadata: { service: "svc", clusters: "3" },
+        ifGeneration: "0",
+      });
+      const got = await store.get("svc/2025/09/15/0100Z.md");
+      expect(got).toMatchObject({ body: "# Worklog\n\nÜnïcode ✓\n", generation, metadata: { service: "svc", clusters: "3" } });
+      expect(got?.generation).not.toBe("0");
+    });
+
+    it("returns undefined for a key that does not exist", async () => {
+      await expect(store.get("svc/2025/09/15/0200Z.md")).resolves.toBeUndefined();
+    });
+
+    it("refuses a create-only write over an existing object and keeps the first body", async () => {
+      await store.put("_locks/svc/a.lock", "first", { contentType: "application/json", ifGeneration: "0" });
+      await expect(store.put("_locks/svc/a.lock", "second", { contentType: "application/json", ifGeneration: "0" })).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect((await store.get("_locks/svc/a.lock"))?.body).toBe("first");
+    });
+
+    it("replaces only the generation it read (compare-and-swap)", async () => {
+      const g1 = await store.put("_state/svc/miner.json", "v1", { contentType: "application/json", ifGeneration: "0" });
+      const g2 = await store.put("_state/svc/miner.json", "v2", { contentType: "application/json", ifGeneration: g1 });
+      expect(g2).not.toBe(g1);
+      await expect(store.put("_state/svc/miner.json", "stale", { contentType: "application/json", ifGeneration: g1 })).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect(await store.get("_state/svc/miner.json")).toMatchObject({ body: "v2", generation: g2 });
+    });
+
+    it("lets exactly one of two concurrent creates win", async () => {
+      const results = await Promise.allSettled(
+        ["a", "b", "c"].map((who) => store.put("_locks/svc/race.lock", who, { contentType: "application/json", ifGeneration: "0" })),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(PreconditionFailedError);
+    });
+
+    it("writes unconditionally when no generation is given", async () => {
+      await store.put("notes/x.md", "one", { contentType: "text/markdown" });
+      await store.put("notes/x.md", "two", { contentType: "text/markdown" });
+      expect((await store.get("notes/x.md"))?.body).toBe("two");
+    });
+
+    it("lists real keys under a prefix, sorted, including partial-name prefixes", async () => {
+      for (const key of ["svc/2025/09/15/0200Z.md", "svc/2025/09/15/0100Z.json", "svc/2025/09/15/0100Z.md", "svc/2025/09/16/0000Z.md", "svc-two/2025/09/15/0100Z.md", "other/2025/09/15/0100Z.md"]) {
+        await store.put(key, key, { contentType: "text/plain" });
+      }
+      expect(await store.list("svc/2025/09/15/")).toEqual(["svc/2025/09/15/0100Z.json", "svc/2025/09/15/0100Z.md", "svc/2025/09/15/0200Z.md"]);
+      expect(await store.list("svc")).toEqual([
+        "svc-two/2025/09/15/0100Z.md",
+        "svc/2025/09/15/0100Z.json",
+        "svc/2025/09/15/0100Z.md",
+        "svc/2025/09/15/0200Z.md",
+        "svc/2025/09/16/0000Z.md",
+      ]);
+      expect(await store.list("svc/2025/09/15/01")).toEqual(["svc/2025/09/15/0100Z.json", "svc/2025/09/15/0100Z.md"]);
+      expect(await store.list("nothing/")).toEqual([]);
+      expect((await store.list("")).length).toBe(6);
+    });
+
+    it("deletes, honouring a generation precondition", async () => {
+      const g1 = await store.put("_locks/svc/d.lock", "x", { contentType: "application/json", ifGeneration: "0" });
+      const g2 = await store.put("_locks/svc/d.lock", "y", { contentType: "application/json", ifGeneration: g1 });
+      await expect(store.delete("_locks/svc/d.lock", { ifGeneration: g1 })).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect((await store.get("_locks/svc/d.lock"))?.body).toBe("y");
+      await store.delete("_locks/svc/d.lock", { ifGeneration: g2 });
+      expect(await store.get("_locks/svc/d.lock")).toBeUndefined();
+      expect(await store.list("_locks/")).toEqual([]);
+      // Creating it again after a delete works, and a plain delete of nothing is not an error.
+      await store.put("_locks/svc/d.lock", "z", { contentType: "application/json", ifGeneration: "0" });
+      await store.delete("_locks/svc/d.lock");
+      await store.delete("_locks/svc/d.lock");
+    });
+  });
+}
