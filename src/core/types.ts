@@ -95,3 +95,11 @@ export interface PrioritizedCluster extends Cluster {
   readonly priorityReason: string;
   readonly mislabeled: boolean; // severity looks mislabeled (CRITICAL/ERROR reading as routine success)
 }
+
+/** A record the source could not parse as JSON; counted as skipped ("unparseable-line"). */
+export class UnparseableRecord {
+  constructor(
+    readonly text: string,
+    readonly error: string,
+  ) {}
+}

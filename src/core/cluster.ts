@@ -1,0 +1,257 @@
+/**
+ * Groups normalized entries of one service into clusters, one per underlying problem:
+ * - request logs by method + masked route + status,
+ * - stack traces by exception type + top frames,
+ * - application logs by source + message template (from the template miner).
+ * Memory grows with the number of clusters (each keeps bounded counters and at most three
+ * samples), never with the number of entries.
+ */
+import { buildFingerprint } from "./fingerprint";
+import { maxSeverity, type Severity } from "./severity";
+import type { Cluster, NormalizedEntry, TimeWindow, VariableValues } from "./types";
+
+/** What the clusterer needs from the template miner (src/core/miner). */
+export interface MessageTemplater {
+  add(message: string): { clusterId: string; template: string; params: string[] };
+  templateOf(clusterId: string): string | undefined;
+}
+
+export interface ClusterOptions {
+  readonly window: TimeWindow;
+  readonly bucketMinutes: number;
+  readonly maxSamples: number;
+  readonly maxTraceIds: number;
+  readonly maxTopValues: number;
+  /** Distinct values tracked per variable; past it new values are only counted. */
+  readonly maxDistinctValues: number;
+  /** Clusters per service; past it entries go to one overflow cluster, and a note says so. */
+  readonly maxClusters: number;
+}
+
+export const DEFAULT_CLUSTER_OPTIONS: Omit<ClusterOptions, "window"> = {
+  bucketMinutes: 5,
+  maxSamples: 3,
+  maxTraceIds: 5,
+  maxTopValues: 5,
+  maxDistinctValues: 200,
+  maxClusters: 5000,
+};
+
+class BoundedCounter {
+  readonly counts = new Map<string, number>();
+  overflow = 0;
+  constructor(private readonly cap: number) {}
+  add(value: string): void {
+    const n = this.counts.get(value);
+    if (n !== undefined) this.counts.set(value, n + 1);
+    else if (this.counts.size < this.cap) this.counts.set(value, 1);
+    else this.overflow++;
+  }
+  top(k: number): { value: string; count: number }[] {
+    return [...this.counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, k)
+      .map(([value, count]) => ({ value, count }));
+  }
+}
+
+interface Accumulator {
+  fingerprint: string;
+  kind: Cluster["kind"];
+  minerId?: string;
+  template: string;
+  source?: string;
+  severity: Severity;
+  severities: Partial<Record<Severity, number>>;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  revisions: BoundedCounter;
+  instances: Set<string>;
+  variables: { name: string; values: BoundedCounter }[];
+  traceIds: string[];
+  samples: unknown[];
+  timeline: number[];
+  http?: Cluster["http"];
+  exceptionType?: string;
+}
+
+const OVERFLOW_KEY = "\u0000overflow";
+
+export class ServiceClusterer {
+  private readonly byKey = new Map<string, Accumulator>();
+  private readonly buckets: number;
+  private overflowed = 0;
+
+  constructor(
+    readonly service: string,
+    private readonly templater: MessageTemplater,
+    private readonly options: ClusterOptions,
+  ) {
+    const span = Math.max(1, options.window.end - options.window.start);
+    this.buckets = Math.max(1, Math.ceil(span / (options.bucketMinutes * 60_000)));
+  }
+
+  /** Entries that went to the overflow cluster because maxClusters was reached. */
+  get overflowCount(): number {
+    return this.overflowed;
+  }
+
+  add(entry: NormalizedEntry): void {
+    const { key, template, params, paramNames, fingerprintParts, minerId } = this.classify(entry);
+    let acc = this.byKey.get(key);
+    if (!acc) {
+      if (this.byKey.size >= this.options.maxClusters) {
+        this.overflowed++;
+        acc = this.byKey.get(OVERFLOW_KEY) ?? this.create(OVERFLOW_KEY, entry, "(clusters over the per-service cap)", ["overflow"], [], undefined);
+      } else {
+        acc = this.create(key, entry, template, fingerprintParts, paramNames, minerId);
+      }
+    }
+    this.record(acc, entry, params);
+  }
+
+  private classify(entry: NormalizedEntry): {
+    key: string;
+    template: string;
+    params: string[];
+    paramNames: string[];
+    fingerprintParts: string[];
+    minerId?: string;
+  } {
+    const service = this.service;
+    if (entry.kind === "request" && entry.http) {
+      const { method, route, status } = entry.http;
+      const parts = [service, "request", method, route, String(status)];
+      return { key: parts.join("\u0001"), template: `${method} ${route} → ${status}`, params: [entry.http.url], paramNames: ["url"], fingerprintParts: parts };
+    }
+    if (entry.kind === "stacktrace" && entry.exception) {
+      const { type, frames } = entry.exception;
+      const parts = [service, "stacktrace", type, ...frames];
+      const firstLine = entry.message.split("\n", 1)[0] ?? "";
+      return { key: parts.join("\u0001"), template: firstLine || type, params: [firstLine], paramNames: ["message"], fingerprintParts: parts };
+    }
+    const match = this.templater.add(entry.message);
+    const parts = [service, "application", entry.source ?? "", match.clusterId];
+    return {
+      key: parts.join("\u0001"),
+      template: match.template,
+      params: match.params,
+      paramNames: variableNames(match.template, match.params.length),
+      fingerprintParts: parts,
+      minerId: match.clusterId,
+    };
+  }
+
+  private create(key: string, entry: NormalizedEntry, template: string, parts: string[], names: string[], minerId: string | undefined): Accumulator {
+    const acc: Accumulator = {
+      fingerprint: buildFingerprint(parts),
+      kind: entry.kind,
+      minerId,
+      template,
+      source: entry.source,
+      severity: entry.severity,
+      severities: {},
+      count: 0,
+      firstSeen: entry.timestamp,
+      lastSeen: entry.timestamp,
+      revisions: new BoundedCounter(this.options.maxDistinctValues),
+      instances: new Set(),
+      variables: names.map((name) => ({ name, values: new BoundedCounter(this.options.maxDistinctValues) })),
+      traceIds: [],
+      samples: [],
+      timeline: new Array<number>(this.buckets).fill(0),
+      http: entry.http ? { method: entry.http.method, route: entry.http.route, status: entry.http.status } : undefined,
+      exceptionType: entry.exception?.type,
+    };
+    this.byKey.set(key, acc);
+    return acc;
+  }
+
+  private record(acc: Accumulator, entry: NormalizedEntry, params: string[]): void {
+    acc.count++;
+    acc.severity = maxSeverity(acc.severity, entry.severity);
+    acc.severities[entry.severity] = (acc.severities[entry.severity] ?? 0) + 1;
+    if (entry.timestamp < acc.firstSeen) acc.firstSeen = entry.timestamp;
+    if (entry.timestamp > acc.lastSeen) acc.lastSeen = entry.timestamp;
+    if (entry.revision) acc.revisions.add(entry.revision);
+    if (entry.instanceId && acc.instances.size < this.options.maxDistinctValues) acc.instances.add(entry.instanceId);
+    // The variable list follows the template; it can grow when the miner generalizes.
+    for (let i = 0; i < params.length; i++) {
+      let v = acc.variables[i];
+      if (!v) {
+        v = { name: `var${i + 1}`, values: new BoundedCounter(this.options.maxDistinctValues) };
+        acc.variables[i] = v;
+      }
+      v.values.add(params[i]!);
+    }
+    const bucket = Math.floor((entry.timestamp - this.options.window.start) / (this.options.bucketMinutes * 60_000));
+    if (bucket >= 0 && bucket < acc.timeline.length) acc.timeline[bucket]!++;
+    // Samples: the first occurrence, then the most recent ones.
+    const withTrace = entry.trace !== undefined;
+    if (acc.samples.length < this.options.maxSamples) {
+      acc.samples.push(entry.sample);
+      if (withTrace && acc.traceIds.length < this.options.maxTraceIds) acc.traceIds.push(entry.trace!);
+    } else if (this.options.maxSamples > 1) {
+      acc.samples.splice(1, 1);
+      acc.samples.push(entry.sample);
+      if (withTrace && acc.traceIds.length < this.options.maxTraceIds) acc.traceIds.push(entry.trace!);
+    }
+  }
+
+  /** The clusters so far, templates as the miner knows them now. */
+  clusters(): Cluster[] {
+    const minutes = Math.max(1, (this.options.window.end - this.options.window.start) / 60_000);
+    const out: Cluster[] = [];
+    for (const acc of this.byKey.values()) {
+      const template = acc.minerId ? (this.templater.templateOf(acc.minerId) ?? acc.template) : acc.template;
+      const variables: VariableValues[] = acc.variables
+        .filter((v) => v !== undefined)
+        .map((v) => ({ name: v.name, top: v.values.top(this.options.maxTopValues), distinct: v.values.counts.size + (v.values.overflow > 0 ? 1 : 0) }))
+        .filter((v) => v.distinct > 1 || acc.kind === "request");
+      out.push({
+        fingerprint: acc.fingerprint,
+        service: this.service,
+        kind: acc.kind,
+        template,
+        source: acc.source,
+        severity: acc.severity,
+        severities: acc.severities,
+        count: acc.count,
+        firstSeen: acc.firstSeen,
+        lastSeen: acc.lastSeen,
+        ratePerMinute: Math.round((acc.count / minutes) * 100) / 100,
+        revisions: acc.revisions.top(this.options.maxTopValues),
+        instances: acc.instances.size,
+        variables,
+        traceIds: acc.traceIds,
+        samples: acc.samples,
+        timeline: acc.timeline,
+        bucketMinutes: this.options.bucketMinutes,
+        http: acc.http,
+        exceptionType: acc.exceptionType,
+      });
+    }
+    return out.sort((a, b) => b.count - a.count || (a.fingerprint < b.fingerprint ? -1 : 1));
+  }
+}
+
+/**
+ * Names a template's variables after the word before each wildcard ("user <*>" → "user"),
+ * so the worklog can say "top users"; falls back to var1, var2….
+ */
+export function variableNames(template: string, count: number): string[] {
+  const tokens = template.split(/\s+/);
+  const names: string[] = [];
+  for (let i = 0; i < tokens.length && names.length < count; i++) {
+    const t = tokens[i]!;
+    const wildcards = t.split("<*>").length - 1;
+    for (let w = 0; w < wildcards && names.length < count; w++) {
+      const before = t.includes("=") ? t.split("=")[0]! : (tokens[i - 1] ?? "");
+      const word = before.replace(/[^A-Za-z_-]/g, "");
+      names.push(word.length >= 2 && word.length <= 30 ? word : `var${names.length + 1}`);
+    }
+  }
+  while (names.length < count) names.push(`var${names.length + 1}`);
+  return names;
+}
