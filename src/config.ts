@@ -24,17 +24,22 @@ export interface SettingSpec {
   readonly secret?: boolean;
   /** Set by the platform (Cloud Run), not by users or Terraform. */
   readonly platform?: boolean;
+  /**
+   * The deployed job cannot do its work without it, so infra/ must set it on the Cloud Run job
+   * (test/ship/terraform-drift.test.ts fails otherwise).
+   */
+  readonly requiredInProduction?: boolean;
 }
 
 export const SETTINGS = {
   input: { env: "LOG_GARDENER_INPUT", flag: "input", description: "Read log entries from this file (a `gcloud logging read --format=json` array, or JSON lines) or `-` for stdin instead of Cloud Logging. With neither this nor a project, the bundled sample export is used." },
-  project: { env: "LOG_GARDENER_PROJECT", flag: "project", description: "Google Cloud project whose Cloud Logging is read. Falls back to GOOGLE_CLOUD_PROJECT." },
+  project: { env: "LOG_GARDENER_PROJECT", flag: "project", description: "Google Cloud project whose Cloud Logging is read. Falls back to GOOGLE_CLOUD_PROJECT.", requiredInProduction: true },
   googleCloudProject: { env: "GOOGLE_CLOUD_PROJECT", description: "Standard Google Cloud project variable; used when LOG_GARDENER_PROJECT is unset.", platform: true },
-  services: { env: "LOG_GARDENER_SERVICES", flag: "services", description: "Comma-separated Cloud Run service names (resource.labels.service_name). Empty: every service in the input." },
+  services: { env: "LOG_GARDENER_SERVICES", flag: "services", description: "Comma-separated Cloud Run service names (resource.labels.service_name). Empty: every service in the input.", requiredInProduction: true },
   minSeverity: { env: "LOG_GARDENER_MIN_SEVERITY", flag: "min-severity", default: "WARNING", description: `Lowest severity clustered: one of ${SEVERITIES.join(", ")}.` },
   window: { env: "LOG_GARDENER_WINDOW", flag: "window", default: "1h", description: "Length of the window read, e.g. 1h, 30m, 2h." },
   windowEnd: { env: "LOG_GARDENER_WINDOW_END", flag: "window-end", description: "End of the window (ISO 8601, exclusive). Default: the start of the current hour (the last full hour is read)." },
-  out: { env: "LOG_GARDENER_OUT", flag: "out", default: "./worklogs", description: "Where worklogs and state go: a local folder, or gs://BUCKET/PREFIX." },
+  out: { env: "LOG_GARDENER_OUT", flag: "out", default: "./worklogs", description: "Where worklogs and state go: a local folder, or gs://BUCKET/PREFIX.", requiredInProduction: true },
   maxEntries: { env: "LOG_GARDENER_MAX_ENTRIES", flag: "max-entries", default: "200000", description: "Most entries read per service per window; past it reading stops and the worklog says the window was truncated." },
   dryRun: { env: "LOG_GARDENER_DRY_RUN", flag: "dry-run", boolean: true, description: "Print the GitHub actions as JSON lines instead of taking them. On when no GitHub App is configured." },
   logLevel: { env: "LOG_GARDENER_LOG_LEVEL", flag: "log-level", default: "info", description: "The job's own log level: debug, info, warn, error." },
