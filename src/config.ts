@@ -10,6 +10,29 @@
 import { z } from "zod";
 import { SEVERITIES, type Severity } from "./core/severity";
 import { ConfigError } from "./errors";
+import { checkRedactPattern } from "./core/redact";
+
+const minerMasksSchema = z.array(
+  z.object({
+    name: z.string().regex(/^[A-Za-z][\w-]*$/),
+    pattern: z.string().refine((p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  }),
+);
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface SettingSpec {
   /** Environment variable (the job on Cloud Run is configured only through these). */
@@ -41,8 +64,23 @@ export const SETTINGS = {
   windowEnd: { env: "LOG_GARDENER_WINDOW_END", flag: "window-end", description: "End of the window (ISO 8601, exclusive). Default: the start of the current hour (the last full hour is read)." },
   out: { env: "LOG_GARDENER_OUT", flag: "out", default: "./worklogs", description: "Where worklogs and state go: a local folder, or gs://BUCKET/PREFIX.", requiredInProduction: true },
   maxEntries: { env: "LOG_GARDENER_MAX_ENTRIES", flag: "max-entries", default: "200000", description: "Most entries read per service per window; past it reading stops and the worklog says the window was truncated." },
+  includeStderr: { env: "LOG_GARDENER_INCLUDE_STDERR", flag: "include-stderr", boolean: true, default: "false", description: "Also read severity DEFAULT lines of Cloud Run's stderr log: unstructured output such as uncaught stack traces, which Cloud Run does not give a severity." },
+  extraFilter: { env: "LOG_GARDENER_FILTER", flag: "filter", description: "An extra Cloud Logging query clause ANDed with the job's own, e.g. `NOT jsonPayload.message:\"healthz\"`. The whole filter must stay under 20,000 characters." },
+  excludeLogs: { env: "LOG_GARDENER_EXCLUDE_LOGS", flag: "exclude-logs", default: "log-gardener", description: "Comma-separated log ids never read (`NOT log_id(\"…\")`): the job's own logs. The job runs as a Cloud Run Job, whose logs the `cloud_run_revision` clause already leaves out." },
+  backfill: { env: "LOG_GARDENER_BACKFILL", flag: "backfill", default: "0", description: "Also read up to this many earlier windows whose worklog is missing (the scheduler skipped a run), oldest first. 0: off." },
+  loggingPageSize: { env: "LOG_GARDENER_LOGGING_PAGE_SIZE", default: "1000", description: "Entries per Cloud Logging page request (entries.list pageSize), 1 to 1000." },
+  loggingReadsPerMinute: { env: "LOG_GARDENER_LOGGING_READS_PER_MINUTE", default: "60", description: "Cloud Logging page requests per minute for the whole execution (the entries.list quota is 60 per minute per project), shared evenly by its tasks. 0: unpaced." },
+  loggingRetries: { env: "LOG_GARDENER_LOGGING_RETRIES", default: "6", description: "Retries of one Cloud Logging page request on RESOURCE_EXHAUSTED, UNAVAILABLE or DEADLINE_EXCEEDED, with exponential backoff and full jitter; then the run fails." },
+  loggingRetryDelay: { env: "LOG_GARDENER_LOGGING_RETRY_DELAY", default: "2s", description: "Backoff before the first retry; it doubles per retry up to LOG_GARDENER_LOGGING_RETRY_MAX_DELAY, and each sleep is a random part of it." },
+  loggingRetryMaxDelay: { env: "LOG_GARDENER_LOGGING_RETRY_MAX_DELAY", default: "30s", description: "Longest backoff between Cloud Logging retries." },
+  loggingTimeout: { env: "LOG_GARDENER_LOGGING_TIMEOUT", default: "60s", description: "Deadline of one Cloud Logging page request attempt." },
   dryRun: { env: "LOG_GARDENER_DRY_RUN", flag: "dry-run", boolean: true, description: "Print the GitHub actions as JSON lines instead of taking them. On when no GitHub App is configured." },
   logLevel: { env: "LOG_GARDENER_LOG_LEVEL", flag: "log-level", default: "info", description: "The job's own log level: debug, info, warn, error." },
+  maxMessageBytes: { env: "LOG_GARDENER_MAX_MESSAGE_BYTES", default: "65536", description: "Entries whose message is longer than this many bytes are not clustered; they are counted as malformed (message-too-large) and sampled, cut short, in the worklog." },
+  redactPatterns: { env: "LOG_GARDENER_REDACT_PATTERNS", flag: "redact-pattern", description: "Extra redaction patterns (JavaScript regular expressions), separated by newlines in the variable; the flag may be repeated. Every match is replaced by [REDACTED:custom] before anything is written or sent." },
+  redactIps: { env: "LOG_GARDENER_REDACT_IPS", flag: "redact-ips", boolean: true, default: "false", description: "Also redact IPv4 and IPv6 addresses." },
+  minerMasks: { env: "LOG_GARDENER_TEMPLATE_MASKS", description: "Extra template-miner masks as JSON: [{\"name\": \"order\", \"pattern\": \"ORD-\\\\d+\"}]. Matches become variables, so messages that differ only there share a cluster." },
+  lockTtl: { env: "LOG_GARDENER_LOCK_TTL", default: "50m", description: "How long a run lock (one per service and window) holds before a later run may take it over, so a crashed run never blocks the next hour." },
   taskIndex: { env: "CLOUD_RUN_TASK_INDEX", default: "0", description: "Index of this task in a Cloud Run job execution; services are sharded across tasks.", platform: true },
   taskCount: { env: "CLOUD_RUN_TASK_COUNT", default: "1", description: "Number of tasks in the execution.", platform: true },
   executionId: { env: "CLOUD_RUN_EXECUTION", description: "Cloud Run job execution id, recorded in worklogs and logs.", platform: true },
@@ -76,8 +114,23 @@ const schema = z.object({
   windowEnd: isoInstant.optional(),
   out: z.string().min(1),
   maxEntries: intAtLeast(1),
+  includeStderr: bool,
+  extraFilter: z.string().optional(),
+  excludeLogs: list,
+  backfill: intAtLeast(0),
+  loggingPageSize: intAtLeast(1).max(1000, "a whole number from 1 to 1000"),
+  loggingReadsPerMinute: intAtLeast(0),
+  loggingRetries: intAtLeast(0),
+  loggingRetryDelay: duration,
+  loggingRetryMaxDelay: duration,
+  loggingTimeout: duration,
   dryRun: bool.optional(),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "debug, info, warn or error"),
+  maxMessageBytes: intAtLeast(1024),
+  redactPatterns: z.string().optional(),
+  redactIps: bool,
+  minerMasks: z.string().optional(),
+  lockTtl: duration,
   taskIndex: intAtLeast(0),
   taskCount: intAtLeast(1),
   executionId: z.string().optional(),
@@ -93,9 +146,26 @@ export interface Config {
   readonly windowEnd?: number;
   readonly out: string;
   readonly maxEntries: number;
+  /** Cloud Logging reads (src/adapters/cloud-logging-source.ts, src/core/logging-filter.ts). */
+  readonly includeStderr: boolean;
+  readonly extraFilter?: string;
+  readonly excludeLogs: readonly string[];
+  /** Earlier windows with a missing worklog read in the same run (src/core/backfill.ts). */
+  readonly backfill: number;
+  readonly loggingPageSize: number;
+  readonly loggingReadsPerMinute: number;
+  readonly loggingRetries: number;
+  readonly loggingRetryDelayMs: number;
+  readonly loggingRetryMaxDelayMs: number;
+  readonly loggingTimeoutMs: number;
   /** undefined: decided by the composition root (dry run unless GitHub is configured). */
   readonly dryRun?: boolean;
   readonly logLevel: string;
+  readonly maxMessageBytes: number;
+  readonly redactPatterns: readonly string[];
+  readonly redactIps: boolean;
+  readonly minerMasks: readonly { name: string; pattern: string }[];
+  readonly lockTtlMs: number;
   readonly taskIndex: number;
   readonly taskCount: number;
   readonly executionId?: string;
@@ -133,6 +203,17 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   const c = parsed.data;
   const problems: string[] = [];
   if (c.taskIndex >= c.taskCount) problems.push(`${label("taskIndex")}: expected a value below CLOUD_RUN_TASK_COUNT (${c.taskCount}) (got ${c.taskIndex})`);
+  const redactPatterns = (c.redactPatterns ?? "").split("\n").map((p) => p.trim()).filter((p) => p.length > 0);
+  redactPatterns.forEach((p, i) => {
+    const why = checkRedactPattern(p);
+    if (why) problems.push(`${label("redactPatterns")}: pattern ${i + 1} is not usable: ${why}`);
+  });
+  let minerMasks: { name: string; pattern: string }[] = [];
+  if (c.minerMasks) {
+    const parsedMasks = minerMasksSchema.safeParse(safeJson(c.minerMasks));
+    if (!parsedMasks.success) problems.push(`${label("minerMasks")}: expected a JSON array of {"name", "pattern"} objects with valid regular expressions`);
+    else minerMasks = parsedMasks.data;
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     input: c.input,
@@ -143,8 +224,23 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     windowEnd: c.windowEnd,
     out: c.out,
     maxEntries: c.maxEntries,
+    includeStderr: c.includeStderr,
+    extraFilter: c.extraFilter?.trim() || undefined,
+    excludeLogs: c.excludeLogs,
+    backfill: c.backfill,
+    loggingPageSize: c.loggingPageSize,
+    loggingReadsPerMinute: c.loggingReadsPerMinute,
+    loggingRetries: c.loggingRetries,
+    loggingRetryDelayMs: c.loggingRetryDelay,
+    loggingRetryMaxDelayMs: c.loggingRetryMaxDelay,
+    loggingTimeoutMs: c.loggingTimeout,
     dryRun: c.dryRun,
     logLevel: c.logLevel,
+    maxMessageBytes: c.maxMessageBytes,
+    redactPatterns: redactPatterns,
+    redactIps: c.redactIps,
+    minerMasks: minerMasks,
+    lockTtlMs: c.lockTtl,
     taskIndex: c.taskIndex,
     taskCount: c.taskCount,
     executionId: c.executionId,
