@@ -1,0 +1,405 @@
+/**
+ * One run of the job: source → normalize → redact → cluster → prioritize → render worklog →
+ * plan triage → publish. Depends on ports and core only; src/compose.ts wires the adapters.
+ *
+ * Publishing order is chosen so a crash or a failed publish never loses the worklog and a
+ * retry never duplicates anything: for each service, take the run lock, write the worklog
+ * with the planned actions, carry out the actions (each idempotent, see the tracker), then
+ * rewrite the worklog with their outcome and save the miner state.
+ */
+import type { Logger } from "pino";
+import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer, type ClusterOptions } from "../core/cluster";
+import { logsExplorerUrl } from "../core/logs-explorer";
+import { TemplateMiner, type MinerOptions } from "../core/miner/template-miner";
+import { normalizeEntry } from "../core/normalize";
+import { minerStateKey, windowId, worklogKey, sidecarKey } from "../core/object-keys";
+import { prioritizeAll } from "../core/priority";
+import { severityRank, type Severity } from "../core/severity";
+import { buildSidecar } from "../core/sidecar";
+import { UnparseableRecord, type PrioritizedCluster, type SkipReason, type SkippedEntry, type TimeWindow } from "../core/types";
+import { renderWorklog } from "../core/worklog";
+import type { WorklogIssue, WorklogModel } from "../core/worklog-model";
+import { PreconditionFailedError } from "../errors";
+import type { IssueActionResult, IssueTracker, LogSource, ObjectStore, SourceReport } from "../ports";
+import { RecentKeys } from "./dedupe";
+import { triageService, type TriageSettings } from "./triage";
+import { publishWorklog } from "./worklog-writer";
+import { acquireRunLock } from "./run-lock";
+
+export interface RunJobOptions {
+  readonly window: TimeWindow;
+  readonly focusArea: string;
+  readonly services: readonly string[];
+  readonly minSeverity: Severity;
+  readonly maxEntriesPerService: number;
+  readonly maxMessageBytes: number;
+  readonly dryRun: boolean;
+  readonly project?: string;
+  readonly executionId?: string;
+  readonly redact: (text: string) => string;
+  readonly miner?: MinerOptions;
+  readonly cluster?: Partial<Omit<ClusterOptions, "window">>;
+  readonly triage: TriageSettings;
+  readonly lockTtlMs: number;
+  /** Who holds the run lock: the execution id and task, or host and pid. */
+  readonly owner: string;
+  /** Samples of skipped entries kept per reason. */
+  readonly skippedSamplesPerReason?: number;
+}
+
+export interface RunJobDeps {
+  readonly source: LogSource;
+  readonly store: ObjectStore;
+  readonly tracker: IssueTracker;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Called every few thousand entries with the count read so far (progress on a terminal). */
+  readonly onProgress?: (read: number) => void;
+}
+
+export interface ServiceSummary {
+  readonly service: string;
+  readonly clusters: number;
+  readonly worklog?: string;
+  readonly skippedByLock?: string;
+  readonly issues: readonly IssueActionResult[];
+}
+
+export interface RunSummary {
+  readonly window: TimeWindow;
+  /** Every record the source yielded is in exactly one of the counts below. */
+  readonly read: number;
+  readonly clustered: number;
+  readonly skipped: number;
+  readonly duplicates: number;
+  readonly outsideWindow: number;
+  readonly belowSeverity: number;
+  readonly otherServices: number;
+  readonly truncated: boolean;
+  readonly services: readonly ServiceSummary[];
+  readonly actions: Readonly<Record<string, number>>;
+  readonly failures: readonly string[];
+  readonly durationMs: number;
+}
+
+interface MutableStats {
+  read: number;
+  duplicates: number;
+  outsideWindow: number;
+  belowSeverity: number;
+  otherServices: number;
+  clustered: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+interface ServiceRun {
+  readonly service: string;
+  readonly clusterer: ServiceClusterer;
+  readonly miner: TemplateMiner;
+  readonly minerGeneration?: string;
+  readonly stats: MutableStats;
+  readonly skippedSamples: SkippedEntry[];
+  readonly notes: string[];
+}
+
+const UNATTRIBUTED = "unknown";
+
+function emptyStats(): MutableStats {
+  return { read: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0, clustered: 0, skipped: {} };
+}
+
+function serviceOfRaw(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const labels = (raw as { resource?: { labels?: Record<string, unknown> } }).resource?.labels;
+  const name = labels?.service_name ?? labels?.job_name ?? labels?.function_name;
+  return typeof name === "string" && name.length > 0 ? name : undefined;
+}
+
+export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<RunSummary> {
+  const started = deps.now();
+  const log = deps.logger.child({ window: windowId(options.window.start) });
+  const runs = new Map<string, ServiceRun>();
+  const wanted = new Set(options.services);
+  const recent = new RecentKeys();
+  const report: SourceReport = { truncations: [], notes: [] };
+  const clusterOptions: ClusterOptions = { ...DEFAULT_CLUSTER_OPTIONS, ...options.cluster, window: options.window };
+  const minRank = severityRank(options.minSeverity);
+  const samplesPerReason = options.skippedSamplesPerReason ?? 3;
+  const totals = { read: 0, clustered: 0, skipped: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0 };
+
+  const serviceRun = async (service: string): Promise<ServiceRun> => {
+    let run = runs.get(service);
+    if (!run) {
+      run = await startServiceRun(service, options, clusterOptions, deps.store, log);
+      runs.set(service, run);
+    }
+    return run;
+  };
+  // Configured services get a worklog even when they logged nothing: "no problems" is news too.
+  for (const s of [...options.services].sort()) await serviceRun(s);
+
+  log.info({ source: deps.source.describe(), services: options.services, minSeverity: options.minSeverity }, "reading entries");
+  for await (const raw of deps.source.listEntries(
+    { window: options.window, services: options.services, minSeverity: options.minSeverity, maxEntriesPerService: options.maxEntriesPerService },
+    report,
+  )) {
+    totals.read++;
+    if (deps.onProgress && totals.read % 5000 === 0) deps.onProgress(totals.read);
+    const result =
+      raw instanceof UnparseableRecord
+        ? { ok: false as const, skipped: { reason: "unparseable-line" as const, detail: raw.error, sample: options.redact(raw.text).slice(0, 500) } }
+        : normalizeEntry(raw, { maxMessageBytes: options.maxMessageBytes, redact: options.redact });
+    if (!result.ok) {
+      const service = (raw instanceof UnparseableRecord ? undefined : serviceOfRaw(raw)) ?? UNATTRIBUTED;
+      const run = await serviceRun(service);
+      run.stats.read++;
+      run.stats.skipped[result.skipped.reason] = (run.stats.skipped[result.skipped.reason] ?? 0) + 1;
+      if (run.skippedSamples.filter((s) => s.reason === result.skipped.reason).length < samplesPerReason) run.skippedSamples.push(result.skipped);
+      totals.skipped++;
+      continue;
+    }
+    const entry = result.entry;
+    if (wanted.size > 0 && !wanted.has(entry.service)) {
+      totals.otherServices++;
+      continue;
+    }
+    const run = await serviceRun(entry.service);
+    run.stats.read++;
+    if (recent.seen(entry.key)) {
+      run.stats.duplicates++;
+      totals.duplicates++;
+    } else if (entry.timestamp < options.window.start || entry.timestamp >= options.window.end) {
+      run.stats.outsideWindow++;
+      totals.outsideWindow++;
+    } else if (severityRank(entry.severity) < minRank) {
+      run.stats.belowSeverity++;
+      totals.belowSeverity++;
+    } else {
+      run.clusterer.add(entry);
+      run.stats.clustered++;
+      totals.clustered++;
+    }
+  }
+  log.info({ ...totals, services: runs.size, truncations: report.truncations.length }, "read complete");
+
+  let existing: Awaited<ReturnType<IssueTracker["listManagedIssues"]>> = [];
+  const failures: string[] = [];
+  try {
+    existing = await deps.tracker.listManagedIssues();
+  } catch (err) {
+    failures.push(`listing existing issues failed: ${(err as Error).message}`);
+    log.error({ err }, "listing existing issues failed; issues will not be published this run");
+  }
+  const listedIssues = failures.length === 0;
+
+  const summaries: ServiceSummary[] = [];
+  const actionCounts: Record<string, number> = {};
+  for (const run of [...runs.values()].sort((a, b) => a.service.localeCompare(b.service))) {
+    const summary = await publishService(run, {
+      options,
+      deps,
+      report,
+      existing,
+      listedIssues,
+      log: log.child({ service: run.service }),
+      failures,
+    });
+    for (const r of summary.issues) actionCounts[r.action] = (actionCounts[r.action] ?? 0) + 1;
+    summaries.push(summary);
+  }
+
+  const result: RunSummary = {
+    window: options.window,
+    ...totals,
+    truncated: report.truncations.length > 0,
+    services: summaries,
+    actions: actionCounts,
+    failures,
+    durationMs: deps.now() - started,
+  };
+  log.info(
+    {
+      read: result.read,
+      clustered: result.clustered,
+      skipped: result.skipped,
+      duplicates: result.duplicates,
+      clusters: summaries.reduce((n, s) => n + s.clusters, 0),
+      actions: actionCounts,
+      truncated: result.truncated,
+      failures: failures.length,
+      durationMs: result.durationMs,
+    },
+    "run summary",
+  );
+  return result;
+}
+
+async function startServiceRun(service: string, options: RunJobOptions, clusterOptions: ClusterOptions, store: ObjectStore, log: Logger): Promise<ServiceRun> {
+  const notes: string[] = [];
+  let miner = new TemplateMiner(options.miner);
+  let minerGeneration: string | undefined;
+  try {
+    const stored = await store.get(minerStateKey(service));
+    if (stored) {
+      minerGeneration = stored.generation;
+      let json: unknown;
+      try {
+        json = JSON.parse(stored.body);
+      } catch {
+        json = undefined;
+      }
+      const loaded = TemplateMiner.fromState(json, options.miner);
+      miner = loaded.miner;
+      if (loaded.warning) {
+        notes.push(`Template miner state could not be used (${loaded.warning}); templates were recomputed, so some fingerprints may be new.`);
+        log.warn({ service, warning: loaded.warning }, "miner state unusable; recomputing templates");
+      }
+    }
+  } catch (err) {
+    notes.push(`Template miner state could not be read (${(err as Error).message}); templates were recomputed.`);
+    log.warn({ service, err }, "miner state unreadable; recomputing templates");
+  }
+  return {
+    service,
+    clusterer: new ServiceClusterer(service, miner, clusterOptions),
+    miner,
+    minerGeneration,
+    stats: emptyStats(),
+    skippedSamples: [],
+    notes,
+  };
+}
+
+interface PublishContext {
+  readonly options: RunJobOptions;
+  readonly deps: RunJobDeps;
+  readonly report: SourceReport;
+  readonly existing: Awaited<ReturnType<IssueTracker["listManagedIssues"]>>;
+  readonly listedIssues: boolean;
+  readonly log: Logger;
+  readonly failures: string[];
+}
+
+async function publishService(run: ServiceRun, ctx: PublishContext): Promise<ServiceSummary> {
+  const { options, deps, log } = ctx;
+  const windowStart = options.window.start;
+  const lock = await acquireRunLock(deps.store, run.service, windowStart, { ttlMs: options.lockTtlMs, owner: options.owner, now: deps.now() });
+  if (!lock.acquired) {
+    const why = `another run (${lock.holder}) holds the lock for ${run.service} ${windowId(windowStart)} until ${new Date(lock.expiresAt).toISOString()}`;
+    log.warn({ holder: lock.holder, expiresAt: lock.expiresAt }, `skipping ${run.service}: ${why}`);
+    return { service: run.service, clusters: 0, skippedByLock: why, issues: [] };
+  }
+  try {
+    if (run.clusterer.overflowCount > 0) {
+      run.notes.push(`More than ${options.cluster?.maxClusters ?? DEFAULT_CLUSTER_OPTIONS.maxClusters} clusters: ${run.clusterer.overflowCount} entries were grouped into one overflow cluster.`);
+    }
+    const clusters = prioritizeAll(run.clusterer.clusters());
+    const truncations = ctx.report.truncations.filter((t) => t.service === run.service);
+    const logsExplorerUrls: Record<string, string> = {};
+    for (const c of clusters) logsExplorerUrls[c.fingerprint] = logsExplorerUrl(options.project, c, options.window);
+    const worklogLocation = deps.store.locate(worklogKey(run.service, windowStart));
+
+    const plan = ctx.listedIssues
+      ? triageService({ clusters, existing: ctx.existing, settings: options.triage, window: options.window, now: deps.now(), worklogUrl: worklogLocation, logsExplorerUrls })
+      : { actions: [], planned: {} as Record<string, string> };
+    const issues: Record<string, WorklogIssue> = {};
+    for (const [fp, action] of Object.entries(plan.planned)) issues[fp] = { action, dryRun: options.dryRun };
+
+    const baseModel = (published: boolean, issueMap: Record<string, WorklogIssue>): WorklogModel => ({
+      service: run.service,
+      window: options.window,
+      generatedAt: deps.now(),
+      focusArea: options.focusArea,
+      source: deps.source.describe(),
+      executionId: options.executionId,
+      minSeverity: options.minSeverity,
+      clusters,
+      stats: { ...run.stats, skipped: { ...run.stats.skipped } },
+      skippedSamples: run.skippedSamples,
+      truncations,
+      issues: issueMap,
+      status: {
+        collected: true,
+        clustered: true,
+        issuesPlanned: ctx.listedIssues,
+        issuesPublished: published && !options.dryRun,
+        dryRun: options.dryRun,
+        relatedResearched: false,
+        relatedLinked: false,
+      },
+      notes: [...run.notes, ...ctx.report.notes, ...(ctx.listedIssues ? [] : ["Existing GitHub issues could not be listed, so no issue was planned or published this run."])],
+      logsExplorerUrls,
+    });
+
+    // 1. The worklog with the plan, before anything is published.
+    let written = await writeWorklog(deps.store, baseModel(false, issues), clusters, log);
+
+    // 2. Carry out the plan.
+    let results: IssueActionResult[] = [];
+    if (plan.actions.length > 0) {
+      try {
+        results = await deps.tracker.apply(plan.actions);
+      } catch (err) {
+        const message = `publishing issues for ${run.service} failed: ${(err as Error).message}`;
+        ctx.failures.push(message);
+        log.error({ err }, message);
+      }
+      for (const r of results) {
+        issues[r.fingerprint] = { action: r.action, number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
+        if (!r.ok) ctx.failures.push(`${run.service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
+      }
+      // 3. The worklog again, with issue numbers and outcomes.
+      const allOk = results.length > 0 && results.every((r) => r.ok);
+      written = await writeWorklog(deps.store, baseModel(allOk, issues), clusters, log);
+    }
+
+    // 4. The miner state, so fingerprints of application logs survive to the next hour.
+    await saveMinerState(deps.store, run, log);
+    log.info({ clusters: clusters.length, entries: run.stats.clustered, worklog: written }, "worklog written");
+    return { service: run.service, clusters: clusters.length, worklog: written, issues: results };
+  } catch (err) {
+    const message = `${run.service}: ${(err as Error).message}`;
+    ctx.failures.push(message);
+    log.error({ err }, `publishing ${run.service} failed`);
+    return { service: run.service, clusters: 0, issues: [] };
+  } finally {
+    await lock.release().catch((err: unknown) => log.warn({ err }, "releasing the run lock failed; it expires by itself"));
+  }
+}
+
+async function writeWorklog(store: ObjectStore, model: WorklogModel, clusters: readonly PrioritizedCluster[], log: Logger): Promise<string> {
+  const markdown = renderWorklog(model);
+  const sidecar = buildSidecar(model);
+  const top = clusters[0];
+  await publishWorklog(store, {
+    service: model.service,
+    windowStart: model.window.start,
+    markdown,
+    sidecarJson: JSON.stringify(sidecar, null, 2) + "\n",
+    metadata: {
+      window: `${new Date(model.window.start).toISOString()}/${new Date(model.window.end).toISOString()}`,
+      service: model.service,
+      clusters: String(clusters.length),
+      entries: String(model.stats.clustered),
+      executionId: model.executionId ?? "",
+      topProblem: top ? `${top.priority} ${top.template.slice(0, 200)}` : "",
+    },
+    logger: log,
+  });
+  void sidecarKey;
+  return store.locate(worklogKey(model.service, model.window.start));
+}
+
+async function saveMinerState(store: ObjectStore, run: ServiceRun, log: Logger): Promise<void> {
+  const body = JSON.stringify(run.miner.toState());
+  try {
+    await store.put(minerStateKey(run.service), body, { contentType: "application/json", ifGeneration: run.minerGeneration ?? "0" });
+  } catch (err) {
+    if (err instanceof PreconditionFailedError) {
+      // Another run saved the state since we loaded it; theirs is as good as ours.
+      log.warn({ service: run.service }, "miner state changed by another run since it was loaded; keeping theirs");
+      return;
+    }
+    throw err;
+  }
+}
