@@ -1,0 +1,308 @@
+/**
+ * Generic masking: one set of rules for every system, applied before grouping. Each token is
+ * rewritten with `<*>` where it carries a value, and the masked values are returned as params.
+ *
+ * Masked as a whole token: URLs, paths (/a/b, ./a, ~/a, C:\a), emails, host:port and IP:port,
+ * and timestamps written as words ("Sat Jul  9 12:16:49 2005").
+ * Masked inside a token (words are runs of letters, digits, `_` and `-`):
+ *   - words holding a digit: numbers, hex, ids, UUIDs, IPs, durations and sizes (12ms, 64MB),
+ *     dates and times;
+ *   - long hex words without digits, and the literals true/false/null;
+ *   - the value of key=value (up to , ; & ) ] } or a quote), whatever it is.
+ * Variables joined by a single `.`, `:` or `/` become one (`10.0.0.1` → `<*>`, `12:01:02` →
+ * `<*>`), as in the corrected Loghub ground truth.
+ * User masks (regular expressions from config) run first, on the raw line.
+ */
+import { MAX_TOKENS, headLine, splitTokens } from "./tokenize";
+
+export const WILDCARD = "<*>";
+
+/** Stands in the line for a match of a user mask until the token scan picks it up. */
+const USER_MARK = "\u001a";
+const USER_MARK_CODE = 0x1a;
+
+const WORD = 1;
+const DIGIT = 2;
+const HEX = 4;
+/** Ends a key=value value. */
+const VALUE_END = 8;
+/** Stripped from either end of a token before whole-token checks. */
+const WRAP = 16;
+
+const CLASS = new Uint8Array(128);
+(function fillClasses(): void {
+  for (let c = 48; c <= 57; c++) CLASS[c] = WORD | DIGIT | HEX;
+  for (let c = 65; c <= 90; c++) CLASS[c] = WORD;
+  for (let c = 97; c <= 122; c++) CLASS[c] = WORD;
+  for (const ch of "abcdefABCDEF") CLASS[ch.charCodeAt(0)]! |= HEX;
+  CLASS[95] = WORD; // _
+  CLASS[45] = WORD; // -
+  for (const ch of ",;&)]}\"'") CLASS[ch.charCodeAt(0)]! |= VALUE_END;
+  for (const ch of "()[]{}<>\"',;:.!?") CLASS[ch.charCodeAt(0)]! |= WRAP;
+})();
+
+function classOf(c: number): number {
+  return c < 128 ? CLASS[c]! : WORD;
+}
+
+const LITERALS = new Set(["true", "false", "null", "TRUE", "FALSE", "NULL", "True", "False", "Null", "None", "nil"]);
+const MONTHS = new Set(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]);
+const WEEKDAYS = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
+
+export interface MaskedMessage {
+  /** Tokens with values replaced by `<*>`. */
+  readonly tokens: string[];
+  /** The masked values, in order. */
+  readonly params: string[];
+  /** The original text of each token. */
+  readonly texts: string[];
+  /** paramStarts[i] is the index in params of token i's first value; one more entry at the end. */
+  readonly paramStarts: number[];
+}
+
+export interface UserMask {
+  readonly name: string;
+  readonly pattern: string;
+}
+
+/** Compiles user masks once; an invalid pattern throws a SyntaxError naming the mask. */
+export function compileMasks(masks: readonly UserMask[] | undefined): RegExp[] {
+  return (masks ?? []).map((m) => {
+    try {
+      return new RegExp(m.pattern, "g");
+    } catch (error) {
+      throw new SyntaxError(`mask ${m.name}: ${(error as Error).message}`);
+    }
+  });
+}
+
+/** Masks the head line of a message. */
+export function maskMessage(message: string, userMasks: readonly RegExp[] = []): MaskedMessage {
+  let line = headLine(message);
+  const userValues: string[] = [];
+  if (userMasks.length > 0) line = applyUserMasks(line, userMasks, userValues);
+  const raw = splitTokens(line);
+  const tokens: string[] = [];
+  const params: string[] = [];
+  const texts: string[] = [];
+  const paramStarts: number[] = [];
+  const user = { values: userValues, next: 0 };
+  for (let i = 0; i < raw.length && tokens.length < MAX_TOKENS; i++) {
+    paramStarts.push(params.length);
+    const span = timestampSpan(raw, i);
+    if (span > 0) {
+      const text = raw.slice(i, i + span).join(" ");
+      params.push(text);
+      texts.push(text);
+      tokens.push(WILDCARD);
+      i += span - 1;
+      continue;
+    }
+    const masked = maskToken(raw[i]!, params, user);
+    const quantity = masked === WILDCARD || masked === "<" + WILDCARD ? quantitySpan(raw, i) : 0;
+    if (quantity > 0) {
+      // "5 bytes (0.1 KB)," → one value; the punctuation after it stays
+      const last = raw[i + quantity - 1]!;
+      const tail = trailingPunctuation(last);
+      const text = raw.slice(i, i + quantity).join(" ");
+      params.length = paramStarts[paramStarts.length - 1]!;
+      params.push(text.slice(0, text.length - tail.length));
+      texts.push(text);
+      tokens.push(WILDCARD + tail);
+      i += quantity - 1;
+      continue;
+    }
+    texts.push(raw[i]!);
+    tokens.push(masked);
+  }
+  paramStarts.push(params.length);
+  return { tokens, params, texts, paramStarts };
+}
+
+function applyUserMasks(line: string, masks: readonly RegExp[], values: string[]): string {
+  // Replace every match, left to right over all masks, by one mark each; keep the values in
+  // the order the marks appear in the line.
+  const found: { start: number; end: number }[] = [];
+  for (const re of masks) {
+    re.lastIndex = 0;
+    for (let m = re.exec(line); m !== null; m = re.exec(line)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      found.push({ start: m.index, end: m.index + m[0].length });
+    }
+  }
+  if (found.length === 0) return line;
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  let out = "";
+  let at = 0;
+  for (const f of found) {
+    if (f.start < at) continue; // overlaps an earlier match
+    out += line.slice(at, f.start) + USER_MARK;
+    values.push(line.slice(f.start, f.end));
+    at = f.end;
+  }
+  return out + line.slice(at);
+}
+
+/** Length of a "[Sat] Jul 9 12:16:49 [2005]" run starting at i, or 0. */
+function timestampSpan(raw: readonly string[], i: number): number {
+  let j = i;
+  if (WEEKDAYS.has(raw[j]!) && MONTHS.has(raw[j + 1] ?? "")) j++;
+  if (!MONTHS.has(raw[j]!)) return 0;
+  const day = raw[j + 1];
+  if (day === undefined || !/^\d{1,2},?$/.test(day)) return 0;
+  j += 2;
+  while (j < raw.length && /^[\d:.,]+$/.test(raw[j]!) && raw[j]!.length >= 4) j++;
+  return j - i;
+}
+
+const UNITS = new Set(
+  (
+    "b byte bytes kb mb gb tb pb kib mib gib tib " +
+    "ns us µs ms s sec secs second seconds min mins minute minutes h hr hrs hour hours day days"
+  ).split(" "),
+);
+
+function trailingPunctuation(tok: string): string {
+  let b = tok.length;
+  while (b > 0 && ",;.".includes(tok[b - 1]!)) b--;
+  return tok.slice(b);
+}
+
+function isUnit(tok: string): boolean {
+  const word = tok.slice(0, tok.length - trailingPunctuation(tok).length);
+  return UNITS.has(word.toLowerCase());
+}
+
+/**
+ * Length of a quantity starting at raw[i], a number: "5 bytes", "<1 sec", and a restatement in
+ * brackets right after it, "5000 bytes (4.8 KB)". 0 if raw[i + 1] is no unit.
+ */
+function quantitySpan(raw: readonly string[], i: number): number {
+  const unit = raw[i + 1];
+  if (unit === undefined || !isUnit(unit)) return 0;
+  if (trailingPunctuation(unit) !== "") return 2; // "5 bytes," ends there
+  const open = raw[i + 2];
+  if (open !== undefined && open.length > 1 && open[0] === "(" && /^\(<?[\d.,]+$/.test(open)) {
+    const close = raw[i + 3];
+    if (close !== undefined && /^[A-Za-zµ]+\)[,;.]?$/.test(close) && UNITS.has(close.slice(0, close.indexOf(")")).toLowerCase())) {
+      return 4;
+    }
+  }
+  return 2;
+}
+
+function isWholeValue(tok: string, start: number, end: number): boolean {
+  const len = end - start;
+  if (len < 2) return false;
+  const c0 = tok.charCodeAt(start);
+  // paths: /a/b, ./a, ../a, ~/a
+  if (c0 === 47 /* / */) return tok.charCodeAt(start + 1) !== 47 || len > 2;
+  if (c0 === 126 /* ~ */ && tok.charCodeAt(start + 1) === 47) return true;
+  if (c0 === 46 /* . */ && (tok.startsWith("./", start) || tok.startsWith("../", start))) return true;
+  // C:\dir
+  if (len > 3 && tok.charCodeAt(start + 1) === 58 && tok.charCodeAt(start + 2) === 92) return true;
+  const core = start === 0 && end === tok.length ? tok : tok.slice(start, end);
+  if (core.includes("://")) return true;
+  const at = core.indexOf("@");
+  if (at > 0 && core.indexOf(".", at) > at + 1 && core.charCodeAt(at + 1) !== 46) {
+    for (let i = 0; i < core.length; i++) {
+      const c = core.charCodeAt(i);
+      if (!(classOf(c) & WORD) && c !== 46 && c !== 64 && c !== 43) return false;
+    }
+    return true;
+  }
+  // host:port, 10.0.0.1:80
+  const colon = core.lastIndexOf(":");
+  if (colon > 0 && colon < core.length - 1) {
+    for (let i = colon + 1; i < core.length; i++) if (!(classOf(core.charCodeAt(i)) & DIGIT)) return false;
+    let dots = 0;
+    for (let i = 0; i < colon; i++) {
+      const c = core.charCodeAt(i);
+      if (c === 46) dots++;
+      else if (!(classOf(c) & WORD)) return false;
+    }
+    return dots > 0 || /\d/.test(core.slice(0, colon));
+  }
+  return false;
+}
+
+/** Rewrites one token, pushing the values it masks onto params. */
+export function maskToken(tok: string, params: string[], user: { values: string[]; next: number }): string {
+  const n = tok.length;
+  // Whole-token values, ignoring brackets, quotes and trailing punctuation around them.
+  let a = 0;
+  let b = n;
+  while (a < b && tok.charCodeAt(a) < 128 && CLASS[tok.charCodeAt(a)]! & WRAP && tok.charCodeAt(a) !== 46) a++;
+  while (b > a && tok.charCodeAt(b - 1) < 128 && CLASS[tok.charCodeAt(b - 1)]! & WRAP) b--;
+  if (b > a && tok.indexOf(USER_MARK) < 0 && isWholeValue(tok, a, b)) {
+    params.push(tok.slice(a, b));
+    return a === 0 && b === n ? WILDCARD : tok.slice(0, a) + WILDCARD + tok.slice(b);
+  }
+
+  let out = "";
+  let copied = 0; // tok[copied..i) is constant text not yet in out
+  let lastVarEnd = -2; // tok index just after the previous variable
+  let lastVarStart = 0;
+  let i = 0;
+  const emitVar = (start: number, end: number, value?: string): void => {
+    // Join with the previous variable across one '.', ':' or '/' (or none).
+    const gap = start - lastVarEnd;
+    const sep = tok.charCodeAt(lastVarEnd);
+    if (value === undefined && (gap === 0 || (gap === 1 && (sep === 46 || sep === 58 || sep === 47)))) {
+      params[params.length - 1] = tok.slice(lastVarStart, end);
+    } else {
+      out += tok.slice(copied, start) + WILDCARD;
+      params.push(value ?? tok.slice(start, end));
+      lastVarStart = start;
+    }
+    copied = end;
+    lastVarEnd = end;
+  };
+  while (i < n) {
+    const c = tok.charCodeAt(i);
+    if (c === USER_MARK_CODE) {
+      emitVar(i, i + 1, user.values[user.next++] ?? "");
+      i++;
+      continue;
+    }
+    const cls = classOf(c);
+    if (cls & WORD) {
+      const start = i;
+      let digits = false;
+      let hex = true;
+      while (i < n) {
+        const d = tok.charCodeAt(i);
+        const k = classOf(d);
+        if (!(k & WORD)) break;
+        if (k & DIGIT) digits = true;
+        else if (!(k & HEX)) hex = false;
+        i++;
+      }
+      if (digits || (hex && i - start >= 16) || LITERALS.has(tok.slice(start, i))) emitVar(start, i);
+      continue;
+    }
+    if (c === 61 /* = */ && i > 0 && classOf(tok.charCodeAt(i - 1)) & WORD && i + 1 < n) {
+      // key=value: mask the value whatever it is, unless it opens a call: Rect(0, 0)
+      const first = tok.charCodeAt(i + 1);
+      if (first !== 61 && first !== 62 && !(classOf(first) & VALUE_END) && first !== 40 && first !== 91 && first !== 123) {
+        let j = i + 1;
+        while (j < n && !(classOf(tok.charCodeAt(j)) & VALUE_END) && tok.charCodeAt(j) !== 40) j++;
+        const value = tok.slice(i + 1, j);
+        if ((j >= n || tok.charCodeAt(j) !== 40) && !value.includes(USER_MARK)) {
+          out += tok.slice(copied, i + 1) + WILDCARD;
+          params.push(value);
+          copied = j;
+          lastVarEnd = -2;
+          i = j;
+          continue;
+        }
+      }
+    }
+    i++;
+  }
+  if (copied === 0) return tok;
+  return out + tok.slice(copied);
+}

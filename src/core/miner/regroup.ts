@@ -1,0 +1,121 @@
+/**
+ * Which message shapes of one length belong to the same template. After the Brain parser
+ * (Yu et al., 2023): tokens that belong to one template occur in the same messages, so they
+ * share one frequency. For each shape, the frequency most of its tokens share picks out its
+ * "root" (the longest common pattern); shapes with the same root start as one group. A column
+ * where the group disagrees is then settled by direction: tokens more frequent than the root
+ * are shared with other templates and split the group; rarer ones are variables when the
+ * column holds many values, and split the group when it holds only a few.
+ *
+ * Pure and deterministic: the same shapes in the same order give the same partition.
+ */
+import { WILDCARD } from "./masking";
+
+export interface Shape {
+  readonly tokens: readonly string[];
+  /** Lines seen with this shape (at least 1). */
+  readonly weight: number;
+}
+
+/**
+ * A column rarer than the root is a variable when it holds at least MANY_VALUES values, or at
+ * least FEW_VALUES of which half also occur elsewhere (in another template or position): user
+ * names and hosts travel between messages, the words that tell events apart do not.
+ */
+export const FEW_VALUES = 3;
+export const MANY_VALUES = 8;
+
+/** Returns the parts as lists of indexes into shapes, in order of their first shape. */
+export function partitionShapes(shapes: readonly Shape[], occursElsewhere: (token: string) => boolean = () => false): number[][] {
+  if (shapes.length === 0) return [];
+  const length = shapes[0]!.tokens.length;
+  const freq: Map<string, number>[] = [];
+  for (let p = 0; p < length; p++) freq.push(new Map());
+  for (const s of shapes) {
+    for (let p = 0; p < length; p++) {
+      const column = freq[p]!;
+      const tok = s.tokens[p]!;
+      column.set(tok, (column.get(tok) ?? 0) + s.weight);
+    }
+  }
+
+  // Initial groups: shapes with the same root (frequency and the tokens that have it).
+  const initial = new Map<string, { root: number; members: number[] }>();
+  const tally = new Map<number, number>();
+  for (let i = 0; i < shapes.length; i++) {
+    const s = shapes[i]!;
+    tally.clear();
+    for (let p = 0; p < length; p++) {
+      const f = freq[p]!.get(s.tokens[p]!)!;
+      tally.set(f, (tally.get(f) ?? 0) + 1);
+    }
+    let root = 0;
+    let best = -1;
+    for (const [f, n] of tally) {
+      if (n > best || (n === best && f > root)) {
+        root = f;
+        best = n;
+      }
+    }
+    let key = `${root}`;
+    for (let p = 0; p < length; p++) {
+      if (freq[p]!.get(s.tokens[p]!) === root) key += `\u0000${p}\u0001${s.tokens[p]}`;
+    }
+    const group = initial.get(key);
+    if (group) group.members.push(i);
+    else initial.set(key, { root, members: [i] });
+  }
+
+  const parts: number[][] = [];
+  for (const { root, members } of initial.values()) split(shapes, freq, root, members, parts, occursElsewhere);
+  parts.sort((a, b) => a[0]! - b[0]!);
+  return parts;
+}
+
+function split(
+  shapes: readonly Shape[],
+  freq: readonly Map<string, number>[],
+  root: number,
+  members: number[],
+  parts: number[][],
+  occursElsewhere: (token: string) => boolean,
+): void {
+  if (members.length === 1) {
+    parts.push(members);
+    return;
+  }
+  const length = shapes[members[0]!]!.tokens.length;
+  // The splitting column with the fewest values goes first.
+  let splitAt = -1;
+  let splitValues: Map<string, number[]> | undefined;
+  for (let p = 0; p < length; p++) {
+    const values = new Map<string, number[]>();
+    let frequent = false;
+    for (const i of members) {
+      const tok = shapes[i]!.tokens[p]!;
+      const list = values.get(tok);
+      if (list) list.push(i);
+      else values.set(tok, [i]);
+      if (tok !== WILDCARD && freq[p]!.get(tok)! > root) frequent = true;
+    }
+    if (values.size === 1) continue;
+    const constant = frequent || !isVariable(values, occursElsewhere);
+    if (constant && (splitValues === undefined || values.size < splitValues.size)) {
+      splitAt = p;
+      splitValues = values;
+    }
+  }
+  if (splitAt < 0 || splitValues === undefined) {
+    parts.push(members);
+    return;
+  }
+  for (const sub of splitValues.values()) split(shapes, freq, root, sub, parts, occursElsewhere);
+}
+
+function isVariable(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean): boolean {
+  if (values.size >= MANY_VALUES) return true;
+  if (values.size < FEW_VALUES) return false;
+  let shared = 0;
+  for (const tok of values.keys()) if (tok.includes(WILDCARD) || occursElsewhere(tok)) shared++;
+  return shared * 2 >= values.size;
+}
