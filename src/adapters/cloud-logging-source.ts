@@ -1,0 +1,445 @@
+/**
+ * The job's source: Cloud Logging, read with the real `@google-cloud/logging` client.
+ *
+ * One paged query per service (`getEntries`, autoPaginate off, `timestamp asc`, page tokens),
+ * streamed entry by entry: at most the current page and the one being fetched are in memory,
+ * whatever the number of entries. The filter (src/core/logging-filter.ts) always carries the
+ * window. Requests are paced under the entries.list quota (60 per minute per project, shared by
+ * the tasks of an execution), and transient failures (RESOURCE_EXHAUSTED, UNAVAILABLE,
+ * DEADLINE_EXCEEDED) are retried by the client library's own backoff with full jitter, a bounded
+ * number of times. A service that reaches the entry cap stops there, and the truncation is
+ * recorded in the report for the worklog: never silently dropped.
+ *
+ * `toRawEntry` maps the SDK's Entry to Cloud Logging's JSON shape, the shape the file source
+ * reads and `normalizeEntry` takes.
+ */
+import { Logging, type Entry } from "@google-cloud/logging";
+import type { Logger } from "pino";
+import type { Config } from "../config";
+import { buildLoggingFilter } from "../core/logging-filter";
+import { UpstreamError } from "../errors";
+import type { LogQuery, LogSource, SourceReport } from "../ports";
+
+// ---------------------------------------------------------------------------------------------
+// Mapping: SDK Entry -> Cloud Logging JSON shape (pure)
+
+/** A protobuf Timestamp or Duration as the gRPC client decodes it (int64 as string). */
+interface ApiSecondsNanos {
+  readonly seconds?: string | number | null;
+  readonly nanos?: number | null;
+}
+
+const SEVERITY_NAMES: Record<number, string> = { 0: "DEFAULT", 100: "DEBUG", 200: "INFO", 300: "NOTICE", 400: "WARNING", 500: "ERROR", 600: "CRITICAL", 700: "ALERT", 800: "EMERGENCY" };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Fractional seconds as protobuf's JSON mapping writes them: 0, 3, 6 or 9 digits. */
+function fraction(nanos: number): string {
+  if (!nanos) return "";
+  const digits = String(nanos).padStart(9, "0");
+  if (nanos % 1_000_000 === 0) return `.${digits.slice(0, 3)}`;
+  if (nanos % 1_000 === 0) return `.${digits.slice(0, 6)}`;
+  return `.${digits}`;
+}
+
+function isSecondsNanos(value: unknown): value is ApiSecondsNanos {
+  return isRecord(value) && ("seconds" in value || "nanos" in value);
+}
+
+/** RFC 3339 from a Timestamp message or a Date; undefined for anything else. */
+export function formatTimestamp(value: unknown): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (typeof value === "string") return value;
+  if (!isSecondsNanos(value)) return undefined;
+  const seconds = Number(value.seconds ?? 0);
+  const nanos = Number(value.nanos ?? 0);
+  if (!Number.isFinite(seconds) || !Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) return undefined;
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return `${date.toISOString().slice(0, 19)}${fraction(nanos)}Z`;
+}
+
+/** A Duration message as "0.123s". */
+export function formatDuration(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (!isSecondsNanos(value)) return undefined;
+  const seconds = Number(value.seconds ?? 0);
+  const nanos = Number(value.nanos ?? 0);
+  if (!Number.isFinite(seconds) || !Number.isFinite(nanos)) return undefined;
+  return `${seconds}${fraction(nanos)}s`;
+}
+
+/** Drops what protobuf decodes as defaults (empty strings, "0", false, null, {}), as the JSON shape omits them. */
+function withoutDefaults(object: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(object)) {
+    if (v === undefined || v === null || v === "" || v === false || v === 0 || v === "0") continue;
+    if (isRecord(v) && Object.keys(v).length === 0) continue;
+    out[k] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === "string") out[k] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function severityName(value: unknown): string {
+  if (typeof value === "string" && value !== "") return value;
+  if (typeof value === "number") return SEVERITY_NAMES[value] ?? String(value);
+  return "DEFAULT";
+}
+
+/** The SDK Entry as far as the mapping reads it (`Entry` from @google-cloud/logging fits). */
+export interface SdkEntry {
+  readonly metadata: object;
+  readonly data?: unknown;
+}
+
+/**
+ * One SDK Entry in Cloud Logging's JSON shape: `{insertId, logName, timestamp (RFC 3339),
+ * receiveTimestamp, severity (name), resource, labels, jsonPayload | textPayload |
+ * protoPayload, httpRequest (latency "0.123s"), trace, spanId, traceSampled, sourceLocation,
+ * operation, split}`, without the fields protobuf filled with defaults.
+ *
+ * The SDK's `Entry.fromApiResponse_` turns the timestamp into a Date, which keeps only
+ * milliseconds; pass the response's own Timestamp as `apiTimestamp` to keep full precision.
+ * A protoPayload (an `Any`) keeps only its type as "@type": the job reads no audit payloads.
+ */
+export function toRawEntry(entry: SdkEntry, apiTimestamp?: unknown): Record<string, unknown> {
+  const m = entry.metadata as Record<string, unknown>;
+  const raw: Record<string, unknown> = {};
+  if (typeof m.insertId === "string" && m.insertId) raw.insertId = m.insertId;
+  if (typeof m.logName === "string" && m.logName) raw.logName = m.logName;
+  const timestamp = formatTimestamp(apiTimestamp) ?? formatTimestamp(m.timestamp);
+  if (timestamp) raw.timestamp = timestamp;
+  const receiveTimestamp = formatTimestamp(m.receiveTimestamp);
+  if (receiveTimestamp) raw.receiveTimestamp = receiveTimestamp;
+  raw.severity = severityName(m.severity);
+  if (isRecord(m.resource)) raw.resource = { type: m.resource.type, labels: stringMap(m.resource.labels) ?? {} };
+  const labels = stringMap(m.labels);
+  if (labels) raw.labels = labels;
+
+  const payload = typeof m.payload === "string" ? m.payload : undefined;
+  if (payload === "jsonPayload") raw.jsonPayload = isRecord(entry.data) ? entry.data : {};
+  else if (payload === "textPayload") raw.textPayload = typeof entry.data === "string" ? entry.data : String(entry.data ?? "");
+  else if (payload === "protoPayload") {
+    const any = isRecord(entry.data) ? entry.data : {};
+    raw.protoPayload = { "@type": any.typeUrl ?? any.type_url ?? "" };
+  }
+
+  if (isRecord(m.httpRequest)) {
+    const { latency, ...rest } = m.httpRequest;
+    const http = withoutDefaults(rest) ?? {};
+    const latencyText = formatDuration(latency);
+    if (latencyText) http.latency = latencyText;
+    if (Object.keys(http).length > 0) raw.httpRequest = http;
+  }
+  if (typeof m.trace === "string" && m.trace) raw.trace = m.trace;
+  if (typeof m.spanId === "string" && m.spanId) raw.spanId = m.spanId;
+  if (m.traceSampled === true) raw.traceSampled = true;
+  const sourceLocation = isRecord(m.sourceLocation) ? withoutDefaults(m.sourceLocation) : undefined;
+  if (sourceLocation) raw.sourceLocation = sourceLocation;
+  const operation = isRecord(m.operation) ? withoutDefaults(m.operation) : undefined;
+  if (operation) raw.operation = operation;
+  const split = isRecord(m.split) ? withoutDefaults(m.split) : undefined;
+  if (split) raw.split = split;
+  return raw;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pacing under the entries.list quota
+
+/**
+ * At most `perMinute` request starts in any sliding minute. Keeps one timestamp per allowed
+ * request, so memory is bounded by the quota, not by the run.
+ */
+export class RequestPacer {
+  private readonly starts: number[] = [];
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** Resolves when one more request may start; returns how long it waited (ms). */
+  async acquire(): Promise<number> {
+    if (this.perMinute <= 0) return 0;
+    let waited = 0;
+    for (;;) {
+      const t = this.now();
+      while (this.starts.length > 0 && this.starts[0]! <= t - 60_000) this.starts.shift();
+      if (this.starts.length < this.perMinute) {
+        this.starts.push(t);
+        return waited;
+      }
+      const wait = this.starts[0]! + 60_000 - t;
+      waited += wait;
+      await this.sleep(wait);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The source
+
+export interface CloudLoggingRetry {
+  /** Retries after the first attempt of one page request. */
+  readonly retries: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Growth of the delay per retry (default 2). Each sleep is uniform in [0, delay): full jitter. */
+  readonly multiplier?: number;
+  /** Deadline of one attempt. */
+  readonly timeoutMs: number;
+}
+
+export interface CloudLoggingSourceOptions {
+  /** Built by the composition root (or createCloudLoggingSource). */
+  readonly logging: Pick<Logging, "getEntries">;
+  readonly projectId: string;
+  /** Entries per page, 1..1000 (default 1000). */
+  readonly pageSize?: number;
+  readonly retry: CloudLoggingRetry;
+  /** Page requests per minute this source may start; 0 = unpaced. */
+  readonly readsPerMinute?: number;
+  readonly includeStderr?: boolean;
+  readonly extraFilter?: string;
+  /** Log ids never read (the job's own). */
+  readonly excludeLogIds?: readonly string[];
+  readonly logger?: Pick<Logger, "debug" | "info" | "warn">;
+  /** For tests: the pacer's clock. */
+  readonly pacer?: RequestPacer;
+}
+
+/** gRPC status codes retried: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
+export const RETRIED_CODES = [4, 8, 14] as const;
+const CODE_NAMES: Record<number, string> = {
+  1: "CANCELLED", 2: "UNKNOWN", 3: "INVALID_ARGUMENT", 4: "DEADLINE_EXCEEDED", 5: "NOT_FOUND", 7: "PERMISSION_DENIED",
+  8: "RESOURCE_EXHAUSTED", 9: "FAILED_PRECONDITION", 13: "INTERNAL", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED",
+};
+
+interface Page {
+  readonly entries: readonly Entry[];
+  readonly apiEntries: readonly { timestamp?: unknown }[] | undefined;
+  readonly nextPageToken: string | undefined;
+}
+
+/** An entries-of-all-services query is capped and reported under this name. */
+export const ALL_SERVICES = "*";
+
+export class CloudLoggingSource implements LogSource {
+  private readonly pageSize: number;
+  private readonly pacer: RequestPacer;
+
+  constructor(private readonly options: CloudLoggingSourceOptions) {
+    this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
+    this.pacer = options.pacer ?? new RequestPacer(options.readsPerMinute ?? 60);
+  }
+
+  describe(): string {
+    return `cloud-logging project ${this.options.projectId}`;
+  }
+
+  async *listEntries(query: LogQuery, report: SourceReport): AsyncIterable<unknown> {
+    const services = query.services.length > 0 ? [...query.services] : [undefined];
+    for (const service of services) yield* this.listServiceEntries(query, service, report);
+  }
+
+  private gaxOptions(): Record<string, unknown> {
+    const r = this.options.retry;
+    return {
+      timeout: r.timeoutMs,
+      retry: {
+        retryCodes: [...RETRIED_CODES],
+        backoffSettings: {
+          initialRetryDelayMillis: r.initialDelayMs,
+          retryDelayMultiplier: r.multiplier ?? 2,
+          maxRetryDelayMillis: r.maxDelayMs,
+          initialRpcTimeoutMillis: r.timeoutMs,
+          rpcTimeoutMultiplier: 1,
+          maxRpcTimeoutMillis: r.timeoutMs,
+          // google-gax counts attempts, the first included.
+          maxRetries: r.retries + 1,
+        },
+      },
+    };
+  }
+
+  private async fetchPage(filter: string, pageToken: string | undefined): Promise<Page> {
+    await this.pacer.acquire();
+    const [entries, , response] = await this.options.logging.getEntries({
+      resourceNames: [`projects/${this.options.projectId}`],
+      filter,
+      orderBy: "timestamp asc",
+      pageSize: this.pageSize,
+      ...(pageToken ? { pageToken } : {}),
+      autoPaginate: false,
+      gaxOptions: this.gaxOptions(),
+    });
+    const raw = response as { entries?: { timestamp?: unknown }[]; nextPageToken?: string } | undefined;
+    return {
+      entries: entries ?? [],
+      // The response's own entries keep the Timestamp at full precision; same order.
+      apiEntries: raw?.entries?.length === entries?.length ? raw?.entries : undefined,
+      nextPageToken: raw?.nextPageToken || undefined,
+    };
+  }
+
+  private async *listServiceEntries(query: LogQuery, service: string | undefined, report: SourceReport): AsyncIterable<unknown> {
+    const name = service ?? ALL_SERVICES;
+    const filter = buildLoggingFilter({
+      window: query.window,
+      service,
+      minSeverity: query.minSeverity,
+      includeStderr: this.options.includeStderr,
+      excludeLogIds: this.options.excludeLogIds,
+      extraFilter: this.options.extraFilter,
+    });
+    const cap = query.maxEntriesPerService;
+    const log = this.options.logger;
+    log?.debug({ service: name, filter }, "reading Cloud Logging");
+
+    let read = 0;
+    let pages = 0;
+    let upTo = "";
+    const fetch = (token: string | undefined): Promise<Page> => {
+      const p = this.fetchPage(filter, token).catch((error: unknown) => {
+        throw this.wrap(error, name, read, upTo);
+      });
+      p.catch(() => undefined); // a prefetch abandoned by an early return must not go unhandled
+      return p;
+    };
+
+    let pending: Promise<Page> | undefined = fetch(undefined);
+    while (pending) {
+      const page: Page = await pending;
+      pages++;
+      // Fetch the next page while this one is consumed, unless the cap ends the read here.
+      pending = page.nextPageToken && read + page.entries.length < cap ? fetch(page.nextPageToken) : undefined;
+      for (let i = 0; i < page.entries.length; i++) {
+        if (read >= cap) {
+          this.truncate(report, name, read, upTo, cap, pages);
+          return;
+        }
+        const raw = toRawEntry(page.entries[i]!, page.apiEntries?.[i]?.timestamp);
+        read++;
+        if (typeof raw.timestamp === "string") upTo = raw.timestamp;
+        yield raw;
+      }
+      if (!pending && page.nextPageToken) {
+        // Stopped with a page token left: the cap was reached exactly at a page boundary.
+        this.truncate(report, name, read, upTo, cap, pages);
+        return;
+      }
+    }
+    report.notes.push(`${name}: read ${read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}`);
+    log?.info({ service: name, read, pages }, "read Cloud Logging");
+  }
+
+  private truncate(report: SourceReport, service: string, read: number, upTo: string, cap: number, pages: number): void {
+    report.truncations.push({
+      service,
+      read,
+      upTo,
+      reason: `reached the cap of ${cap} entries per service (LOG_GARDENER_MAX_ENTRIES); entries after ${upTo || "the start"} in the window were not read`,
+    });
+    report.notes.push(`${service}: read ${read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}, then stopped at the cap`);
+    this.options.logger?.warn({ service, read, upTo, cap }, "window truncated at the entry cap");
+  }
+
+  private wrap(error: unknown, service: string, read: number, upTo: string): UpstreamError {
+    const message = error instanceof Error ? error.message : String(error);
+    let code = (error as { code?: unknown }).code;
+    let gaveUp = "";
+    // google-gax reports exhausted retries as DEADLINE_EXCEEDED "Exceeded maximum number of
+    // retries retrying error Error: 8 RESOURCE_EXHAUSTED: …"; name the error that was retried.
+    const retried = /^Exceeded maximum number of retries retrying error Error: (\d+) /.exec(message);
+    if (retried) {
+      code = Number(retried[1]);
+      gaveUp = `gave up after ${this.options.retry.retries + 1} attempts: `;
+    }
+    const codeName = typeof code === "number" ? (CODE_NAMES[code] ?? `code ${code}`) : "error";
+    const retryable = typeof code === "number" && (RETRIED_CODES as readonly number[]).includes(code);
+    const where = read > 0 ? `after ${read} entries of ${service} (up to ${upTo})` : `for ${service}`;
+    return new UpstreamError("cloud-logging", "entries.list", retryable, `${codeName} ${where}: ${gaveUp}${message}`, { cause: error });
+  }
+}
+
+/** The share of the project's entries.list quota one task may use; 0 stays unpaced. */
+export function readsPerMinuteOfTask(readsPerMinute: number, taskCount: number): number {
+  if (readsPerMinute <= 0) return 0;
+  return Math.max(1, Math.floor(readsPerMinute / Math.max(1, taskCount)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Factory shared by the composition root and the contract tests
+
+/** The slice of Config the source reads. */
+export type CloudLoggingConfig = Pick<
+  Config,
+  | "project"
+  | "taskCount"
+  | "includeStderr"
+  | "extraFilter"
+  | "excludeLogs"
+  | "loggingPageSize"
+  | "loggingReadsPerMinute"
+  | "loggingRetries"
+  | "loggingRetryDelayMs"
+  | "loggingRetryMaxDelayMs"
+  | "loggingTimeoutMs"
+>;
+
+export interface CloudLoggingOverrides {
+  /** A loopback peer in tests; the real endpoint otherwise. */
+  readonly apiEndpoint?: string;
+  readonly port?: number;
+  /** grpc ChannelCredentials, e.g. `grpc.credentials.createInsecure()` for the test peer. */
+  readonly sslCreds?: unknown;
+  readonly retry?: Partial<CloudLoggingRetry>;
+  readonly readsPerMinute?: number;
+  readonly logger?: Pick<Logger, "debug" | "info" | "warn">;
+}
+
+export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: CloudLoggingOverrides = {}): CloudLoggingSource {
+  const projectId = config.project;
+  if (!projectId) throw new UpstreamError("cloud-logging", "configure", false, "no project configured (LOG_GARDENER_PROJECT)");
+  const logging = new Logging({
+    projectId,
+    ...(overrides.apiEndpoint !== undefined
+      ? {
+          apiEndpoint: overrides.apiEndpoint,
+          port: overrides.port,
+          sslCreds: overrides.sslCreds,
+          // Without it the client asks the metadata server which universe it is in.
+          universeDomain: "googleapis.com",
+        }
+      : {}),
+  } as ConstructorParameters<typeof Logging>[0]);
+  // The quota is per project: the tasks of one execution share it.
+  const readsPerMinute = overrides.readsPerMinute ?? readsPerMinuteOfTask(config.loggingReadsPerMinute, config.taskCount);
+  return new CloudLoggingSource({
+    logging,
+    projectId,
+    pageSize: config.loggingPageSize,
+    readsPerMinute,
+    retry: {
+      retries: config.loggingRetries,
+      initialDelayMs: config.loggingRetryDelayMs,
+      maxDelayMs: config.loggingRetryMaxDelayMs,
+      timeoutMs: config.loggingTimeoutMs,
+      ...overrides.retry,
+    },
+    includeStderr: config.includeStderr,
+    extraFilter: config.extraFilter,
+    excludeLogIds: config.excludeLogs,
+    logger: overrides.logger,
+  });
+}

@@ -1,0 +1,332 @@
+/**
+ * The Cloud Logging source against a real gRPC peer: the real @google-cloud/logging client
+ * talks to test/peers/logging-server.ts on loopback, which applies the filter it receives,
+ * pages with tokens and injects faults. Assertions are on what was read and reported, and on
+ * what the peer received.
+ */
+import * as grpc from "@grpc/grpc-js";
+import {
+  CloudLoggingSource,
+  createCloudLoggingSource,
+  RequestPacer,
+  readsPerMinuteOfTask,
+  toRawEntry,
+  type CloudLoggingConfig,
+  type CloudLoggingOverrides,
+} from "../../src/adapters/cloud-logging-source";
+import { buildLoggingFilter } from "../../src/core/logging-filter";
+import type { Severity } from "../../src/core/severity";
+import { UpstreamError } from "../../src/errors";
+import type { LogQuery, SourceReport } from "../../src/ports";
+import { startLoggingServer, type LogEntryJson, type LoggingServer, type LoggingServerOptions } from "../peers/logging-server";
+import { CAPTURED_SDK_ENTRIES, EXPECTED_RAW_ENTRIES } from "./fixtures/sdk-entries";
+
+const PROJECT = "demo-proj";
+const WINDOW = { start: Date.parse("2025-09-15T01:00:00Z"), end: Date.parse("2025-09-15T02:00:00Z") };
+
+const CONFIG: CloudLoggingConfig = {
+  project: PROJECT,
+  taskCount: 1,
+  includeStderr: false,
+  extraFilter: undefined,
+  excludeLogs: ["log-gardener"],
+  loggingPageSize: 1000,
+  loggingReadsPerMinute: 60,
+  loggingRetries: 3,
+  loggingRetryDelayMs: 2000,
+  loggingRetryMaxDelayMs: 30_000,
+  loggingTimeoutMs: 10_000,
+};
+
+/** `count` entries of one service spread evenly over the window, in the JSON shape. */
+function entriesOf(service: string, count: number, severity = "ERROR", from = WINDOW.start, to = WINDOW.end): LogEntryJson[] {
+  const step = (to - from) / count;
+  return Array.from({ length: count }, (_, i) => ({
+    insertId: `${service}-${i}`,
+    logName: `projects/${PROJECT}/logs/run.googleapis.com%2Fstdout`,
+    timestamp: new Date(Math.floor(from + i * step)).toISOString(),
+    severity,
+    resource: { type: "cloud_run_revision", labels: { service_name: service, revision_name: `${service}-00001-abc` } },
+    jsonPayload: { message: `failed to load order ${i}`, n: i },
+  }));
+}
+
+function query(services: string[], maxEntriesPerService = 200_000, minSeverity: Severity = "WARNING"): LogQuery {
+  return { window: WINDOW, services, minSeverity, maxEntriesPerService };
+}
+
+async function readAll(source: CloudLoggingSource, q: LogQuery): Promise<{ entries: Record<string, unknown>[]; report: SourceReport }> {
+  const report: SourceReport = { truncations: [], notes: [] };
+  const entries: Record<string, unknown>[] = [];
+  for await (const entry of source.listEntries(q, report)) entries.push(entry as Record<string, unknown>);
+  return { entries, report };
+}
+
+let server: LoggingServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(options: LoggingServerOptions, config: Partial<CloudLoggingConfig> = {}, overrides: CloudLoggingOverrides = {}): Promise<{ source: CloudLoggingSource; server: LoggingServer }> {
+  server = await startLoggingServer(options);
+  const source = createCloudLoggingSource(
+    { ...CONFIG, ...config },
+    {
+      apiEndpoint: "127.0.0.1",
+      port: server.port,
+      sslCreds: grpc.credentials.createInsecure(),
+      retry: { initialDelayMs: 1, maxDelayMs: 5 },
+      readsPerMinute: 0,
+      ...overrides,
+    },
+  );
+  return { source, server };
+}
+
+describe("toRawEntry", () => {
+  test("maps the SDK's Entry to Cloud Logging's JSON shape", () => {
+    expect(CAPTURED_SDK_ENTRIES.map((e) => toRawEntry(e))).toEqual(EXPECTED_RAW_ENTRIES);
+  });
+
+  test("keeps the response's own Timestamp at full precision when given", () => {
+    const entry = CAPTURED_SDK_ENTRIES[0]!;
+    expect(toRawEntry(entry, { seconds: "1757898000", nanos: 123456789 }).timestamp).toBe("2025-09-15T01:00:00.123456789Z");
+    expect(toRawEntry(entry, { seconds: "1757898000", nanos: 120000000 }).timestamp).toBe("2025-09-15T01:00:00.120Z");
+    expect(toRawEntry(entry, { seconds: "1757898000", nanos: 0 }).timestamp).toBe("2025-09-15T01:00:00Z");
+  });
+});
+
+describe("CloudLoggingSource over gRPC", () => {
+  test("sends the filter built for the query, ascending, 1000 a page, on the configured project", async () => {
+    const { source, server } = await serve({ entries: entriesOf("api", 3) });
+    await readAll(source, query(["api"]));
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatchObject({
+      resourceNames: [`projects/${PROJECT}`],
+      orderBy: "timestamp asc",
+      pageSize: 1000,
+      pageToken: "",
+      filter: buildLoggingFilter({ window: WINDOW, service: "api", minSeverity: "WARNING", excludeLogIds: ["log-gardener"] }),
+    });
+    expect(server.requests[0]!.filter).toContain('timestamp>="2025-09-15T01:00:00.000Z" AND timestamp<"2025-09-15T02:00:00.000Z"');
+  });
+
+  test("reads exactly the window, the severity and the service asked for", async () => {
+    const inside = entriesOf("api", 4, "WARNING");
+    const entries = [
+      ...inside,
+      { ...inside[0]!, insertId: "before", timestamp: "2025-09-15T00:59:59.999Z" },
+      { ...inside[0]!, insertId: "at-end", timestamp: "2025-09-15T02:00:00.000Z" },
+      { ...inside[0]!, insertId: "info", severity: "INFO" },
+      { ...inside[0]!, insertId: "other-service", resource: { type: "cloud_run_revision", labels: { service_name: "web" } } },
+      { ...inside[0]!, insertId: "own-log", logName: `projects/${PROJECT}/logs/log-gardener` },
+      { ...inside[0]!, insertId: "a-job", resource: { type: "cloud_run_job", labels: { job_name: "api" } } },
+    ];
+    const { source } = await serve({ entries });
+    const { entries: read } = await readAll(source, query(["api"]));
+    expect(read.map((e) => e.insertId)).toEqual(inside.map((e) => e.insertId));
+  });
+
+  test("entries arrive in Cloud Logging's JSON shape, round-tripped through the API's Struct payloads", async () => {
+    const entries: LogEntryJson[] = [
+      {
+        insertId: "r1",
+        logName: `projects/${PROJECT}/logs/run.googleapis.com%2Frequests`,
+        timestamp: "2025-09-15T01:10:00.123456789Z",
+        receiveTimestamp: "2025-09-15T01:10:01.500Z",
+        severity: "ERROR",
+        resource: { type: "cloud_run_revision", labels: { service_name: "api", revision_name: "api-00001-abc" } },
+        labels: { instanceId: "00f4" },
+        httpRequest: { requestMethod: "POST", requestUrl: "https://api/orders/9", status: 503, latency: "1.500s", responseSize: "42", userAgent: "ua" },
+        trace: `projects/${PROJECT}/traces/abc`,
+        spanId: "0001",
+        traceSampled: true,
+      },
+      {
+        insertId: "j1",
+        logName: `projects/${PROJECT}/logs/run.googleapis.com%2Fstdout`,
+        timestamp: "2025-09-15T01:20:00.250Z",
+        severity: "CRITICAL",
+        resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
+        jsonPayload: { message: "boom", count: 3, ratio: 0.5, ok: false, none: null, list: [1, "two", { three: 3 }], nested: { deep: { deeper: "x" } } },
+        sourceLocation: { file: "app.py", line: "42", function: "handler" },
+      },
+      {
+        insertId: "t1",
+        logName: `projects/${PROJECT}/logs/run.googleapis.com%2Fstderr`,
+        timestamp: "2025-09-15T01:30:00Z",
+        severity: "WARNING",
+        resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
+        textPayload: "Traceback (most recent call last):\n  File \"app.py\", line 42",
+      },
+    ];
+    const { source } = await serve({ entries });
+    const { entries: read } = await readAll(source, query(["api"]));
+    expect(read).toEqual(entries);
+  });
+
+  test("pages through several pages with tokens, in timestamp order", async () => {
+    const entries = entriesOf("api", 2345);
+    const { source, server } = await serve({ entries }, { loggingPageSize: 500 });
+    const { entries: read, report } = await readAll(source, query(["api"]));
+    expect(read.map((e) => e.insertId)).toEqual(entries.map((e) => e.insertId));
+    expect(server.requests.map((r) => r.returned)).toEqual([500, 500, 500, 500, 345]);
+    expect(server.requests.map((r) => r.pageSize)).toEqual([500, 500, 500, 500, 500]);
+    expect(server.requests[0]!.pageToken).toBe("");
+    expect(new Set(server.requests.slice(1).map((r) => r.pageToken)).size).toBe(4);
+    expect(report).toEqual({ truncations: [], notes: ["api: read 2345 entries from Cloud Logging in 5 pages"] });
+  });
+
+  test("several services: one paged query each", async () => {
+    const { source, server } = await serve({ entries: [...entriesOf("api", 30), ...entriesOf("web", 20), ...entriesOf("auth", 5)] }, { loggingPageSize: 25 });
+    const { entries: read } = await readAll(source, query(["api", "web"]));
+    expect(read.filter((e) => String(e.insertId).startsWith("api-"))).toHaveLength(30);
+    expect(read.filter((e) => String(e.insertId).startsWith("web-"))).toHaveLength(20);
+    expect(read).toHaveLength(50);
+    expect(server.requests.map((r) => /service_name="(\w+)"/.exec(r.filter)?.[1])).toEqual(["api", "api", "web"]);
+  });
+
+  test("no services named: one query for every service", async () => {
+    const { source, server } = await serve({ entries: [...entriesOf("api", 3), ...entriesOf("web", 2)] });
+    const { entries: read } = await readAll(source, query([]));
+    expect(read).toHaveLength(5);
+    expect(server.requests[0]!.filter).not.toContain("service_name");
+  });
+
+  test("stderr stack traces without a severity are read only when asked for", async () => {
+    const stderr: LogEntryJson = {
+      insertId: "trace",
+      logName: `projects/${PROJECT}/logs/run.googleapis.com%2Fstderr`,
+      timestamp: "2025-09-15T01:30:00Z",
+      resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
+      textPayload: "Traceback (most recent call last):",
+    };
+    const stdoutDefault = { ...stderr, insertId: "plain", logName: `projects/${PROJECT}/logs/run.googleapis.com%2Fstdout` };
+    const { source } = await serve({ entries: [stderr, stdoutDefault] }, { includeStderr: true });
+    expect((await readAll(source, query(["api"]))).entries.map((e) => e.insertId)).toEqual(["trace"]);
+    await server!.close();
+    const without = await serve({ entries: [stderr, stdoutDefault] }, { includeStderr: false });
+    expect((await readAll(without.source, query(["api"]))).entries).toEqual([]);
+  });
+
+  test("a user clause narrows the read", async () => {
+    const entries = entriesOf("api", 10);
+    const { source } = await serve({ entries }, { extraFilter: 'NOT jsonPayload.message:"order 3"' });
+    const { entries: read } = await readAll(source, query(["api"]));
+    expect(read.map((e) => e.insertId)).toEqual(entries.filter((_, i) => i !== 3).map((e) => e.insertId));
+  });
+
+  test("RESOURCE_EXHAUSTED and UNAVAILABLE are retried with backoff, and the read completes", async () => {
+    const entries = entriesOf("api", 250);
+    const { source, server } = await serve(
+      {
+        entries,
+        faults: [
+          { code: "RESOURCE_EXHAUSTED", times: 2, afterRequests: 1 },
+          { code: "UNAVAILABLE", times: 1, afterRequests: 3 },
+          { code: "DEADLINE_EXCEEDED", times: 1, afterRequests: 5 },
+        ],
+      },
+      { loggingPageSize: 100 },
+    );
+    const { entries: read } = await readAll(source, query(["api"]));
+    expect(read.map((e) => e.insertId)).toEqual(entries.map((e) => e.insertId));
+    expect(server.requests.map((r) => r.status ?? r.returned)).toEqual([100, "RESOURCE_EXHAUSTED", "RESOURCE_EXHAUSTED", "UNAVAILABLE", 100, "DEADLINE_EXCEEDED", 50]);
+    // A retry asks again for the same page.
+    expect(server.requests[1]!.pageToken).toBe(server.requests[4]!.pageToken);
+  });
+
+  test("retries are bounded: past them the read fails clearly, as a retryable upstream error", async () => {
+    const { source, server } = await serve({ entries: entriesOf("api", 150), faults: [{ code: "RESOURCE_EXHAUSTED", times: 100, afterRequests: 1 }] }, { loggingPageSize: 100, loggingRetries: 3 });
+    const error = await readAll(source, query(["api"])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ service: "cloud-logging", operation: "entries.list", retryable: true });
+    expect((error as Error).message).toMatch(/gave up after 4 attempts/);
+    expect((error as Error).message).toMatch(/RESOURCE_EXHAUSTED/);
+    expect((error as Error).message).toMatch(/after 100 entries of api \(up to 2025-09-15T01:3/);
+    expect(server.requests).toHaveLength(1 + 4);
+  });
+
+  test("other errors are not retried", async () => {
+    const { source, server } = await serve({ entries: entriesOf("api", 5), faults: [{ code: "PERMISSION_DENIED", message: "logging.logEntries.list denied" }] });
+    const error = await readAll(source, query(["api"])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ retryable: false });
+    expect((error as Error).message).toMatch(/PERMISSION_DENIED for api: .*logging.logEntries.list denied/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("the cap stops the read, records the truncation, and asks for no page it will not read", async () => {
+    const entries = entriesOf("api", 2500);
+    const { source, server } = await serve({ entries: [...entries, ...entriesOf("web", 10)] }, { loggingPageSize: 500 });
+    const { entries: read, report } = await readAll(source, query(["api", "web"], 1200));
+    expect(read.filter((e) => String(e.insertId).startsWith("api-"))).toHaveLength(1200);
+    expect(read.filter((e) => String(e.insertId).startsWith("web-"))).toHaveLength(10);
+    expect(report.truncations).toEqual([
+      {
+        service: "api",
+        read: 1200,
+        upTo: entries[1199]!.timestamp,
+        reason: `reached the cap of 1200 entries per service (LOG_GARDENER_MAX_ENTRIES); entries after ${entries[1199]!.timestamp} in the window were not read`,
+      },
+    ]);
+    expect(server.requests.map((r) => r.returned)).toEqual([500, 500, 500, 10]);
+  });
+
+  test("a cap that falls on a page boundary still reports the truncation", async () => {
+    const { source, server } = await serve({ entries: entriesOf("api", 1500) }, { loggingPageSize: 500 });
+    const { entries: read, report } = await readAll(source, query(["api"], 1000));
+    expect(read).toHaveLength(1000);
+    expect(report.truncations).toMatchObject([{ service: "api", read: 1000 }]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  test("reading exactly the cap with nothing left is not a truncation", async () => {
+    const { source } = await serve({ entries: entriesOf("api", 700) }, { loggingPageSize: 1000 });
+    const { report } = await readAll(source, query(["api"], 700));
+    expect(report.truncations).toEqual([]);
+  });
+
+  test("a consumer that stops early ends the read: at most one page fetched ahead", async () => {
+    const { source, server } = await serve({ entries: entriesOf("api", 3000) }, { loggingPageSize: 1000 });
+    const report: SourceReport = { truncations: [], notes: [] };
+    let n = 0;
+    for await (const _ of source.listEntries(query(["api"]), report)) if (++n === 10) break;
+    expect(n).toBe(10);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.requests.length).toBeLessThanOrEqual(2);
+  });
+
+  test("the factory needs a project", () => {
+    expect(() => createCloudLoggingSource({ ...CONFIG, project: undefined })).toThrow(/no project configured/);
+  });
+});
+
+describe("RequestPacer", () => {
+  test("the tasks of an execution share the project's quota", () => {
+    expect([readsPerMinuteOfTask(60, 1), readsPerMinuteOfTask(60, 4), readsPerMinuteOfTask(60, 100), readsPerMinuteOfTask(0, 4)]).toEqual([60, 15, 1, 0]);
+  });
+
+  test("at most N request starts in any sliding minute", async () => {
+    let now = 0;
+    const slept: number[] = [];
+    const pacer = new RequestPacer(3, () => now, async (ms) => {
+      slept.push(ms);
+      now += ms;
+    });
+    const starts: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      await pacer.acquire();
+      starts.push(now);
+      now += 1000;
+    }
+    expect(starts).toEqual([0, 1000, 2000, 60_000, 61_000, 62_000, 120_000]);
+    for (let i = 3; i < starts.length; i++) expect(starts[i]! - starts[i - 3]!).toBeGreaterThanOrEqual(60_000);
+  });
+
+  test("0 means unpaced", async () => {
+    const pacer = new RequestPacer(0, () => 0, () => Promise.reject(new Error("slept")));
+    for (let i = 0; i < 100; i++) expect(await pacer.acquire()).toBe(0);
+  });
+});

@@ -1,0 +1,465 @@
+/**
+ * A loopback Cloud Logging peer: `google.logging.v2.LoggingServiceV2/ListLogEntries` over real
+ * gRPC, served from the protos that ship in the installed client packages. The real
+ * `@google-cloud/logging` client talks to it unchanged (apiEndpoint 127.0.0.1, insecure
+ * credentials).
+ *
+ * It behaves like the service where the job depends on it: entries go out in the API's own
+ * shape (Struct payloads, Timestamp and Duration messages, enum severities), the filter is
+ * applied (the clauses src/core/logging-filter.ts generates, parsed back here), results are
+ * ordered by `orderBy`, `pageSize` is honoured (default 50, at most 1000) and pages are chained
+ * with opaque tokens bound to the query. Faults (RESOURCE_EXHAUSTED, UNAVAILABLE, …) can be
+ * injected on chosen requests. Every request received is recorded.
+ *
+ * Entries are given in Cloud Logging's JSON shape (what `gcloud logging read --format=json`
+ * prints), either as an array or as a generator `{ count, at(i) }` already sorted by timestamp,
+ * so a million entries need not sit in memory.
+ */
+import path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+
+// ---------------------------------------------------------------------------------------------
+// Shapes
+
+/** A LogEntry in Cloud Logging's JSON shape (camelCase, payloads as plain values). */
+export interface LogEntryJson {
+  readonly insertId?: string;
+  readonly logName?: string;
+  readonly timestamp: string;
+  readonly receiveTimestamp?: string;
+  readonly severity?: string;
+  readonly resource?: { readonly type: string; readonly labels?: Readonly<Record<string, string>> };
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly jsonPayload?: Readonly<Record<string, unknown>>;
+  readonly textPayload?: string;
+  readonly httpRequest?: Readonly<Record<string, unknown>>;
+  readonly trace?: string;
+  readonly spanId?: string;
+  readonly traceSampled?: boolean;
+  readonly sourceLocation?: { readonly file?: string; readonly line?: string; readonly function?: string };
+}
+
+/** Entries sorted by timestamp ascending, produced on demand. */
+export interface EntryGenerator {
+  readonly count: number;
+  at(index: number): LogEntryJson;
+}
+
+export type FaultCode = "RESOURCE_EXHAUSTED" | "UNAVAILABLE" | "DEADLINE_EXCEEDED" | "PERMISSION_DENIED" | "INVALID_ARGUMENT" | "INTERNAL";
+
+export interface Fault {
+  readonly code: FaultCode;
+  /** How many consecutive requests fail (default 1). */
+  readonly times?: number;
+  /** Requests served normally before this fault starts (default 0). */
+  readonly afterRequests?: number;
+  readonly message?: string;
+}
+
+export interface ReceivedRequest {
+  readonly resourceNames: readonly string[];
+  readonly filter: string;
+  readonly orderBy: string;
+  readonly pageSize: number;
+  readonly pageToken: string;
+  /** The status sent back instead of a page, if any. */
+  readonly status?: FaultCode;
+  /** Entries in the page sent back. */
+  readonly returned: number;
+}
+
+export interface LoggingServerOptions {
+  readonly entries: readonly LogEntryJson[] | EntryGenerator;
+  readonly faults?: readonly Fault[];
+  /** Keep every request in `requests` (default true; the bench turns it off). */
+  readonly recordRequests?: boolean;
+}
+
+export interface LoggingServer {
+  readonly port: number;
+  readonly requests: ReceivedRequest[];
+  /** Requests received so far, including failed ones. */
+  requestCount(): number;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protos: where the installed packages really ship them.
+
+export function loggingProtoDirs(): string[] {
+  // @google-cloud/logging@12 takes its protos from @google-cloud/logging-api (build/protos);
+  // the google/api, google/protobuf and google/rpc imports come from google-gax (build/protos).
+  const loggingApi = path.resolve(path.dirname(require.resolve("@google-cloud/logging-api")), "../protos");
+  const gax = path.resolve(path.dirname(require.resolve("google-gax")), "../protos");
+  return [loggingApi, gax];
+}
+
+function loadLoggingService(): grpc.ServiceDefinition {
+  const definition = protoLoader.loadSync("google/logging/v2/logging.proto", {
+    includeDirs: loggingProtoDirs(),
+    keepCase: false,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+  });
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+    google: { logging: { v2: { LoggingServiceV2: { service: grpc.ServiceDefinition } } } };
+  };
+  return pkg.google.logging.v2.LoggingServiceV2.service;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON shape -> API shape (what the proto serializer takes)
+
+type ApiValue =
+  | { nullValue: "NULL_VALUE" }
+  | { numberValue: number }
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { structValue: { fields: Record<string, ApiValue> } }
+  | { listValue: { values: ApiValue[] } };
+
+function toApiValue(value: unknown): ApiValue {
+  if (value === null || value === undefined) return { nullValue: "NULL_VALUE" };
+  if (typeof value === "number") return { numberValue: value };
+  if (typeof value === "string") return { stringValue: value };
+  if (typeof value === "boolean") return { boolValue: value };
+  if (Array.isArray(value)) return { listValue: { values: value.map(toApiValue) } };
+  if (typeof value === "object") return { structValue: toApiStruct(value as Record<string, unknown>) };
+  return { stringValue: String(value) };
+}
+
+function toApiStruct(object: Readonly<Record<string, unknown>>): { fields: Record<string, ApiValue> } {
+  const fields: Record<string, ApiValue> = {};
+  for (const [k, v] of Object.entries(object)) fields[k] = toApiValue(v);
+  return { fields };
+}
+
+function toApiTimestamp(iso: string): { seconds: string; nanos: number } {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(iso);
+  if (!m) throw new Error(`peer: bad timestamp ${iso}`);
+  const seconds = Math.floor(Date.parse(`${m[1]}${m[3]}`) / 1000);
+  const nanos = Number((m[2] ?? "").padEnd(9, "0"));
+  return { seconds: String(seconds), nanos };
+}
+
+function toApiDuration(text: unknown): { seconds: string; nanos: number } | undefined {
+  if (typeof text !== "string") return undefined;
+  const m = /^(\d+)(?:\.(\d{1,9}))?s$/.exec(text);
+  if (!m) return undefined;
+  return { seconds: m[1]!, nanos: Number((m[2] ?? "").padEnd(9, "0")) };
+}
+
+/** The LogEntry message as the proto serializer takes it. Exported for the contract tests. */
+export function toApiEntry(entry: LogEntryJson): Record<string, unknown> {
+  const api: Record<string, unknown> = {
+    insertId: entry.insertId,
+    logName: entry.logName,
+    timestamp: toApiTimestamp(entry.timestamp),
+    severity: entry.severity ?? "DEFAULT",
+    resource: entry.resource ? { type: entry.resource.type, labels: entry.resource.labels ?? {} } : undefined,
+    labels: entry.labels,
+    trace: entry.trace,
+    spanId: entry.spanId,
+    traceSampled: entry.traceSampled,
+    sourceLocation: entry.sourceLocation,
+  };
+  if (entry.receiveTimestamp) api.receiveTimestamp = toApiTimestamp(entry.receiveTimestamp);
+  if (entry.jsonPayload) api.jsonPayload = toApiStruct(entry.jsonPayload);
+  else if (entry.textPayload !== undefined) api.textPayload = entry.textPayload;
+  if (entry.httpRequest) {
+    const { latency, ...rest } = entry.httpRequest;
+    api.httpRequest = { ...rest, latency: toApiDuration(latency) };
+  }
+  return api;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The filter: a small parser of the Logging query language, enough for the clauses the job
+// generates (comparisons, AND/OR/NOT, parentheses, log_id()).
+
+type Expr =
+  | { kind: "and" | "or"; left: Expr; right: Expr }
+  | { kind: "not"; expr: Expr }
+  | { kind: "cmp"; path: string; op: string; value: string }
+  | { kind: "logId"; id: string };
+
+const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(>=|<=|!=|=|<|>|:)|(\()|(\))|(-)|([A-Za-z_][A-Za-z0-9_.]*(?:\."(?:[^"\\]|\\.)*")?)|([0-9][0-9A-Za-z.:+-]*))/y;
+
+function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  let at = 0;
+  while (at < text.length) {
+    if (/^\s*$/.test(text.slice(at))) break;
+    TOKEN.lastIndex = at;
+    const m = TOKEN.exec(text);
+    if (!m) throw new Error(`unparseable filter at ${at}: ${text.slice(at, at + 30)}`);
+    tokens.push(m[0].trim());
+    at = TOKEN.lastIndex;
+  }
+  return tokens;
+}
+
+function unquote(token: string): string {
+  return token.startsWith('"') ? (JSON.parse(token) as string) : token;
+}
+
+export function parseFilter(text: string): Expr | undefined {
+  const tokens = tokenize(text);
+  let i = 0;
+  const peek = (): string | undefined => tokens[i];
+  const take = (): string => {
+    const t = tokens[i++];
+    if (t === undefined) throw new Error("filter ends early");
+    return t;
+  };
+  const expect = (t: string): void => {
+    const got = take();
+    if (got !== t) throw new Error(`expected ${t}, got ${got}`);
+  };
+  const startsTerm = (t: string | undefined): boolean => t !== undefined && t !== ")" && t !== "OR" && t !== "AND";
+
+  function orExpr(): Expr {
+    let left = andExpr();
+    while (peek() === "OR") {
+      take();
+      left = { kind: "or", left, right: andExpr() };
+    }
+    return left;
+  }
+  function andExpr(): Expr {
+    let left = unary();
+    for (;;) {
+      if (peek() === "AND") take();
+      else if (!startsTerm(peek())) break; // juxtaposition is AND too
+      left = { kind: "and", left, right: unary() };
+    }
+    return left;
+  }
+  function unary(): Expr {
+    const t = peek();
+    if (t === "NOT" || t === "-") {
+      take();
+      return { kind: "not", expr: unary() };
+    }
+    if (t === "(") {
+      take();
+      const e = orExpr();
+      expect(")");
+      return e;
+    }
+    const name = take();
+    if (name === "log_id" && peek() === "(") {
+      take();
+      const id = unquote(take());
+      expect(")");
+      return { kind: "logId", id };
+    }
+    const op = take();
+    if (!/^(>=|<=|!=|=|<|>|:)$/.test(op)) throw new Error(`expected a comparison after ${name}, got ${op}`);
+    return { kind: "cmp", path: name, op, value: unquote(take()) };
+  }
+  if (tokens.length === 0) return undefined;
+  const expr = orExpr();
+  if (i !== tokens.length) throw new Error(`unexpected ${tokens[i]}`);
+  return expr;
+}
+
+const SEVERITY_RANK: Record<string, number> = { DEFAULT: 0, DEBUG: 100, INFO: 200, NOTICE: 300, WARNING: 400, ERROR: 500, CRITICAL: 600, ALERT: 700, EMERGENCY: 800 };
+
+function pathSegments(path: string): string[] {
+  const segments: string[] = [];
+  const re = /([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"\\]|\\.)*)"/g;
+  for (const m of path.matchAll(re)) segments.push(m[1] ?? (JSON.parse(`"${m[2]}"`) as string));
+  return segments;
+}
+
+function resolve(entry: LogEntryJson, path: string): unknown {
+  let value: unknown = entry;
+  for (const segment of pathSegments(path)) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+function compare(op: string, a: number | string, b: number | string): boolean {
+  switch (op) {
+    case "=":
+      return a === b;
+    case "!=":
+      return a !== b;
+    case ">=":
+      return a >= b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case "<":
+      return a < b;
+    default:
+      return String(a).toLowerCase().includes(String(b).toLowerCase());
+  }
+}
+
+export function matches(expr: Expr | undefined, entry: LogEntryJson): boolean {
+  if (!expr) return true;
+  switch (expr.kind) {
+    case "and":
+      return matches(expr.left, entry) && matches(expr.right, entry);
+    case "or":
+      return matches(expr.left, entry) || matches(expr.right, entry);
+    case "not":
+      return !matches(expr.expr, entry);
+    case "logId":
+      return (entry.logName ?? "").endsWith(`/logs/${encodeURIComponent(expr.id)}`);
+    case "cmp": {
+      if (expr.path === "severity") {
+        const rank = SEVERITY_RANK[expr.value.toUpperCase()];
+        if (rank === undefined) throw new Error(`unknown severity ${expr.value}`);
+        return compare(expr.op, SEVERITY_RANK[entry.severity ?? "DEFAULT"] ?? 0, rank);
+      }
+      if (expr.path === "timestamp" || expr.path === "receiveTimestamp") {
+        const bound = Date.parse(expr.value);
+        if (Number.isNaN(bound)) throw new Error(`bad timestamp ${expr.value}`);
+        const value = resolve(entry, expr.path);
+        return typeof value === "string" && compare(expr.op, Date.parse(value), bound);
+      }
+      const value = resolve(entry, expr.path);
+      if (value === undefined || value === null || typeof value === "object") return expr.op === "!=";
+      if (typeof value === "number" && expr.value !== "" && !Number.isNaN(Number(expr.value))) return compare(expr.op, value, Number(expr.value));
+      return compare(expr.op, String(value), expr.value);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+interface PageToken {
+  readonly q: string; // the query the token belongs to
+  readonly pos: number; // next position to scan, in the requested order
+}
+
+function queryKey(req: { filter: string; orderBy: string; resourceNames: readonly string[] }): string {
+  return JSON.stringify([req.filter, req.orderBy, req.resourceNames]);
+}
+
+function statusError(code: FaultCode, message: string): grpc.ServiceError {
+  const error = new Error(message) as grpc.ServiceError;
+  error.code = grpc.status[code];
+  error.details = message;
+  error.metadata = new grpc.Metadata();
+  return error;
+}
+
+export async function startLoggingServer(options: LoggingServerOptions): Promise<LoggingServer> {
+  const source: EntryGenerator = Array.isArray(options.entries)
+    ? (() => {
+        const sorted = [...(options.entries as readonly LogEntryJson[])].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+        return { count: sorted.length, at: (i: number) => sorted[i]! };
+      })()
+    : (options.entries as EntryGenerator);
+  const faults = (options.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
+  const record = options.recordRequests ?? true;
+  const requests: ReceivedRequest[] = [];
+  let received = 0;
+
+  function listLogEntries(
+    call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>,
+    callback: grpc.sendUnaryData<unknown>,
+  ): void {
+    const body = call.request;
+    const req = {
+      resourceNames: (body.resourceNames as string[] | undefined) ?? [],
+      filter: (body.filter as string | undefined) ?? "",
+      orderBy: (body.orderBy as string | undefined) ?? "",
+      pageSize: (body.pageSize as number | undefined) ?? 0,
+      pageToken: (body.pageToken as string | undefined) ?? "",
+    };
+    const seen = received++;
+    const fail = (code: FaultCode, message: string): void => {
+      if (record) requests.push({ ...req, status: code, returned: 0 });
+      callback(statusError(code, message));
+    };
+
+    const fault = faults.find((f) => f.left > 0 && seen >= (f.afterRequests ?? 0));
+    if (fault) {
+      fault.left--;
+      fail(fault.code, fault.message ?? `injected ${fault.code}`);
+      return;
+    }
+    if (req.resourceNames.length === 0 || !req.resourceNames.every((n) => /^projects\/[a-z][a-z0-9-]+$/.test(n))) {
+      fail("INVALID_ARGUMENT", `resource_names: expected projects/PROJECT_ID (got ${JSON.stringify(req.resourceNames)})`);
+      return;
+    }
+    if (req.pageSize < 0 || req.pageSize > 1000) {
+      fail("INVALID_ARGUMENT", `page_size must be between 0 and 1000 (got ${req.pageSize})`);
+      return;
+    }
+    if (req.filter.length > 20_000) {
+      fail("INVALID_ARGUMENT", "filter is longer than 20000 characters");
+      return;
+    }
+    const order = req.orderBy.trim().toLowerCase() || "timestamp asc";
+    if (order !== "timestamp asc" && order !== "timestamp desc") {
+      fail("INVALID_ARGUMENT", `order_by: expected "timestamp asc" or "timestamp desc" (got ${JSON.stringify(req.orderBy)})`);
+      return;
+    }
+    let expr: Expr | undefined;
+    try {
+      expr = parseFilter(req.filter);
+    } catch (error) {
+      fail("INVALID_ARGUMENT", `unparseable filter: ${(error as Error).message}`);
+      return;
+    }
+    const key = queryKey(req);
+    let pos = 0;
+    if (req.pageToken) {
+      let token: PageToken;
+      try {
+        token = JSON.parse(Buffer.from(req.pageToken, "base64url").toString("utf8")) as PageToken;
+      } catch {
+        fail("INVALID_ARGUMENT", "page_token: not a token this server issued");
+        return;
+      }
+      if (token.q !== key) {
+        fail("INVALID_ARGUMENT", "page_token: belongs to a different query");
+        return;
+      }
+      pos = token.pos;
+    }
+    const pageSize = req.pageSize || 50;
+    const descending = order === "timestamp desc";
+    const entries: Record<string, unknown>[] = [];
+    while (pos < source.count && entries.length < pageSize) {
+      const entry = source.at(descending ? source.count - 1 - pos : pos);
+      pos++;
+      if (matches(expr, entry)) entries.push(toApiEntry(entry));
+    }
+    const nextPageToken = pos < source.count ? Buffer.from(JSON.stringify({ q: key, pos } satisfies PageToken)).toString("base64url") : "";
+    if (record) requests.push({ ...req, returned: entries.length });
+    callback(null, { entries, nextPageToken });
+  }
+
+  const server = new grpc.Server();
+  server.addService(loadLoggingService(), {
+    ListLogEntries: listLogEntries,
+  });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolvePort(bound)));
+  });
+  return {
+    port,
+    requests,
+    requestCount: () => received,
+    close: () =>
+      new Promise<void>((done) => {
+        server.tryShutdown(() => done());
+        setTimeout(() => server.forceShutdown(), 1000).unref();
+      }),
+  };
+}
