@@ -1,0 +1,486 @@
+/**
+ * Normalization: one raw Cloud Logging entry (untrusted JSON) in, one NormalizedEntry or one
+ * SkippedEntry out. Pure; never throws, whatever the input.
+ *
+ * What becomes the message, by payload:
+ * - textPayload: the text. A stack trace in it makes the entry a "stacktrace".
+ * - jsonPayload: `message`, `msg`, `error.message`, `err.message`, `error` / `exception` as a
+ *   string, `exception.message`, then the stack fields. Without any of these, a compact rendering
+ *   of the payload's keys (`{event=cache_miss, status, user_id}`) so the cluster still has a
+ *   stable text. A stack trace in the message or in `stack`, `stack_trace`, `stackTrace`,
+ *   `exception`, `exc_info`, `error.stack`, `err.stack` makes it a "stacktrace".
+ * - httpRequest (request logs, no payload message): kind "request", "METHOD ROUTE STATUS".
+ *   An application log that carries an httpRequest and a message stays "application" but keeps
+ *   the `http` field.
+ * - protoPayload (audit logs): "audit METHOD status CODE (NAME)", `audit` set.
+ *
+ * A stack trace's message is "Type: message", prefixed by the payload's message or the line that
+ * came before the trace when there is one ("Failed to charge order: ValueError: …"), unless that
+ * line already says it.
+ */
+import { boundedRedactedCopy, cutText } from "./bounded-copy";
+import { type HttpRequest, type LogEntry, logEntrySchema, type ProtoPayload } from "./entry-schema";
+import type { Redactor } from "./redact";
+import { maskRoute } from "./route";
+import { parseSeverity, type Severity } from "./severity";
+import { type LocatedStackTrace, locateStackTrace } from "./stacktrace";
+import type { EntryKind, NormalizedEntry, SkippedEntry, SkipReason } from "./types";
+
+export interface NormalizeOptions {
+  /** Entries whose message is longer than this (UTF-8 bytes) are skipped as "message-too-large". */
+  readonly maxMessageBytes: number;
+  readonly redact: Redactor;
+}
+
+export type NormalizeResult = { ok: true; entry: NormalizedEntry } | { ok: false; skipped: SkippedEntry };
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+/** The message kept for clustering; the rest is in the sample. */
+export const MAX_MESSAGE_CHARS = 2000;
+const MAX_URL_CHARS = 2000;
+const MAX_SKIPPED_SAMPLE_CHARS = 500;
+const PAYLOAD_SAMPLE_CHARS = 3000;
+const META_SAMPLE_CHARS = 1000;
+
+export function normalizeEntry(raw: unknown, options: NormalizeOptions): NormalizeResult {
+  try {
+    return normalizeUnchecked(raw, options);
+  } catch (error) {
+    // Deep nesting, a throwing redactor, anything we didn't foresee: count it, don't crash.
+    return skip("invalid-entry", `normalization failed: ${describeError(error)}`, raw, options);
+  }
+}
+
+function normalizeUnchecked(raw: unknown, options: NormalizeOptions): NormalizeResult {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    return skip("not-an-object", `expected a LogEntry object, got ${describeType(raw)}`, raw, options);
+  }
+  const record = raw as Record<string, unknown>;
+  const timestampValue = record.timestamp;
+  if (timestampValue === undefined || timestampValue === null || timestampValue === "") {
+    return skip("missing-timestamp", "the entry has no timestamp", raw, options);
+  }
+  if (typeof timestampValue !== "string") {
+    return skip("bad-timestamp", `timestamp is ${describeType(timestampValue)}, not an RFC 3339 string`, raw, options);
+  }
+  const timestamp = parseTimestamp(timestampValue);
+  if (timestamp === undefined) {
+    return skip("bad-timestamp", `unparseable timestamp ${JSON.stringify(cutText(timestampValue, 60))}`, raw, options);
+  }
+  const nullPayload = (["jsonPayload", "textPayload", "protoPayload"] as const).find((k) => record[k] === null);
+  const otherPayload = ["jsonPayload", "textPayload", "protoPayload", "httpRequest"].some((k) => record[k] !== undefined && record[k] !== null);
+  if (nullPayload && !otherPayload) return skip("null-payload", `${nullPayload} is null`, raw, options);
+
+  // A null field reads as an absent one ("trace": null in hand-made exports).
+  const parsed = logEntrySchema.safeParse(withoutNulls(record));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.map(String).join(".") || "(entry)";
+    return skip("invalid-entry", `${path}: ${issue?.message ?? "invalid"}`, raw, options);
+  }
+  return build(parsed.data, timestamp, options, raw);
+}
+
+function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, raw: unknown): NormalizeResult {
+  const { redact } = options;
+  const content = describeContent(entry);
+  for (const text of content.measured) {
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes > options.maxMessageBytes) {
+      return skip("message-too-large", `message is ${bytes} bytes, the limit is ${options.maxMessageBytes}`, raw, options);
+    }
+  }
+
+  const http = entry.httpRequest ? buildHttp(entry.httpRequest, redact) : undefined;
+  let kind: EntryKind = "application";
+  let message: string;
+  let source = findSource(entry);
+  let exception: NormalizedEntry["exception"];
+  let audit: NormalizedEntry["audit"];
+
+  if (content.trace) {
+    kind = "stacktrace";
+    const t = content.trace;
+    const exceptionLine = t.message ? `${t.type}: ${t.message}` : t.type;
+    const lead = content.traceInMessage ? t.lead : firstLine(content.message);
+    message = !lead ? exceptionLine : lead.includes(t.message || t.type) ? lead : `${lead}: ${exceptionLine}`;
+    exception = { type: redact(t.type), frames: t.frames.map((f) => redact(f)) };
+  } else if (entry.protoPayload && content.message === undefined) {
+    const proto = entry.protoPayload;
+    message = auditMessage(proto);
+    if (proto.methodName) audit = { methodName: proto.methodName, statusCode: proto.status?.code ?? 0 };
+    source ??= proto.serviceName;
+  } else if (http && content.message === undefined) {
+    kind = "request";
+    message = `${http.method} ${http.route} ${http.status}`;
+  } else {
+    message = content.message ?? (entry.jsonPayload ? renderKeys(entry.jsonPayload) : "(no payload)");
+  }
+
+  message = cutText(redact(sanitizeText(message)), MAX_MESSAGE_CHARS);
+  const sample = buildSample(entry, redact);
+  const resourceLabels = entry.resource?.labels ?? {};
+  // Unknown severity names don't cost the entry; they read as DEFAULT.
+  const severity: Severity = parseSeverity(entry.severity ?? payloadSeverity(entry)) ?? "DEFAULT";
+  const normalized: NormalizedEntry = {
+    key: entryKey(entry, message, sample),
+    timestamp,
+    timestampText: entry.timestamp,
+    severity,
+    service: resourceLabels.service_name || resourceLabels.job_name || resourceLabels.function_name || "unknown",
+    ...(resourceLabels.revision_name ? { revision: resourceLabels.revision_name } : {}),
+    ...(entry.labels?.instanceId ? { instanceId: entry.labels.instanceId } : {}),
+    ...(entry.trace ? { trace: entry.trace.replace(/^projects\/[^/]+\/traces\//, "") } : {}),
+    kind,
+    message,
+    ...(source ? { source: cutText(redact(sanitizeText(source)), 300) } : {}),
+    ...(http ? { http } : {}),
+    ...(exception ? { exception } : {}),
+    ...(audit ? { audit } : {}),
+    sample,
+  };
+  return { ok: true, entry: normalized };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message and stack trace
+
+interface Content {
+  /** The payload's own message, if it has one. */
+  readonly message?: string;
+  readonly trace?: LocatedStackTrace & { readonly lead?: string };
+  /** True when the trace was found in the message text itself. */
+  readonly traceInMessage: boolean;
+  /** Texts checked against maxMessageBytes. */
+  readonly measured: readonly string[];
+}
+
+const MESSAGE_FIELDS: readonly (readonly string[])[] = [
+  ["message"],
+  ["msg"],
+  ["error", "message"],
+  ["err", "message"],
+  ["error"],
+  ["exception"],
+  ["exception", "message"],
+  ["stack"],
+  ["stack_trace"],
+  ["stackTrace"],
+  ["error", "stack"],
+  ["err", "stack"],
+];
+
+const STACK_FIELDS: readonly (readonly string[])[] = [
+  ["stack"],
+  ["stack_trace"],
+  ["stackTrace"],
+  ["exception"],
+  ["exc_info"],
+  ["error", "stack"],
+  ["err", "stack"],
+  ["exception", "stack"],
+  ["exception", "stacktrace"],
+  ["error"],
+];
+
+function describeContent(entry: LogEntry): Content {
+  let message: string | undefined;
+  if (typeof entry.textPayload === "string") message = entry.textPayload;
+  else if (entry.jsonPayload) message = findText(entry.jsonPayload, MESSAGE_FIELDS);
+  if (message !== undefined && message.trim() === "") message = undefined;
+
+  const measured: string[] = message === undefined ? [] : [message];
+  if (message !== undefined) {
+    const trace = locateWithLead(message);
+    if (trace) return { message, trace, traceInMessage: true, measured };
+  }
+  if (entry.jsonPayload) {
+    for (const path of STACK_FIELDS) {
+      const text = valueAt(entry.jsonPayload, path);
+      if (typeof text !== "string" || text === message) continue;
+      const trace = locateStackTrace(text);
+      if (trace) return { message, trace, traceInMessage: message === undefined, measured: [...measured, text] };
+    }
+  }
+  return { message, traceInMessage: false, measured };
+}
+
+function locateWithLead(text: string): (LocatedStackTrace & { lead?: string }) | undefined {
+  const trace = locateStackTrace(text);
+  if (!trace) return undefined;
+  const before = text.replace(/\r\n?/g, "\n").split("\n", trace.startLine);
+  const lead = before
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .at(0);
+  // Java's "Exception in thread …" is the trace itself, not a lead.
+  return lead ? { ...trace, lead: lead.replace(/:\s*$/, "") } : trace;
+}
+
+function findText(payload: Record<string, unknown>, paths: readonly (readonly string[])[]): string | undefined {
+  for (const path of paths) {
+    const value = valueAt(payload, path);
+    if (typeof value === "string" && value.trim() !== "") return value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+  }
+  return undefined;
+}
+
+function valueAt(payload: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = payload;
+  for (const key of path) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function firstLine(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const line = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== "");
+  return line;
+}
+
+/** Metadata keys that say nothing about what happened. */
+const META_KEYS = new Set(["severity", "level", "levelname", "time", "timestamp", "@timestamp", "ts", "labels", "context", "serviceContext", "@type", "pid", "hostname", "v"]);
+/** Keys whose short string value names the event, so it belongs in the rendering. */
+const NAMING_KEYS = new Set(["event", "type", "action", "kind", "name", "operation", "code", "reason", "status", "state"]);
+const MAX_RENDERED_KEYS = 12;
+
+/** `{event=cache_miss, status, user_id}`: sorted keys, naming values kept when short and plain. */
+export function renderKeys(payload: Record<string, unknown>): string {
+  const keys = Object.keys(payload)
+    .filter((k) => !META_KEYS.has(k) && !k.startsWith("logging.googleapis.com/"))
+    .sort();
+  const parts = keys.slice(0, MAX_RENDERED_KEYS).map((k) => {
+    const v = payload[k];
+    const key = cutText(k, 60);
+    if (NAMING_KEYS.has(k) && typeof v === "string" && /^[\w.:/-]{1,40}$/.test(v)) return `${key}=${v}`;
+    return key;
+  });
+  if (keys.length > MAX_RENDERED_KEYS) parts.push("…");
+  return `{${parts.join(", ")}}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source, severity, audit, http
+
+function findSource(entry: LogEntry): string | undefined {
+  const payload = entry.jsonPayload;
+  for (const labels of [payload?.labels, entry.labels]) {
+    if (labels && typeof labels === "object" && !Array.isArray(labels)) {
+      const l = labels as Record<string, unknown>;
+      const module = typeof l.module === "string" ? l.module : undefined;
+      const fn = typeof l.function === "string" ? l.function : undefined;
+      if (module && fn) return `${module}.${fn}`;
+      if (module) return module;
+    }
+  }
+  const context = payload ? valueAt(payload, ["context", "name"]) : undefined;
+  if (typeof context === "string" && context !== "") return context;
+  for (const key of ["logger", "logger_name", "loggerName", "logName"]) {
+    const v = payload?.[key];
+    if (typeof v === "string" && v !== "") return v;
+  }
+  const location = entry.sourceLocation ?? payload?.["logging.googleapis.com/sourceLocation"];
+  if (location && typeof location === "object" && !Array.isArray(location)) {
+    const l = location as Record<string, unknown>;
+    const file = typeof l.file === "string" ? l.file : "";
+    const fn = typeof l.function === "string" ? l.function : "";
+    // No line number: lines move with every deploy, the fingerprint must not.
+    if (file && fn) return `${file}:${fn}`;
+    if (file || fn) return file || fn;
+  }
+  return undefined;
+}
+
+function payloadSeverity(entry: LogEntry): unknown {
+  const p = entry.jsonPayload;
+  if (!p) return undefined;
+  const v = p.severity ?? p.levelname;
+  return typeof v === "string" ? v : undefined;
+}
+
+const GRPC_CODES = [
+  "OK",
+  "CANCELLED",
+  "UNKNOWN",
+  "INVALID_ARGUMENT",
+  "DEADLINE_EXCEEDED",
+  "NOT_FOUND",
+  "ALREADY_EXISTS",
+  "PERMISSION_DENIED",
+  "RESOURCE_EXHAUSTED",
+  "FAILED_PRECONDITION",
+  "ABORTED",
+  "OUT_OF_RANGE",
+  "UNIMPLEMENTED",
+  "INTERNAL",
+  "UNAVAILABLE",
+  "DATA_LOSS",
+  "UNAUTHENTICATED",
+] as const;
+
+function auditMessage(proto: ProtoPayload): string {
+  if (!proto.methodName) {
+    const type = proto["@type"]?.replace(/^type\.googleapis\.com\//, "") ?? "unknown";
+    return `proto ${type}`;
+  }
+  const code = proto.status?.code ?? 0;
+  const name = GRPC_CODES[code] ?? "UNKNOWN_CODE";
+  return `audit ${proto.methodName} status ${code} (${name})`;
+}
+
+function buildHttp(req: HttpRequest, redact: Redactor): NonNullable<NormalizedEntry["http"]> {
+  const rawUrl = req.requestUrl ?? "";
+  const status = req.status === undefined ? 0 : Number(req.status);
+  const latencyMs = parseLatencyMs(req.latency);
+  return {
+    method: sanitizeText(req.requestMethod ?? "-")
+      .toUpperCase()
+      .slice(0, 20),
+    url: cutText(redact(sanitizeText(rawUrl)), MAX_URL_CHARS),
+    route: redact(sanitizeText(maskRoute(rawUrl))),
+    status: Number.isFinite(status) ? status : 0,
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+  };
+}
+
+export function parseLatencyMs(latency: HttpRequest["latency"]): number | undefined {
+  if (latency === undefined) return undefined;
+  if (typeof latency === "string") {
+    const seconds = Number(latency.slice(0, -1));
+    return Number.isFinite(seconds) ? round3(seconds * 1000) : undefined;
+  }
+  const seconds = Number(latency.seconds ?? 0);
+  const nanos = Number(latency.nanos ?? 0);
+  const ms = seconds * 1000 + nanos / 1e6;
+  return Number.isFinite(ms) ? round3(ms) : undefined;
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timestamp, key, sample
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})$/;
+
+/** RFC 3339 with up to nanoseconds and any offset → epoch ms (floored). Undefined if invalid. */
+export function parseTimestamp(text: string): number | undefined {
+  const m = RFC3339.exec(text.trim());
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return undefined;
+  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  let offsetMinutes = 0;
+  const zone = m[8] ?? "Z";
+  if (zone !== "Z" && zone !== "z") {
+    const digits = zone.replace(":", "");
+    const sign = digits.startsWith("-") ? -1 : 1;
+    const hours = Number(digits.slice(1, 3));
+    const minutes = Number(digits.slice(3, 5));
+    if (hours > 23 || minutes > 59) return undefined;
+    offsetMinutes = sign * (hours * 60 + minutes);
+  }
+  const utc = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), millis);
+  return utc - offsetMinutes * 60_000;
+}
+
+/**
+ * insertId + logName + timestamp. Cloud Logging always sets insertId; an entry without one (a
+ * hand-made export) gets a hash of its message and sample instead, so a duplicate still matches.
+ */
+function entryKey(entry: LogEntry, message: string, sample: unknown): string {
+  const base = `${entry.insertId ?? ""}|${entry.logName ?? ""}|${entry.timestamp}`;
+  if (entry.insertId) return base;
+  return `${base}|h${fnv1a(`${message}\n${JSON.stringify(sample)}`)}`;
+}
+
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}
+
+function buildSample(entry: LogEntry, redact: Redactor): unknown {
+  const payload: Record<string, unknown> = {};
+  if (entry.textPayload !== undefined) payload.textPayload = entry.textPayload;
+  if (entry.jsonPayload !== undefined) payload.jsonPayload = entry.jsonPayload;
+  if (entry.protoPayload !== undefined) {
+    const p = entry.protoPayload;
+    payload.protoPayload = {
+      "@type": p["@type"],
+      serviceName: p.serviceName,
+      methodName: p.methodName,
+      resourceName: p.resourceName,
+      status: p.status,
+      authenticationInfo: p.authenticationInfo ? { principalEmail: p.authenticationInfo.principalEmail } : undefined,
+    };
+  }
+  if (entry.httpRequest !== undefined) payload.httpRequest = entry.httpRequest;
+  const meta: Record<string, unknown> = {
+    sourceLocation: entry.sourceLocation,
+    labels: entry.labels,
+    resource: entry.resource ? { type: entry.resource.type, labels: entry.resource.labels } : undefined,
+    trace: entry.trace,
+    logName: entry.logName,
+    insertId: entry.insertId,
+  };
+  const head = { severity: entry.severity ?? "DEFAULT", timestamp: entry.timestamp };
+  const bounds = { maxDepth: 6, maxStringChars: 1000, maxArrayItems: 20, maxKeys: 50 };
+  const payloadCopy = boundedRedactedCopy(payload, redact, { ...bounds, maxTotalChars: PAYLOAD_SAMPLE_CHARS }) as Record<string, unknown>;
+  const metaCopy = boundedRedactedCopy(meta, redact, { ...bounds, maxTotalChars: META_SAMPLE_CHARS }) as Record<string, unknown>;
+  return { ...boundedRedactedCopy(head, redact, { ...bounds, maxTotalChars: 200 }) as object, ...payloadCopy, ...metaCopy };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Skips and helpers
+
+function skip(reason: SkipReason, detail: string, raw: unknown, options: NormalizeOptions): NormalizeResult {
+  return { ok: false, skipped: { reason, detail, sample: skippedSample(raw, options.redact) } };
+}
+
+function skippedSample(raw: unknown, redact: Redactor): string {
+  try {
+    const copy = boundedRedactedCopy(raw, redact, { maxDepth: 4, maxStringChars: 200, maxArrayItems: 10, maxKeys: 20, maxTotalChars: 700 });
+    const text = typeof copy === "string" ? copy : (JSON.stringify(copy) ?? String(copy));
+    return cutText(sanitizeText(text), MAX_SKIPPED_SAMPLE_CHARS - 20);
+  } catch {
+    return "[unprintable]";
+  }
+}
+
+/** Control characters (except newline and tab) and lone surrogates become U+FFFD; CRLF becomes LF. */
+export function sanitizeText(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
+
+function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (v !== null) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "unknown error";
+}

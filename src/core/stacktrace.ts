@@ -1,0 +1,198 @@
+/**
+ * Stack trace recognition for the four runtimes we see on Cloud Run: Python, Java (JVM), Node
+ * and Go. A trace gives the exception type, its message and the top frames, innermost first.
+ *
+ * Frames are normalized to `function (file)`: the file is a basename, line and column numbers,
+ * addresses and arguments are dropped, so the same bug on the next deploy (lines moved) keeps
+ * the same frames and therefore the same fingerprint.
+ */
+
+export interface StackTrace {
+  readonly type: string;
+  readonly message: string;
+  readonly frames: string[];
+}
+
+/** A trace plus where it starts in the text (line index), so callers can keep a leading line. */
+export interface LocatedStackTrace extends StackTrace {
+  readonly startLine: number;
+}
+
+export const MAX_FRAMES = 3;
+/** Traces are parsed from the first 64 KiB only; nobody reads frame 2,000. */
+const MAX_TRACE_CHARS = 64 * 1024;
+const MAX_MESSAGE_CHARS = 500;
+
+export function parseStackTrace(text: string): StackTrace | undefined {
+  const found = locateStackTrace(text);
+  if (!found) return undefined;
+  return { type: found.type, message: found.message, frames: found.frames };
+}
+
+export function locateStackTrace(text: string): LocatedStackTrace | undefined {
+  if (typeof text !== "string" || !text.includes("\n")) return undefined;
+  const lines = text.slice(0, MAX_TRACE_CHARS).replace(/\r\n?/g, "\n").split("\n");
+  return parsePython(lines) ?? parseGo(lines) ?? parseJvmOrNode(lines);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python: "Traceback (most recent call last):", frames as `  File "…", line N, in fn`, the
+// exception last. Chained tracebacks ("During handling…") repeat the block: the last one wins,
+// because that is the exception that escaped.
+
+const PY_HEADER = /^\s*Traceback \(most recent call last\):\s*$/;
+const PY_FRAME = /^\s+File "([^"]*)", line \d+(?:, in (.+))?$/;
+const PY_EXCEPTION = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/;
+
+function parsePython(lines: string[]): LocatedStackTrace | undefined {
+  let header = -1;
+  let first = -1;
+  for (let i = 0; i < lines.length; i++) {
+    if (PY_HEADER.test(lines[i] ?? "")) {
+      header = i;
+      if (first < 0) first = i;
+    }
+  }
+  if (header < 0) return undefined;
+  const frames: string[] = [];
+  let type: string | undefined;
+  let message = "";
+  for (let i = header + 1; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const frame = PY_FRAME.exec(line);
+    if (frame) {
+      frames.push(formatFrame(frame[2] ?? "<module>", frame[1] ?? ""));
+      continue;
+    }
+    if (/^\s/.test(line) || line === "") continue; // source line under a frame, or "^^^^"
+    const exception = PY_EXCEPTION.exec(line);
+    if (exception) {
+      type = exception[1] ?? "Exception";
+      message = exception[2] ?? "";
+      break;
+    }
+  }
+  if (!type) return undefined;
+  // Python prints the innermost call last.
+  return { type, message: boundMessage(message), frames: frames.reverse().slice(0, MAX_FRAMES), startLine: first };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Go: "panic: …" then "goroutine N [running]:", then pairs of `pkg.fn(args)` / `\t/path/file.go:12 +0x1d`.
+
+const GO_PANIC = /^panic: (.*)$/;
+const GO_GOROUTINE = /^goroutine \d+ \[[^\]]*\]:\s*$/;
+const GO_FUNC = /^(\S.*?)\((?:[^()]|\([^()]*\))*\)(?: \[[^\]]*\])?$/;
+const GO_FILE = /^\t(\S+?\.go|\S+?):\d+(?: \+0x[0-9a-f]+)?/;
+
+function parseGo(lines: string[]): LocatedStackTrace | undefined {
+  const start = lines.findIndex((l) => GO_PANIC.test(l));
+  if (start < 0) return undefined;
+  const goroutine = lines.findIndex((l, i) => i > start && GO_GOROUTINE.test(l));
+  if (goroutine < 0) return undefined;
+  const message = GO_PANIC.exec(lines[start] ?? "")?.[1] ?? "";
+  const frames: string[] = [];
+  for (let i = goroutine + 1; i + 1 < lines.length && frames.length < MAX_FRAMES; i++) {
+    const fn = GO_FUNC.exec(lines[i] ?? "");
+    const file = GO_FILE.exec(lines[i + 1] ?? "");
+    if (!fn || !file) {
+      if ((lines[i] ?? "") === "") break; // next goroutine
+      continue;
+    }
+    i++;
+    const name = fn[1] ?? "";
+    // The panic machinery itself is the same for every panic; skip it.
+    if (name === "panic" || name.startsWith("runtime.") || name.startsWith("runtime/")) continue;
+    frames.push(formatFrame(name, file[1] ?? ""));
+  }
+  const runtime = /^(runtime error): (.*)$/.exec(message);
+  return {
+    type: runtime ? "panic: runtime error" : "panic",
+    message: boundMessage(runtime ? (runtime[2] ?? "") : message.replace(/^\s*\[recovered\]\s*/, "")),
+    frames,
+    startLine: start,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// JVM and Node share the "at …" frame lines. JVM: `\tat com.acme.Foo.bar(Foo.java:42)`.
+// Node: `    at bar (/app/dist/foo.js:10:5)`, `    at /app/foo.js:1:2`, `    at async bar (file:///…)`.
+
+const JVM_FRAME = /^\s+at ([\w$.<>/-]+)\(([^)]*)\)\s*$/;
+const NODE_FRAME = /^\s+at (?:async )?(?:new )?(?:(.+?) \((.+)\)|(\S+))\s*$/;
+const EXCEPTION_LINE =
+  /^(?:Exception in thread "[^"]*" )?(?:Caused by: )?(?:Uncaught )?([A-Za-z_$][\w$.]*(?:Error|Exception|Throwable|Failure|Fault)|Error|[a-z][\w]*(?:\.[\w$]+)+)(?: \[[\w-]+\])?(?::\s?(.*))?$/;
+
+function parseJvmOrNode(lines: string[]): LocatedStackTrace | undefined {
+  const firstFrame = lines.findIndex((l) => JVM_FRAME.test(l) || NODE_FRAME.test(l));
+  if (firstFrame < 1) return undefined;
+  // The exception line is the nearest line above the frames that looks like one; messages can
+  // span lines, so look back a few.
+  let start = -1;
+  let type = "";
+  let message = "";
+  for (let i = firstFrame - 1; i >= 0 && i >= firstFrame - 6; i--) {
+    const m = EXCEPTION_LINE.exec((lines[i] ?? "").trim());
+    if (m) {
+      start = i;
+      type = m[1] ?? "Error";
+      message = m[2] ?? "";
+      break;
+    }
+  }
+  const recognized = start >= 0;
+  if (!recognized) {
+    // Frames without a recognizable exception line: keep them, the line above is the message.
+    start = firstFrame - 1;
+    type = "Error";
+    message = lines[start] ?? "";
+    if (message.trim() === "") return undefined;
+  }
+  const frames: string[] = [];
+  for (let i = firstFrame; i < lines.length && frames.length < MAX_FRAMES; i++) {
+    const line = lines[i] ?? "";
+    const jvm = JVM_FRAME.exec(line);
+    if (jvm) {
+      frames.push(formatFrame(jvm[1] ?? "", (jvm[2] ?? "").split(":")[0] ?? ""));
+      continue;
+    }
+    const node = NODE_FRAME.exec(line);
+    if (node) {
+      const fn = node[1] ?? "<anonymous>";
+      const location = node[2] ?? node[3] ?? "";
+      if (location.startsWith("node:internal") || location === "<anonymous>") continue;
+      frames.push(formatFrame(fn, stripPosition(location)));
+      continue;
+    }
+    if (/^\s*\.\.\. \d+ more/.test(line) || /^\s*Caused by: /.test(line)) break;
+  }
+  if (!recognized && frames.length === 0) return undefined;
+  return { type, message: boundMessage(message), frames, startLine: start };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function stripPosition(location: string): string {
+  return location.replace(/(?::\d+)+$/, "");
+}
+
+function basename(file: string): string {
+  const clean = file.replace(/^file:\/\//, "").replace(/[?#].*$/, "");
+  const slash = Math.max(clean.lastIndexOf("/"), clean.lastIndexOf("\\"));
+  return slash >= 0 ? clean.slice(slash + 1) : clean;
+}
+
+function formatFrame(fn: string, file: string): string {
+  const name = fn
+    .trim()
+    .replace(/\(0x[0-9a-f, .]*\)$/i, "") // Go arguments
+    .replace(/\s+/g, " ")
+    .slice(0, 200);
+  const base = basename(file.trim());
+  return base ? `${name} (${base})` : name;
+}
+
+function boundMessage(message: string): string {
+  const trimmed = message.trim();
+  return trimmed.length > MAX_MESSAGE_CHARS ? `${trimmed.slice(0, MAX_MESSAGE_CHARS)}…` : trimmed;
+}
