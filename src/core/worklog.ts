@@ -96,7 +96,7 @@ function readableTemplate(template: string): string {
 }
 
 /** A cluster's heading, from its route, exception or template. Plain (unescaped) text. */
-export function clusterTitle(c: PrioritizedCluster): string {
+export function clusterTitle(c: Pick<PrioritizedCluster, "template" | "source" | "http" | "exceptionType">): string {
   let title: string;
   if (c.http) title = `${c.http.method} ${c.http.route} → ${statusText(c.http.status)}`;
   else if (c.exceptionType) title = c.source ? `${c.exceptionType} in ${c.source}` : `${c.exceptionType}: ${readableTemplate(c.template)}`;
