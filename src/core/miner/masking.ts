@@ -8,7 +8,9 @@
  *   - words holding a digit: numbers, hex, ids, UUIDs, IPs, durations and sizes (12ms, 64MB),
  *     dates and times;
  *   - long hex words without digits, and the literals true/false/null;
- *   - the value of key=value (up to , ; & ) ] } or a quote), whatever it is.
+ *   - the value of key=value (up to , ; & ) ] } or a quote) when it holds a digit or a literal:
+ *     `vis=0x8`, `id=abc-12.3` → `vis=<*>`, `id=<*>`. Bare words (`user=root`) are left to
+ *     regrouping, which tells values from event names by how they vary.
  * Variables joined by a single `.`, `:` or `/` become one (`10.0.0.1` → `<*>`, `12:01:02` →
  * `<*>`), as in the corrected Loghub ground truth.
  * User masks (regular expressions from config) run first, on the raw line.
@@ -218,15 +220,37 @@ function isWholeValue(tok: string, start: number, end: number): boolean {
   const colon = core.lastIndexOf(":");
   if (colon > 0 && colon < core.length - 1) {
     for (let i = colon + 1; i < core.length; i++) if (!(classOf(core.charCodeAt(i)) & DIGIT)) return false;
-    let dots = 0;
-    for (let i = 0; i < colon; i++) {
-      const c = core.charCodeAt(i);
-      if (c === 46) dots++;
-      else if (!(classOf(c) & WORD)) return false;
-    }
-    return dots > 0 || /\d/.test(core.slice(0, colon));
+    const host = core.slice(0, colon);
+    return HOST_CHARS.test(host) && (host.includes(".") || /\d/.test(host) || host === "localhost");
   }
-  return false;
+  // a.b.c/d.e: a path without a leading slash, or an Android component name
+  const slash = core.indexOf("/");
+  if (slash > 0 && slash < core.length - 1 && core.indexOf(".") >= 0 && core.indexOf("/", slash + 1) !== slash + 1) {
+    return /^[\w.$-]+(\/[\w.$-]+)+\/?$/.test(core);
+  }
+  return isHostName(core);
+}
+
+const HOST_CHARS = /^[a-z0-9.-]+$/;
+const TLDS = new Set(
+  "com net org edu gov mil int io co uk de jp cn hk tw kr ru fr nl be br au in it es ch se no fi pl cz at info biz us ca eu local internal lan".split(" "),
+);
+
+/** a.example.com: lower-case labels ending in a common top-level domain. */
+function isHostName(core: string): boolean {
+  const dot = core.lastIndexOf(".");
+  if (dot <= 0 || !TLDS.has(core.slice(dot + 1)) || !HOST_CHARS.test(core)) return false;
+  return core.charCodeAt(0) !== 46 && core.charCodeAt(dot - 1) !== 46;
+}
+
+/**
+ * A key=value value masked as a whole: one that holds a digit, or a literal. A bare word
+ * (state=RUNNING, user=root) is left to regrouping, which tells values from event names by
+ * how they vary.
+ */
+function isDataValue(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (classOf(value.charCodeAt(i)) & DIGIT) return true;
+  return LITERALS.has(value) || isHostName(value);
 }
 
 /** Rewrites one token, pushing the values it masks onto params. */
@@ -281,7 +305,7 @@ export function maskToken(tok: string, params: string[], user: { values: string[
         else if (!(k & HEX)) hex = false;
         i++;
       }
-      if (digits || (hex && i - start >= 16) || LITERALS.has(tok.slice(start, i))) emitVar(start, i);
+      if (digits || (hex && i - start >= 8) || LITERALS.has(tok.slice(start, i))) emitVar(start, i);
       continue;
     }
     if (c === 61 /* = */ && i > 0 && classOf(tok.charCodeAt(i - 1)) & WORD && i + 1 < n) {
@@ -291,7 +315,7 @@ export function maskToken(tok: string, params: string[], user: { values: string[
         let j = i + 1;
         while (j < n && !(classOf(tok.charCodeAt(j)) & VALUE_END) && tok.charCodeAt(j) !== 40) j++;
         const value = tok.slice(i + 1, j);
-        if ((j >= n || tok.charCodeAt(j) !== 40) && !value.includes(USER_MARK)) {
+        if ((j >= n || tok.charCodeAt(j) !== 40) && !value.includes(USER_MARK) && isDataValue(value)) {
           out += tok.slice(copied, i + 1) + WILDCARD;
           params.push(value);
           copied = j;

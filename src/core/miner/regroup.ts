@@ -96,7 +96,7 @@ function split(
       const list = values.get(tok);
       if (list) list.push(i);
       else values.set(tok, [i]);
-      if (tok !== WILDCARD && freq[p]!.get(tok)! > root) frequent = true;
+      if (!tok.includes(WILDCARD) && freq[p]!.get(tok)! > root) frequent = true;
     }
     if (values.size === 1) continue;
     const constant = frequent || !isVariable(values, occursElsewhere);
@@ -116,6 +116,8 @@ function isVariable(values: Map<string, number[]>, occursElsewhere: (token: stri
   if (values.size >= MANY_VALUES) return true;
   if (values.size < FEW_VALUES) return false;
   let shared = 0;
-  for (const tok of values.keys()) if (tok.includes(WILDCARD) || occursElsewhere(tok)) shared++;
+  for (const tok of values.keys()) {
+    if (tok.includes(WILDCARD) || occursElsewhere(tok)) shared++;
+  }
   return shared * 2 >= values.size;
 }
