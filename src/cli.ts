@@ -8,6 +8,10 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Readable, Writable } from "node:stream";
 import { SETTINGS, loadConfig, processEnv, type FlagValues, type SettingName, type SettingSpec } from "./config";
 import { ConfigError } from "./errors";
+import { runRunCommand } from "./commands/run";
+import { runTemplatesCommand } from "./commands/templates";
+import { runWorklogsCli } from "./commands/worklogs-cli";
+import packageJson from "../package.json";
 
 export interface CliIo {
   readonly stdin: Readable;
@@ -78,11 +82,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           io.stdout.write(usage());
           return EXIT_OK;
         }
-        return await (await import("./commands/run")).runRunCommand(parseRunFlags(args), io);
+        return await runRunCommand(parseRunFlags(args), io);
       case "templates":
-        return await (await import("./commands/templates")).runTemplatesCommand([...args], io);
+        return await runTemplatesCommand([...args], io);
       case "worklogs":
-        return await (await import("./commands/worklogs-cli")).runWorklogsCli([...args], io);
+        return await runWorklogsCli([...args], io);
       case "help":
       case "--help":
       case "-h":
@@ -90,7 +94,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return EXIT_OK;
       case "version":
       case "--version":
-        io.stdout.write(`${(await import("../package.json")).version}\n`);
+        io.stdout.write(`${packageJson.version}\n`);
         return EXIT_OK;
       default:
         io.stderr.write(`log-gardener: unknown command "${command}"\n\n${usage()}`);

@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import { createCloudLoggingSource } from "./adapters/cloud-logging-source";
 import { FileLogSource } from "./adapters/file-log-source";
 import { openObjectStore } from "./adapters/object-store-from-url";
+import { DEFAULT_TRIAGE_POLICY } from "./core/issue-plan";
 import { buildRedactor } from "./core/redact";
 import { shareOfServices } from "./core/shard";
 import { describeWindowLength, resolveWindow } from "./core/window";
@@ -90,7 +91,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     executionId: config.executionId,
     redact,
     miner: { extraMasks: config.minerMasks },
-    triage: config.triage,
+    triage: DEFAULT_TRIAGE_POLICY,
     lockTtlMs: config.lockTtlMs,
     owner: config.executionId ? `${config.executionId}/task-${config.taskIndex}/attempt-${config.taskAttempt}` : `${os.hostname()}/pid-${process.pid}`,
   };

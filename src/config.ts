@@ -101,7 +101,7 @@ export function parseDuration(text: string): number | undefined {
 const duration = z.string().refine((s) => (parseDuration(s) ?? 0) > 0, "a duration like 1h, 30m or 90s").transform((s) => parseDuration(s)!);
 const bool = z.enum(["true", "false", "1", "0", "yes", "no", ""], "true or false").transform((s) => s === "true" || s === "1" || s === "yes");
 const intAtLeast = (min: number) => z.coerce.number("a whole number").int("a whole number").min(min, `a whole number >= ${min}`);
-const list = z.string().transform((s) => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
+const list = z.string().optional().transform((s) => (s ?? "").split(",").map((x) => x.trim()).filter((x) => x.length > 0));
 const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\dT/.test(s), "an ISO 8601 time such as 2025-09-15T02:00:00Z").transform((s) => Date.parse(s));
 
 const schema = z.object({
@@ -170,6 +170,11 @@ export interface Config {
   readonly taskCount: number;
   readonly executionId?: string;
   readonly taskAttempt: number;
+}
+
+/** The process environment, for the entry point to pass in (nothing else reads it). */
+export function processEnv(): NodeJS.ProcessEnv {
+  return process.env;
 }
 
 /** Values given on the command line, by setting name (already mapped from flags). */

@@ -116,7 +116,7 @@ export async function* splitJsonRecords(stream: AsyncIterable<Buffer | string>, 
 
   for await (const chunk of stream) {
     const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
-    let start = -1; // start of the run of record text in this chunk
+    let start = inRecord ? 0 : -1; // start of the run of record text in this chunk
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (mode === "unknown") {

@@ -12,17 +12,17 @@ import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer, type ClusterOptions } from "
 import { logsExplorerUrl } from "../core/logs-explorer";
 import { TemplateMiner, type MinerOptions } from "../core/miner/template-miner";
 import { normalizeEntry } from "../core/normalize";
-import { minerStateKey, windowId, worklogKey, sidecarKey } from "../core/object-keys";
+import { minerStateKey, windowId, worklogKey } from "../core/object-keys";
 import { prioritizeAll } from "../core/priority";
 import { severityRank, type Severity } from "../core/severity";
 import { buildSidecar } from "../core/sidecar";
 import { UnparseableRecord, type PrioritizedCluster, type SkipReason, type SkippedEntry, type TimeWindow } from "../core/types";
 import { renderWorklog } from "../core/worklog";
+import { planIssueActions, type IssueAction, type TriagePolicy } from "../core/issue-plan";
 import type { WorklogIssue, WorklogModel } from "../core/worklog-model";
 import { PreconditionFailedError } from "../errors";
 import type { IssueActionResult, IssueTracker, LogSource, ObjectStore, SourceReport } from "../ports";
 import { RecentKeys } from "./dedupe";
-import { triageService, type TriageSettings } from "./triage";
 import { publishWorklog } from "./worklog-writer";
 import { acquireRunLock } from "./run-lock";
 
@@ -39,7 +39,7 @@ export interface RunJobOptions {
   readonly redact: (text: string) => string;
   readonly miner?: MinerOptions;
   readonly cluster?: Partial<Omit<ClusterOptions, "window">>;
-  readonly triage: TriageSettings;
+  readonly triage: TriagePolicy;
   readonly lockTtlMs: number;
   /** Who holds the run lock: the execution id and task, or host and pid. */
   readonly owner: string;
@@ -182,31 +182,10 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   }
   log.info({ ...totals, services: runs.size, truncations: report.truncations.length }, "read complete");
 
-  let existing: Awaited<ReturnType<IssueTracker["listManagedIssues"]>> = [];
   const failures: string[] = [];
-  try {
-    existing = await deps.tracker.listManagedIssues();
-  } catch (err) {
-    failures.push(`listing existing issues failed: ${(err as Error).message}`);
-    log.error({ err }, "listing existing issues failed; issues will not be published this run");
-  }
-  const listedIssues = failures.length === 0;
-
-  const summaries: ServiceSummary[] = [];
+  const summaries = await publish([...runs.values()].sort((a, b) => a.service.localeCompare(b.service)), { options, deps, report, log, failures });
   const actionCounts: Record<string, number> = {};
-  for (const run of [...runs.values()].sort((a, b) => a.service.localeCompare(b.service))) {
-    const summary = await publishService(run, {
-      options,
-      deps,
-      report,
-      existing,
-      listedIssues,
-      log: log.child({ service: run.service }),
-      failures,
-    });
-    for (const r of summary.issues) actionCounts[r.action] = (actionCounts[r.action] ?? 0) + 1;
-    summaries.push(summary);
-  }
+  for (const s of summaries) for (const r of s.issues) actionCounts[r.action] = (actionCounts[r.action] ?? 0) + 1;
 
   const result: RunSummary = {
     window: options.window,
@@ -274,100 +253,164 @@ interface PublishContext {
   readonly options: RunJobOptions;
   readonly deps: RunJobDeps;
   readonly report: SourceReport;
-  readonly existing: Awaited<ReturnType<IssueTracker["listManagedIssues"]>>;
-  readonly listedIssues: boolean;
   readonly log: Logger;
   readonly failures: string[];
 }
 
-async function publishService(run: ServiceRun, ctx: PublishContext): Promise<ServiceSummary> {
+interface Publishing {
+  readonly run: ServiceRun;
+  readonly clusters: PrioritizedCluster[];
+  readonly release: () => Promise<void>;
+  readonly issues: Record<string, WorklogIssue>;
+  readonly results: IssueActionResult[];
+  worklog?: string;
+}
+
+/**
+ * Lock each service's window, plan the triage of all services' clusters at once (the cap on
+ * new issues and the digest are per run), write every worklog with the plan, carry the plan
+ * out, then rewrite the worklogs with the outcome and save the miner states.
+ */
+async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promise<ServiceSummary[]> {
   const { options, deps, log } = ctx;
   const windowStart = options.window.start;
-  const lock = await acquireRunLock(deps.store, run.service, windowStart, { ttlMs: options.lockTtlMs, owner: options.owner, now: deps.now() });
-  if (!lock.acquired) {
-    const why = `another run (${lock.holder}) holds the lock for ${run.service} ${windowId(windowStart)} until ${new Date(lock.expiresAt).toISOString()}`;
-    log.warn({ holder: lock.holder, expiresAt: lock.expiresAt }, `skipping ${run.service}: ${why}`);
-    return { service: run.service, clusters: 0, skippedByLock: why, issues: [] };
-  }
-  try {
+  const summaries: ServiceSummary[] = [];
+  const publishing: Publishing[] = [];
+  for (const run of runs) {
+    const lock = await acquireRunLock(deps.store, run.service, windowStart, { ttlMs: options.lockTtlMs, owner: options.owner, now: deps.now() });
+    if (!lock.acquired) {
+      const why = `another run (${lock.holder}) holds the lock for ${run.service} ${windowId(windowStart)} until ${new Date(lock.expiresAt).toISOString()}`;
+      log.warn({ service: run.service, holder: lock.holder, expiresAt: lock.expiresAt }, `skipping ${run.service}: ${why}`);
+      summaries.push({ service: run.service, clusters: 0, skippedByLock: why, issues: [] });
+      continue;
+    }
     if (run.clusterer.overflowCount > 0) {
       run.notes.push(`More than ${options.cluster?.maxClusters ?? DEFAULT_CLUSTER_OPTIONS.maxClusters} clusters: ${run.clusterer.overflowCount} entries were grouped into one overflow cluster.`);
     }
-    const clusters = prioritizeAll(run.clusterer.clusters());
-    const truncations = ctx.report.truncations.filter((t) => t.service === run.service);
+    publishing.push({ run, clusters: prioritizeAll(run.clusterer.clusters()), release: lock.release, issues: {}, results: [] });
+  }
+
+  try {
+    // Plan.
     const logsExplorerUrls: Record<string, string> = {};
-    for (const c of clusters) logsExplorerUrls[c.fingerprint] = logsExplorerUrl(options.project, c, options.window);
-    const worklogLocation = deps.store.locate(worklogKey(run.service, windowStart));
+    for (const p of publishing) for (const c of p.clusters) logsExplorerUrls[c.fingerprint] = logsExplorerUrl(options.project, c, options.window);
+    let planned = false;
+    let actions: IssueAction[] = [];
+    try {
+      const existing = await deps.tracker.listManagedIssues();
+      actions = planIssueActions({
+        clusters: publishing.flatMap((p) => p.clusters),
+        existing,
+        policy: options.triage,
+        run: {
+          windowId: windowId(windowStart),
+          windowStart,
+          windowEnd: options.window.end,
+          now: deps.now(),
+          worklogUrl: (service) => deps.store.locate(worklogKey(service, windowStart)),
+          logsExplorerUrl: (c) => logsExplorerUrls[c.fingerprint] ?? "",
+        },
+      });
+      planned = true;
+    } catch (err) {
+      const message = `listing existing issues failed, so no issue was planned or published: ${(err as Error).message}`;
+      ctx.failures.push(message);
+      log.error({ err }, message);
+    }
+    const byService = new Map(publishing.map((p) => [p.run.service, p]));
+    for (const a of actions) {
+      const p = byService.get(a.service);
+      if (p) p.issues[a.fingerprint] = { action: a.kind, number: "issueNumber" in a ? a.issueNumber : undefined, url: "url" in a ? a.url : undefined, dryRun: options.dryRun };
+    }
 
-    const plan = ctx.listedIssues
-      ? triageService({ clusters, existing: ctx.existing, settings: options.triage, window: options.window, now: deps.now(), worklogUrl: worklogLocation, logsExplorerUrls })
-      : { actions: [], planned: {} as Record<string, string> };
-    const issues: Record<string, WorklogIssue> = {};
-    for (const [fp, action] of Object.entries(plan.planned)) issues[fp] = { action, dryRun: options.dryRun };
+    // 1. Every worklog, with the plan, before anything is published.
+    for (const p of publishing) {
+      p.worklog = await safely(ctx, p.run.service, "writing the worklog", () => writeWorklog(deps.store, model(p, ctx, logsExplorerUrls, planned, false)));
+    }
 
-    const baseModel = (published: boolean, issueMap: Record<string, WorklogIssue>): WorklogModel => ({
-      service: run.service,
-      window: options.window,
-      generatedAt: deps.now(),
-      focusArea: options.focusArea,
-      source: deps.source.describe(),
-      executionId: options.executionId,
-      minSeverity: options.minSeverity,
-      clusters,
-      stats: { ...run.stats, skipped: { ...run.stats.skipped } },
-      skippedSamples: run.skippedSamples,
-      truncations,
-      issues: issueMap,
-      status: {
-        collected: true,
-        clustered: true,
-        issuesPlanned: ctx.listedIssues,
-        issuesPublished: published && !options.dryRun,
-        dryRun: options.dryRun,
-        relatedResearched: false,
-        relatedLinked: false,
-      },
-      notes: [...run.notes, ...ctx.report.notes, ...(ctx.listedIssues ? [] : ["Existing GitHub issues could not be listed, so no issue was planned or published this run."])],
-      logsExplorerUrls,
-    });
-
-    // 1. The worklog with the plan, before anything is published.
-    let written = await writeWorklog(deps.store, baseModel(false, issues), clusters, log);
-
-    // 2. Carry out the plan.
-    let results: IssueActionResult[] = [];
-    if (plan.actions.length > 0) {
+    // 2. Carry out the plan; each action is idempotent, so a retried run repeats nothing.
+    if (actions.length > 0) {
+      let results: IssueActionResult[] = [];
       try {
-        results = await deps.tracker.apply(plan.actions);
+        results = await deps.tracker.apply(actions);
       } catch (err) {
-        const message = `publishing issues for ${run.service} failed: ${(err as Error).message}`;
+        const message = `publishing issues failed: ${(err as Error).message}`;
         ctx.failures.push(message);
         log.error({ err }, message);
       }
+      const fpService = new Map(actions.map((a) => [a.fingerprint, a.service]));
       for (const r of results) {
-        issues[r.fingerprint] = { action: r.action, number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
-        if (!r.ok) ctx.failures.push(`${run.service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
+        const p = byService.get(fpService.get(r.fingerprint) ?? "");
+        if (!p) continue;
+        p.results.push(r);
+        p.issues[r.fingerprint] = { action: r.action, number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
+        if (!r.ok) ctx.failures.push(`${p.run.service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
       }
-      // 3. The worklog again, with issue numbers and outcomes.
+      // 3. The worklogs again, with issue numbers and outcomes.
       const allOk = results.length > 0 && results.every((r) => r.ok);
-      written = await writeWorklog(deps.store, baseModel(allOk, issues), clusters, log);
+      for (const p of publishing) {
+        p.worklog = (await safely(ctx, p.run.service, "rewriting the worklog", () => writeWorklog(deps.store, model(p, ctx, logsExplorerUrls, planned, allOk)))) ?? p.worklog;
+      }
     }
 
-    // 4. The miner state, so fingerprints of application logs survive to the next hour.
-    await saveMinerState(deps.store, run, log);
-    log.info({ clusters: clusters.length, entries: run.stats.clustered, worklog: written }, "worklog written");
-    return { service: run.service, clusters: clusters.length, worklog: written, issues: results };
-  } catch (err) {
-    const message = `${run.service}: ${(err as Error).message}`;
-    ctx.failures.push(message);
-    log.error({ err }, `publishing ${run.service} failed`);
-    return { service: run.service, clusters: 0, issues: [] };
+    // 4. The miner states, so fingerprints of application logs survive to the next hour.
+    for (const p of publishing) {
+      await safely(ctx, p.run.service, "saving the miner state", () => saveMinerState(deps.store, p.run, log));
+      log.info({ service: p.run.service, clusters: p.clusters.length, entries: p.run.stats.clustered, worklog: p.worklog }, "worklog written");
+      summaries.push({ service: p.run.service, clusters: p.clusters.length, worklog: p.worklog, issues: p.results });
+    }
   } finally {
-    await lock.release().catch((err: unknown) => log.warn({ err }, "releasing the run lock failed; it expires by itself"));
+    for (const p of publishing) await p.release().catch((err: unknown) => log.warn({ err, service: p.run.service }, "releasing the run lock failed; it expires by itself"));
+  }
+  return summaries.sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** Runs one publishing step; a failure is recorded (the run exits non-zero) and the others go on. */
+async function safely<T>(ctx: PublishContext, service: string, what: string, step: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (err) {
+    const message = `${service}: ${what} failed: ${(err as Error).message}`;
+    ctx.failures.push(message);
+    ctx.log.error({ err, service }, message);
+    return undefined;
   }
 }
 
-async function writeWorklog(store: ObjectStore, model: WorklogModel, clusters: readonly PrioritizedCluster[], log: Logger): Promise<string> {
+function model(p: Publishing, ctx: PublishContext, logsExplorerUrls: Record<string, string>, planned: boolean, published: boolean): WorklogModel {
+  const { options, deps } = ctx;
+  const { run } = p;
+  const urls: Record<string, string> = {};
+  for (const c of p.clusters) urls[c.fingerprint] = logsExplorerUrls[c.fingerprint] ?? "";
+  return {
+    service: run.service,
+    window: options.window,
+    generatedAt: deps.now(),
+    focusArea: options.focusArea,
+    source: deps.source.describe(),
+    executionId: options.executionId,
+    minSeverity: options.minSeverity,
+    clusters: p.clusters,
+    stats: { ...run.stats, skipped: { ...run.stats.skipped } },
+    skippedSamples: run.skippedSamples,
+    truncations: ctx.report.truncations.filter((t) => t.service === run.service),
+    issues: { ...p.issues },
+    status: {
+      collected: true,
+      clustered: true,
+      issuesPlanned: planned,
+      issuesPublished: published && !options.dryRun,
+      dryRun: options.dryRun,
+      relatedResearched: false,
+      relatedLinked: false,
+    },
+    notes: [...run.notes, ...ctx.report.notes],
+    logsExplorerUrls: urls,
+  };
+}
+
+async function writeWorklog(store: ObjectStore, model: WorklogModel): Promise<string> {
+  const clusters = model.clusters;
   const markdown = renderWorklog(model);
   const sidecar = buildSidecar(model);
   const top = clusters[0];
@@ -384,9 +427,7 @@ async function writeWorklog(store: ObjectStore, model: WorklogModel, clusters: r
       executionId: model.executionId ?? "",
       topProblem: top ? `${top.priority} ${top.template.slice(0, 200)}` : "",
     },
-    logger: log,
   });
-  void sidecarKey;
   return store.locate(worklogKey(model.service, model.window.start));
 }
 
