@@ -1,0 +1,30 @@
+# The hourly job's image. Cloud Run Jobs starts it with no arguments; configuration comes
+# from the environment (see "Configuration" in the README).
+#
+#   build    installs every dependency exactly as CI does (`npm ci`) and compiles (`npm run build`)
+#   runtime  production dependencies only, the compiled job and the bundled sample; no
+#            sources, tests or dev dependencies; runs as the unprivileged `node` user
+#
+# Keep the Node version equal to the `node` dev dependency in package.json, which runs the
+# tests (test/ship/dockerfile.test.ts checks this).
+
+FROM node:24.9.0-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:24.9.0-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    NODE_OPTIONS=--enable-source-maps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# dist/package.json is the compiled copy the CLI imports for its version.
+COPY --from=build /app/dist/package.json ./dist/package.json
+COPY --from=build /app/dist/src ./dist/src
+# With no project configured the job reads this export, so `docker run IMAGE` is a smoke test.
+COPY samples/export.json ./samples/export.json
+USER node
+ENTRYPOINT ["node", "dist/src/cli.js", "run"]

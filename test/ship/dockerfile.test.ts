@@ -1,0 +1,110 @@
+// The image is built by Cloud Build from this repo's Dockerfile; no Docker daemon runs here, so
+// these tests check the Dockerfile itself: it lints clean, it builds with the same npm
+// commands CI uses, and the image it makes is small, unprivileged and starts the job.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { validate } from "dockerfile-utils";
+import { load } from "js-yaml";
+import { npmCommands, npmScript, parseStages, type Stage } from "./dockerfile";
+import { REPO_ROOT } from "./infra";
+
+const dockerfile = readFileSync(path.join(REPO_ROOT, "Dockerfile"), "utf8");
+const dockerignore = readFileSync(path.join(REPO_ROOT, ".dockerignore"), "utf8");
+const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+  bin: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const stages = parseStages(dockerfile);
+const build = stages.find((s) => s.name === "build");
+const runtime = stages[stages.length - 1]!;
+
+function args(stage: Stage, keyword: string): string[] {
+  return stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
+}
+
+/** The npm commands a stage runs, less cache housekeeping (`npm cache clean`). */
+function npmIn(stage: Stage): string[] {
+  return args(stage, "RUN")
+    .flatMap(npmCommands)
+    .filter((c) => !c.startsWith("npm cache "));
+}
+
+describe("Dockerfile", () => {
+  it("lints clean", () => {
+    const problems = validate(dockerfile).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+    expect(problems).toEqual([]);
+  });
+
+  it("has a build stage and a separate runtime stage", () => {
+    expect(build).toBeDefined();
+    expect(runtime).not.toBe(build);
+    expect(stages.map((s) => s.name)).toEqual(["build", "runtime"]);
+  });
+
+  it("builds and runs on the Node that runs the tests, pinned by tag", () => {
+    const node = pkg.devDependencies.node!;
+    for (const stage of stages) {
+      expect(stage.image).toMatch(/^node:\d+\.\d+\.\d+-[a-z]+-slim$/);
+      expect(stage.image.startsWith(`node:${node}-`)).toBe(true);
+    }
+  });
+
+  it("installs exactly as CI does and builds with the build script", () => {
+    expect(npmIn(build!)).toEqual(["npm ci --no-audit --no-fund", "npm run build"]);
+  });
+
+  it("installs only production dependencies in the runtime stage", () => {
+    expect(npmIn(runtime)).toEqual(["npm ci --omit=dev --no-audit --no-fund"]);
+  });
+
+  it("uses only npm ci and scripts package.json defines", () => {
+    const commands = stages.flatMap(npmIn);
+    expect(commands.filter((c) => !c.startsWith("npm ci") && npmScript(c) === undefined)).toEqual([]);
+    const scripts = commands.map(npmScript).filter((s) => s !== undefined);
+    expect(scripts.filter((s) => !(s in pkg.scripts))).toEqual([]);
+  });
+
+  it("ships only the compiled job, its manifest and the sample: no sources, tests or dev dependencies", () => {
+    const copies = args(runtime, "COPY").map((a) => a.replace(/\s+/g, " "));
+    expect(copies).toEqual([
+      "package.json package-lock.json ./",
+      "--from=build /app/dist/package.json ./dist/package.json",
+      "--from=build /app/dist/src ./dist/src",
+      "samples/export.json ./samples/export.json",
+    ]);
+  });
+
+  it("runs as a non-root user", () => {
+    const users = args(runtime, "USER");
+    expect(users.length).toBeGreaterThan(0);
+    expect(users[users.length - 1]).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  it("starts the job with no arguments, the way Cloud Run Jobs runs it", () => {
+    expect(args(runtime, "ENTRYPOINT").map((a) => JSON.parse(a) as unknown)).toEqual([["node", pkg.bin["log-gardener"], "run"]]);
+    expect(args(runtime, "CMD")).toEqual([]);
+  });
+
+  it("keeps secrets, dependencies and build output out of the build context", () => {
+    const ignored = dockerignore.split("\n").map((l) => l.trim());
+    for (const entry of [".git", "node_modules", "dist", "*.pem", ".env", ".env.*", "*.tfvars", "*.tfstate*"]) {
+      expect(ignored).toContain(entry);
+    }
+  });
+});
+
+describe("Dockerfile and CI", () => {
+  it("install the same way: npm ci in the build stage, in Cloud Build and in .ci/run", () => {
+    const cloudbuild = load(readFileSync(path.join(REPO_ROOT, "cloudbuild.yaml"), "utf8")) as { steps: { id: string; entrypoint?: string; args?: string[] }[] };
+    const install = cloudbuild.steps.find((s) => s.id === "install")!;
+    expect([install.entrypoint, ...(install.args ?? [])].join(" ")).toBe(npmIn(build!)[0]);
+    let ciRun: string | undefined;
+    try {
+      ciRun = readFileSync(path.join(REPO_ROOT, ".ci/run"), "utf8");
+    } catch {
+      ciRun = undefined; // not written yet
+    }
+    if (ciRun !== undefined) expect(npmCommands(ciRun).some((c) => c.startsWith("npm ci"))).toBe(true);
+  });
+});
