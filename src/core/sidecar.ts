@@ -51,7 +51,7 @@ const sidecarCluster = z.object({
   traceIds: z.array(z.string()),
   samples: z.array(z.unknown()),
   timeline: z.array(count),
-  bucketMinutes: z.number().positive(),
+  bucketMinutes: z.number().nonnegative(),
   issue: z
     .object({
       action: z.string(),
@@ -146,7 +146,7 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
         count: c.count,
         firstSeen: isoTime(c.firstSeen),
         lastSeen: isoTime(c.lastSeen),
-        ratePerMinute: c.ratePerMinute,
+        ratePerMinute: Number.isFinite(c.ratePerMinute) && c.ratePerMinute > 0 ? c.ratePerMinute : 0,
         template: c.template,
         ...(c.source !== undefined ? { source: c.source } : {}),
         ...(c.http ? { http: { method: c.http.method, route: c.http.route, status: c.http.status } } : {}),
@@ -170,7 +170,7 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
             }
           : {}),
         ...(related && related.length > 0 ? { related: related.map((r) => ({ number: r.number, url: r.url, title: r.title })) } : {}),
-        ...(explorer !== undefined ? { logsExplorerUrl: explorer } : {}),
+        ...(explorer ? { logsExplorerUrl: explorer } : {}),
       };
     }),
   };

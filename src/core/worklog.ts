@@ -197,6 +197,7 @@ function renderSummary(m: WorklogModel): string {
       `(${m.minSeverity} and above, from ${escapeText(m.source)}): ${readParts.join(", ")}.`,
   );
 
+  if (!m.status.collected) para.push("Collection did not finish, so these counts cover only part of the window.");
   if (m.clusters.length === 0) {
     para.push(
       s.clustered === 0

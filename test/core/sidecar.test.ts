@@ -35,6 +35,14 @@ describe("buildSidecar / parseSidecar", () => {
     expect(s.clusters[0]!.topVariables[0]?.name).toBe("user");
   });
 
+  test("leaves out empty explorer links and keeps rates finite", () => {
+    const base = seedModel();
+    const s = buildSidecar({ ...base, clusters: [{ ...base.clusters[0]!, ratePerMinute: Number.NaN }], logsExplorerUrls: { [base.clusters[0]!.fingerprint]: "" } });
+    expect(s.clusters[0]!.logsExplorerUrl).toBeUndefined();
+    expect(s.clusters[0]!.ratePerMinute).toBe(0);
+    expect(parseSidecar(JSON.parse(JSON.stringify(s))).ok).toBe(true);
+  });
+
   test("an empty window is a valid sidecar", () => {
     const s = buildSidecar(seedModel({ clusters: [], issues: {}, skippedSamples: [], stats: { ...seedModel().stats, skipped: {} } }));
     expect(s.truncated).toBe(false);

@@ -143,6 +143,7 @@ describe("renderWorklog", () => {
       line: "- [ ] GitHub issues to be created/updated for each cluster\n",
     },
     { name: "collection failed", status: { collected: false, clustered: false }, line: "- [ ] Logs collected for last 1 hour\n- [ ] Clusters identified and documented" },
+    { name: "collection failed, summary", status: { collected: false }, line: "Collection did not finish, so these counts cover only part of the window." },
     { name: "related researched", status: { relatedResearched: true }, line: "- [x] Related issues researched" },
     { name: "related not researched", status: { relatedResearched: false }, line: "- [ ] Related issues research to be performed" },
     { name: "related linked", status: { relatedLinked: true }, line: "- [x] Related issues linked" },
