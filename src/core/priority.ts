@@ -168,9 +168,12 @@ export function prioritizeAll(clusters: readonly Cluster[], options: PriorityOpt
 const SUCCESS =
   /\b(connected|connection established|authenticated|authorized|completed|complete|succeeded|successful(?:ly)?|success|started|starting|ready|listening|healthy|initialized|registered|accepted|loaded|finished|done|ok|okay)\b/i;
 
-/** Any of these anywhere means the entry may really be a failure: don't second-guess it. */
+/**
+ * Any of these anywhere means the entry may really be a failure: don't second-guess it. "false"
+ * catches "success=false", "ready: false"; a 5xx status number catches "completed with 503".
+ */
 const TROUBLE =
-  /\b(fail(?:ed|s|ure|ing)?|errors?|unable|denied|timeout|timed out|time-out|exceptions?|refused|invalid|forbidden|unauthori[sz]ed|crash(?:ed)?|panic|fatal|abort(?:ed)?|rejected|lost|cannot|can't|couldn't|traceback|expired|exceeded|unavailable|unreachable|broken|missing|retry(?:ing)?|degraded|unhealthy|not found)\b/i;
+  /\b(fail(?:ed|s|ure|ing)?|errors?|unable|denied|timeout|timed out|time-out|exceptions?|refused|invalid|forbidden|unauthori[sz]ed|crash(?:ed)?|panic|fatal|abort(?:ed)?|rejected|lost|cannot|can't|couldn't|traceback|expired|exceeded|unavailable|unreachable|broken|missing|retry(?:ing)?|degraded|unhealthy|not found|false|5\d\d)\b/i;
 
 /** A negation just before the success word: "not connected", "never completed", "isn't ready". */
 const NEGATED =

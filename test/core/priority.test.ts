@@ -101,6 +101,8 @@ describe("mislabeled severity", () => {
     { text: "request unauthenticated", success: false },
     { text: "Timeout waiting for lock", success: false },
     { text: "cache miss for key <*>", success: false },
+    { text: "payment success=false for order <*>", success: false },
+    { text: "upstream call completed with 503", success: false },
   ])("$text → reads as success: $success", ({ text, success }) => {
     expect(readsAsSuccess(text)).toBe(success);
   });
