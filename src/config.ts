@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { SEVERITIES, type Severity } from "./core/severity";
 import { ConfigError } from "./errors";
+import { DEFAULT_TRIAGE_POLICY, type TriagePolicy } from "./core/issue-plan";
 import { checkRedactPattern } from "./core/redact";
 
 const minerMasksSchema = z.array(
@@ -74,6 +75,20 @@ export const SETTINGS = {
   loggingRetryDelay: { env: "LOG_GARDENER_LOGGING_RETRY_DELAY", default: "2s", description: "Backoff before the first retry; it doubles per retry up to LOG_GARDENER_LOGGING_RETRY_MAX_DELAY, and each sleep is a random part of it." },
   loggingRetryMaxDelay: { env: "LOG_GARDENER_LOGGING_RETRY_MAX_DELAY", default: "30s", description: "Longest backoff between Cloud Logging retries." },
   loggingTimeout: { env: "LOG_GARDENER_LOGGING_TIMEOUT", default: "60s", description: "Deadline of one Cloud Logging page request attempt." },
+  githubAppId: { env: "LOG_GARDENER_GITHUB_APP_ID", flag: "github-app-id", description: "GitHub App id. With a private key and a repository it turns on publishing issues; with none of the three the job is a dry run." },
+  githubPrivateKeyFile: { env: "LOG_GARDENER_GITHUB_PRIVATE_KEY_FILE", flag: "github-private-key-file", description: "Path of the GitHub App's private key (PEM), e.g. where Cloud Run mounts the Secret Manager secret. Read when the job starts." },
+  githubPrivateKey: { env: "LOG_GARDENER_GITHUB_PRIVATE_KEY", description: "The GitHub App's private key (PEM) itself, instead of a file.", secret: true },
+  githubRepo: { env: "LOG_GARDENER_GITHUB_REPO", flag: "github-repo", description: "Repository issues are published to, as owner/name. The App must be installed on it." },
+  githubApiUrl: { env: "LOG_GARDENER_GITHUB_API_URL", flag: "github-api-url", default: "https://api.github.com", description: "GitHub REST API base URL: https://HOST/api/v3 for GitHub Enterprise Server, a loopback URL in tests." },
+  githubInstallationId: { env: "LOG_GARDENER_GITHUB_INSTALLATION_ID", flag: "github-installation-id", description: "The App's installation id on the repository. Default: looked up with GET /repos/{owner}/{repo}/installation." },
+  githubTimeout: { env: "LOG_GARDENER_GITHUB_TIMEOUT", default: "30s", description: "Deadline of one GitHub request attempt." },
+  maxNewIssues: { env: "LOG_GARDENER_MAX_NEW_ISSUES", flag: "max-new-issues", default: "10", description: "Most new issues opened per run, most urgent first. The rest are listed in the worklog and in one digest issue, and get their own issues in later runs if they recur." },
+  escalationFactor: { env: "LOG_GARDENER_ESCALATION_FACTOR", default: "3", description: "An open issue gets a comment when its hourly rate reaches this multiple of the rate when it last notified; otherwise its body is updated quietly." },
+  commentPeriod: { env: "LOG_GARDENER_COMMENT_PERIOD", default: "24h", description: "At most one comment per issue in this period, however fast the problem escalates." },
+  reopenWithin: { env: "LOG_GARDENER_REOPEN_WITHIN", default: "30d", description: "An issue closed as completed less than this long ago is reopened (label `regression`) when its problem recurs; closed longer ago, or locked, a new issue linking it is opened." },
+  issueHistory: { env: "LOG_GARDENER_ISSUE_HISTORY", default: "7d", description: "Hourly counts kept in each issue's marker and drawn in its chart." },
+  similarityThreshold: { env: "LOG_GARDENER_SIMILARITY_THRESHOLD", default: "0.85", description: "Word-overlap similarity (0 to 1) at which an issue of the same service is re-matched to a problem whose fingerprint it does not carry (after a fingerprint change or lost state). Above 1 turns it off." },
+  relatedSearch: { env: "LOG_GARDENER_RELATED_SEARCH", boolean: true, default: "true", description: "For each new problem, search open issues the job does not manage for its module/function or a phrase of its template, and link them (one search request per new problem)." },
   dryRun: { env: "LOG_GARDENER_DRY_RUN", flag: "dry-run", boolean: true, description: "Print the GitHub actions as JSON lines instead of taking them. On when no GitHub App is configured." },
   logLevel: { env: "LOG_GARDENER_LOG_LEVEL", flag: "log-level", default: "info", description: "The job's own log level: debug, info, warn, error." },
   maxMessageBytes: { env: "LOG_GARDENER_MAX_MESSAGE_BYTES", default: "65536", description: "Entries whose message is longer than this many bytes are not clustered; they are counted as malformed (message-too-large) and sampled, cut short, in the worklog." },
@@ -124,6 +139,20 @@ const schema = z.object({
   loggingRetryDelay: duration,
   loggingRetryMaxDelay: duration,
   loggingTimeout: duration,
+  githubAppId: z.string().regex(/^\d+$/, "a numeric GitHub App id").optional(),
+  githubPrivateKeyFile: z.string().min(1).optional(),
+  githubPrivateKey: z.string().optional(),
+  githubRepo: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "owner/name").optional(),
+  githubApiUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).transform((s) => s.replace(/\/+$/, "")),
+  githubInstallationId: z.string().regex(/^\d+$/, "a numeric installation id").optional(),
+  githubTimeout: duration,
+  maxNewIssues: intAtLeast(0),
+  escalationFactor: z.coerce.number("a number").min(1, "a number >= 1"),
+  commentPeriod: duration,
+  reopenWithin: duration,
+  issueHistory: duration.refine((ms) => ms >= 3_600_000 && ms <= 30 * 86_400_000, "between 1h and 30d"),
+  similarityThreshold: z.coerce.number("a number").min(0, "a number from 0 to 1, or above 1 for off"),
+  relatedSearch: bool,
   dryRun: bool.optional(),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "debug, info, warn or error"),
   maxMessageBytes: intAtLeast(1024),
@@ -158,6 +187,11 @@ export interface Config {
   readonly loggingRetryDelayMs: number;
   readonly loggingRetryMaxDelayMs: number;
   readonly loggingTimeoutMs: number;
+  /** Publishing issues as a GitHub App (src/adapters/github-app.ts); undefined: not configured. */
+  readonly github?: GitHubAppConfig;
+  /** The triage policy (src/core/issue-plan.ts). */
+  readonly triage: TriagePolicy;
+  readonly relatedSearch: boolean;
   /** undefined: decided by the composition root (dry run unless GitHub is configured). */
   readonly dryRun?: boolean;
   readonly logLevel: string;
@@ -170,6 +204,18 @@ export interface Config {
   readonly taskCount: number;
   readonly executionId?: string;
   readonly taskAttempt: number;
+}
+
+/** The App's key is read from `privateKeyFile` by the composition root, not here. */
+export interface GitHubAppConfig {
+  readonly appId: number;
+  readonly privateKeyFile?: string;
+  readonly privateKey?: string;
+  readonly owner: string;
+  readonly repo: string;
+  readonly apiUrl: string;
+  readonly installationId?: number;
+  readonly timeoutMs: number;
 }
 
 /** The process environment, for the entry point to pass in (nothing else reads it). */
@@ -219,6 +265,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     if (!parsedMasks.success) problems.push(`${label("minerMasks")}: expected a JSON array of {"name", "pattern"} objects with valid regular expressions`);
     else minerMasks = parsedMasks.data;
   }
+  const github = githubConfig(c, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     input: c.input,
@@ -239,6 +286,17 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     loggingRetryDelayMs: c.loggingRetryDelay,
     loggingRetryMaxDelayMs: c.loggingRetryMaxDelay,
     loggingTimeoutMs: c.loggingTimeout,
+    github,
+    triage: {
+      maxNewIssuesPerRun: c.maxNewIssues,
+      escalationFactor: c.escalationFactor,
+      commentPeriodHours: c.commentPeriod / 3_600_000,
+      reopenWithinDays: c.reopenWithin / 86_400_000,
+      historyDays: c.issueHistory / 86_400_000,
+      similarityThreshold: c.similarityThreshold,
+      bodyCap: DEFAULT_TRIAGE_POLICY.bodyCap,
+    },
+    relatedSearch: c.relatedSearch,
     dryRun: c.dryRun,
     logLevel: c.logLevel,
     maxMessageBytes: c.maxMessageBytes,
@@ -250,5 +308,34 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     taskCount: c.taskCount,
     executionId: c.executionId,
     taskAttempt: c.taskAttempt,
+  };
+}
+
+/** GitHub App settings: app id, a key (file or variable) and the repository, all or none. */
+function githubConfig(c: z.infer<typeof schema>, problems: string[]): GitHubAppConfig | undefined {
+  const key = c.githubPrivateKeyFile ?? (c.githubPrivateKey?.trim() || undefined);
+  const given = { app: c.githubAppId !== undefined, key: key !== undefined, repo: c.githubRepo !== undefined };
+  if (!given.app && !given.key && !given.repo) return undefined;
+  const missing: string[] = [];
+  if (!given.app) missing.push(label("githubAppId"));
+  if (!given.key) missing.push(`${label("githubPrivateKeyFile")} or ${label("githubPrivateKey")}`);
+  if (!given.repo) missing.push(label("githubRepo"));
+  if (missing.length > 0) {
+    problems.push(`GitHub App: set the app id, a private key and the repository together, or none of them; missing ${missing.join(", ")}`);
+    return undefined;
+  }
+  if (c.githubPrivateKeyFile && c.githubPrivateKey?.trim()) {
+    problems.push(`GitHub App: set ${label("githubPrivateKeyFile")} or ${label("githubPrivateKey")}, not both`);
+    return undefined;
+  }
+  const [owner, repo] = c.githubRepo!.split("/") as [string, string];
+  return {
+    appId: Number(c.githubAppId),
+    ...(c.githubPrivateKeyFile ? { privateKeyFile: c.githubPrivateKeyFile } : { privateKey: c.githubPrivateKey!.trim() }),
+    owner,
+    repo,
+    apiUrl: c.githubApiUrl,
+    ...(c.githubInstallationId ? { installationId: Number(c.githubInstallationId) } : {}),
+    timeoutMs: c.githubTimeout,
   };
 }
