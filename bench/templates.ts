@@ -1,0 +1,139 @@
+/**
+ * `npm run bench:templates`: quality and speed of the template miner, one configuration for
+ * every system.
+ *
+ * Quality: for each system in the Loghub-2k folder (NAME.jsonl, {content, event, template}),
+ * a fresh miner reads the lines in order; each line is scored under the cluster its id stands
+ * for at the end (after merges), and GA, FGA and PA are printed, then their averages.
+ * Speed: the miner alone, in this process, after a warm-up, on the eight sets repeated to over
+ * a million lines; then a second million, to show the heap follows templates, not lines.
+ *
+ * Data: ../shared/loghub beside the repository; override with --data DIR or LOGHUB_DIR.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { scoreGrouping, type GroupingScores } from "../src/core/metrics/grouping-metrics";
+import { TemplateMiner } from "../src/core/miner/template-miner";
+
+interface Row {
+  readonly content: string;
+  readonly event: string;
+  readonly template: string;
+}
+
+const TARGET = { ga: 0.95, fga: 0.85, pa: 0.7, minGa: 0.8, linesPerSecond: 1_000_000 };
+const MIN_LINES = 1_000_000;
+
+function dataDir(argv: readonly string[]): string {
+  const flag = argv.indexOf("--data");
+  if (flag >= 0 && argv[flag + 1]) return path.resolve(argv[flag + 1]!);
+  if (process.env.LOGHUB_DIR) return path.resolve(process.env.LOGHUB_DIR);
+  // dist/bench/templates.js → repository root → ../shared/loghub
+  return path.resolve(__dirname, "..", "..", "..", "shared", "loghub");
+}
+
+function readSystem(dir: string, name: string): Row[] {
+  return readFileSync(path.join(dir, `${name}.jsonl`), "utf8")
+    .split("\n")
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as Row);
+}
+
+function score(rows: readonly Row[]): { scores: GroupingScores; templates: number } {
+  const miner = new TemplateMiner();
+  const ids = rows.map((r) => miner.add(r.content).clusterId);
+  miner.settle();
+  const predicted = ids.map((id) => {
+    const group = miner.resolve(id)!;
+    return { group, template: miner.templateOf(group)! };
+  });
+  return { scores: scoreGrouping(rows, predicted), templates: miner.size() };
+}
+
+const f3 = (x: number): string => x.toFixed(3);
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+function collectGarbage(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+}
+
+function main(): void {
+  const dir = dataDir(process.argv.slice(2));
+  if (!existsSync(dir)) {
+    process.stderr.write(`bench:templates: no data at ${dir} (set LOGHUB_DIR or pass --data DIR)\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const systems = readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .map((f) => f.slice(0, -".jsonl".length))
+    .sort();
+  process.stdout.write(`Template miner on Loghub-2k (${dir}), one configuration for all systems\n\n`);
+  process.stdout.write(`${"system".padEnd(11)} ${"GA".padStart(6)} ${"FGA".padStart(6)} ${"PA".padStart(6)}  templates (true/found)\n`);
+  const all: Row[][] = [];
+  let ga = 0;
+  let fga = 0;
+  let pa = 0;
+  let minGa = 1;
+  for (const name of systems) {
+    const rows = readSystem(dir, name);
+    all.push(rows);
+    const { scores, templates } = score(rows);
+    ga += scores.ga;
+    fga += scores.fga;
+    pa += scores.pa;
+    minGa = Math.min(minGa, scores.ga);
+    process.stdout.write(
+      `${name.padEnd(11)} ${f3(scores.ga).padStart(6)} ${f3(scores.fga).padStart(6)} ${f3(scores.pa).padStart(6)}  ${scores.trueGroups}/${templates}\n`,
+    );
+  }
+  const n = systems.length;
+  process.stdout.write(`${"average".padEnd(11)} ${f3(ga / n).padStart(6)} ${f3(fga / n).padStart(6)} ${f3(pa / n).padStart(6)}\n`);
+  const check = (ok: boolean): string => (ok ? "met" : "MISSED");
+  process.stdout.write(
+    `targets: GA ≥ ${TARGET.ga} ${check(ga / n >= TARGET.ga)}, FGA ≥ ${TARGET.fga} ${check(fga / n >= TARGET.fga)}, ` +
+      `PA ≥ ${TARGET.pa} ${check(pa / n >= TARGET.pa)}, every GA ≥ ${TARGET.minGa} ${check(minGa >= TARGET.minGa)}\n\n`,
+  );
+
+  // Speed: the eight sets repeated past a million lines.
+  const lines = all.flatMap((rows) => rows.map((r) => r.content));
+  const repeats = Math.ceil(MIN_LINES / lines.length);
+  const total = lines.length * repeats;
+  const gc = collectGarbage();
+
+  const warm = new TemplateMiner();
+  for (let r = 0; r < 5; r++) for (const line of lines) warm.add(line);
+
+  gc();
+  const baseHeap = process.memoryUsage().heapUsed;
+  const miner = new TemplateMiner();
+  let sink = 0;
+  const t0 = performance.now();
+  for (let r = 0; r < repeats; r++) {
+    for (let i = 0; i < lines.length; i++) sink += miner.add(lines[i]!).template.length;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  gc();
+  const heap1 = process.memoryUsage().heapUsed - baseHeap;
+  const templates1 = miner.size();
+  for (let r = 0; r < repeats; r++) for (const line of lines) sink += miner.add(line).template.length;
+  gc();
+  const heap2 = process.memoryUsage().heapUsed - baseHeap;
+  const rate = total / seconds;
+  process.stdout.write(
+    `throughput: ${total.toLocaleString("en-US")} lines (${n} sets × ${repeats}) in ${seconds.toFixed(2)} s = ` +
+      `${Math.round(rate).toLocaleString("en-US")} lines/s on one core (${check(rate >= TARGET.linesPerSecond)})\n`,
+  );
+  process.stdout.write(
+    `memory: miner heap ${mib(heap1)} after ${total.toLocaleString("en-US")} lines (${templates1} templates), ` +
+      `${mib(heap2)} after ${(2 * total).toLocaleString("en-US")} lines (${miner.size()} templates); ` +
+      `peak RSS ${mib(process.resourceUsage().maxRSS * 1024)}\n`,
+  );
+  if (sink === 0) process.stdout.write("\n"); // keep the work observable
+}
+
+main();
