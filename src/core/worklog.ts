@@ -192,16 +192,15 @@ function renderSummary(m: WorklogModel): string {
   if (s.otherServices) readParts.push(`${num(s.otherServices)} from other services`);
   const skipped = skippedTotal(m);
   if (skipped) readParts.push(`${num(skipped)} malformed and skipped`);
-  para.push(
-    `Collected ${plural(s.read, "log entry", "log entries")} from the ${escapeText(period)} for ${escapeText(m.service)} ` +
-      `(${m.minSeverity} and above, from ${escapeText(m.source)}): ${readParts.join(", ")}.`,
-  );
+  const scope = `from the ${escapeText(period)} for ${escapeText(m.service)} (${m.minSeverity} and above, from ${escapeText(m.source)})`;
+  if (s.read === 0) para.push(`No log entries came in ${scope}.`);
+  else para.push(`Collected ${plural(s.read, "log entry", "log entries")} ${scope}: ${readParts.join(", ")}.`);
 
   if (!m.status.collected) para.push("Collection did not finish, so these counts cover only part of the window.");
   if (m.clusters.length === 0) {
     para.push(
       s.clustered === 0
-        ? `Nothing at ${m.minSeverity} or above this window, so there is nothing to cluster and no issue to open.`
+        ? `Nothing ${s.read === 0 ? "" : `at ${m.minSeverity} or above `}to cluster this window, so no issue to open.`
         : "No clusters came out of this window.",
     );
   } else {
@@ -412,6 +411,7 @@ function renderStatus(m: WorklogModel): string {
     else if (st.issuesPlanned) note = " (planned, not published)";
     lines.push(check(false, `GitHub issues to be created/updated for each cluster${note}`));
   }
+  if (st.clustered && m.clusters.length === 0) return lines.join("\n"); // nothing to research or link
   lines.push(st.relatedResearched ? check(true, "Related issues researched") : check(false, "Related issues research to be performed"));
   lines.push(st.relatedLinked ? check(true, "Related issues linked") : check(false, "Issue linking and documentation to be completed"));
   return lines.join("\n");

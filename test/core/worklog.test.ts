@@ -48,8 +48,11 @@ describe("renderWorklog", () => {
       }),
     );
     expect(md).toMatchSnapshot();
-    expect(md).toContain("Collected 0 log entries from the last 1 hour for netra-backend-staging");
-    expect(md).toContain("Nothing at WARNING or above this window");
+    expect(md).toContain(
+      "No log entries came in from the last 1 hour for netra-backend-staging (WARNING and above, from cloud-logging project netra-staging). " +
+        "Nothing to cluster this window, so no issue to open.",
+    );
+    expect(md).not.toContain("Related issues");
     expect(md).toContain("## Log Clusters Identified\n\nNone this window.");
     expect(md).toContain("- [x] No GitHub issues needed (no clusters)");
     expect(md).toContain("## Next Steps\n\nNothing to do for this window.");
