@@ -64,7 +64,6 @@ const SENSITIVE_KEY = new RegExp(
  */
 export const DEFAULT_REDACTION_KINDS = [
   { kind: "private-key", what: "PEM private key blocks (-----BEGIN … PRIVATE KEY----- … END), also cut-off ones" },
-  { kind: "url-password", what: "the password in scheme://user:password@host URLs (user and host stay)" },
   { kind: "jwt", what: "JSON Web Tokens (eyJ….eyJ….…)" },
   { kind: "github-token", what: "GitHub tokens: ghp_, gho_, ghu_, ghs_, ghr_, github_pat_" },
   { kind: "google-api-key", what: "Google API keys (AIza…)" },
@@ -74,10 +73,11 @@ export const DEFAULT_REDACTION_KINDS = [
   { kind: "slack-webhook", what: "Slack webhook URLs (hooks.slack.com/services/…)" },
   { kind: "slack-token", what: "Slack tokens (xoxa-, xoxb-, xoxp-, xoxr-, xoxs-, xapp-)" },
   { kind: "stripe-key", what: "Stripe keys (sk_live_, rk_live_, sk_test_, rk_test_)" },
+  { kind: "url-password", what: "the password in scheme://user:password@host URLs (user and host stay)" },
+  { kind: "authorization", what: "values of Authorization / Cookie / Set-Cookie headers" },
   { kind: "bearer-token", what: "the credential after Bearer / Basic / Token (the scheme word stays)" },
   { kind: "password", what: "values of password=, passwd:, pwd=, \"password\": \"…\" and similar pairs" },
   { kind: "secret", what: "credential-looking values of token=, secret=, api_key=, client_secret=, … pairs" },
-  { kind: "authorization", what: "values of Authorization / Cookie / Set-Cookie headers" },
   { kind: "email", what: "email addresses" },
   { kind: "credit-card", what: "card numbers: 13–19 digits (plain, or grouped by spaces/dashes) that pass the Luhn check" },
   { kind: "ip", what: "IPv4 and IPv6 addresses (only with redactIps)" },
@@ -135,10 +135,12 @@ function pairRule(kind: "password" | "secret", key: string, accept: (inner: stri
   return {
     kind,
     precheck: hasIgnoreCase(kind === "password" ? /pass|pwd/i : /secret|token|key|credential|sig/i),
-    pattern: new RegExp(`(?<key>\\b[\\w.-]*?${key}\\b)${PAIR_SEP}${PAIR_VALUE}`, "gi"),
+    // Only the last word of the key is matched ("db_password" matches at "password"): a prefix
+    // like [\w.-]*? would make the regex quadratic on long dotted runs.
+    pattern: new RegExp(`(?<key>${key})\\b${PAIR_SEP}${PAIR_VALUE}`, "gi"),
     replace: (_m, g) => {
       const { open, inner, close } = unquote(g.value ?? "");
-      if (inner === "" || PLACEHOLDER.test(inner) || inner.startsWith("[REDACTED") || !accept(inner)) return undefined;
+      if (inner === "" || PLACEHOLDER.test(inner) || inner.includes("[REDACTED") || !accept(inner)) return undefined;
       return `${g.key ?? ""}${g.sep ?? ""}${open}${marker(kind)}${close}`;
     },
   };
@@ -149,19 +151,13 @@ const BASE_RULES: readonly Rule[] = [
     kind: "private-key",
     precheck: has("PRIVATE KEY"),
     pattern:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\]*)/g,
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\]*)/g,
     replace: whole("private-key"),
-  },
-  {
-    kind: "url-password",
-    precheck: (t) => t.includes("://") && t.includes("@"),
-    pattern: /\b(?<scheme>[a-z][a-z0-9+.-]*:\/\/)(?<user>[^\s:/@?#"'<>]*):(?<pw>[^\s/?#"'<>]+)@(?=[^\s@/?#"'<>]+)/gi,
-    replace: (_m, g) => (g.pw?.startsWith("[REDACTED") ? undefined : `${g.scheme ?? ""}${g.user ?? ""}:${marker("url-password")}@`),
   },
   {
     kind: "jwt",
     precheck: has("eyJ"),
-    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
     replace: whole("jwt"),
   },
   {
@@ -191,9 +187,11 @@ const BASE_RULES: readonly Rule[] = [
   {
     kind: "aws-secret-access-key",
     precheck: hasIgnoreCase(/secret/i),
+    // AWS secrets mix cases; requiring an upper-case letter keeps git SHAs after "secret" alone.
     pattern:
-      /(?<key>secret(?:[_-]?access)?(?:[_-]?key)?|SecretAccessKey)(?<sep>\\?["']?\s*[:=]?\s*\\?["']?\s*)(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
-    replace: (_m, g) => `${g.key ?? ""}${g.sep ?? ""}${marker("aws-secret-access-key")}`,
+      /(?<![A-Za-z0-9])(?<key>secret(?:[_-]?access)?(?:[_-]?key)?|SecretAccessKey)(?<sep>\\?["']?(?:\s*[:=]\s*|\s+)\\?["']?)(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+    replace: (_m, g) =>
+      /[A-Z]/.test(g.value ?? "") && /[a-z0-9]/.test(g.value ?? "") ? `${g.key ?? ""}${g.sep ?? ""}${marker("aws-secret-access-key")}` : undefined,
   },
   {
     kind: "slack-webhook",
@@ -204,7 +202,7 @@ const BASE_RULES: readonly Rule[] = [
   {
     kind: "slack-token",
     precheck: has("xox", "xapp-"),
-    pattern: /\b(?:xox[abprs]|xapp)-[0-9A-Za-z-]{10,}/g,
+    pattern: /(?<![0-9A-Za-z-])(?:xox[abprs]|xapp)-[0-9A-Za-z-]{10,}/g,
     replace: whole("slack-token"),
   },
   {
@@ -214,6 +212,12 @@ const BASE_RULES: readonly Rule[] = [
     replace: whole("stripe-key"),
   },
   {
+    kind: "url-password",
+    precheck: (t) => t.includes("://") && t.includes("@"),
+    pattern: /(?<![a-z0-9+.-])(?<scheme>[a-z][a-z0-9+.-]*:\/\/)(?<user>[^\s:/@?#"'<>]*):(?<pw>[^\s/?#"'<>]+)@(?=[^\s@/?#"'<>]+)/gi,
+    replace: (_m, g) => (g.pw?.includes("[REDACTED") ? undefined : `${g.scheme ?? ""}${g.user ?? ""}:${marker("url-password")}@`),
+  },
+  {
     kind: "authorization",
     precheck: hasIgnoreCase(/authorization|cookie/i),
     // Header style: everything up to the end of the line or the closing quote.
@@ -221,8 +225,11 @@ const BASE_RULES: readonly Rule[] = [
       /(?<key>\b(?:proxy-)?authorization|\bset-cookie|\bcookie)(?<sep>\\?["']?\s*[:=]\s*)(?<value>\\"(?:[^"\\\n]|\\(?!"))*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\n"']+)/gi,
     replace: (_m, g) => {
       const { open, inner, close } = unquote((g.value ?? "").trimEnd());
-      if (inner.trim() === "" || PLACEHOLDER.test(inner.trim()) || inner.startsWith("[REDACTED")) return undefined;
-      const scheme = /^(?:Bearer|Basic|Token|Digest|Negotiate)\s+/i.exec(inner)?.[0] ?? "";
+      if (inner.trim() === "" || PLACEHOLDER.test(inner.trim()) || inner.includes("[REDACTED")) return undefined;
+      const scheme = /^(?:Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256)\s+/i.exec(inner)?.[0] ?? "";
+      // "authorization: denied for user 42" is prose; a header value has a scheme or looks like a credential.
+      const isCookie = /cookie/i.test(g.key ?? "");
+      if (isCookie ? !inner.includes("=") : !scheme && !(looksLikeCredential(inner) && !/\s/.test(inner.trim()))) return undefined;
       const trailing = (g.value ?? "").slice((g.value ?? "").trimEnd().length);
       return `${g.key ?? ""}${g.sep ?? ""}${open}${scheme}${marker("authorization")}${close}${trailing}`;
     },
@@ -242,12 +249,13 @@ const BASE_RULES: readonly Rule[] = [
   {
     kind: "email",
     precheck: has("@"),
-    pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
+    // Not the user in scheme://user@host: that is a login name, and the URL stays readable.
+    pattern: /(?<![A-Za-z0-9._%+-]|:\/\/)[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
     replace: whole("email"),
   },
   {
     kind: "credit-card",
-    precheck: (t) => /\d{4}[ -]?\d{4}[ -]?\d{4}/.test(t),
+    precheck: (t) => /\d{4}[ -]?\d{4,6}[ -]?\d{4}/.test(t),
     pattern: /(?<![0-9A-Za-z_.])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![0-9A-Za-z_])/g,
     replace: (m) => (plausibleCard(m.replace(/[ -]/g, "")) ? marker("credit-card") : undefined),
   },
