@@ -24,7 +24,7 @@ export interface NormalizedEntry {
   readonly kind: EntryKind;
   /** The human message: the payload's message, the exception line, or "METHOD URL STATUS". */
   readonly message: string;
-  /** Where it came from: module.function, sourceLocation file:line, or logger name. */
+  /** Where it came from: module.function, context or logger name, or sourceLocation file:function (no line, so it stays stable across deploys). */
   readonly source?: string;
   readonly http?: {
     readonly method: string;
