@@ -11,7 +11,7 @@ import path from "node:path";
 import { checkAppJwt, credentialOf, issueInstallationToken, looksLikeJwt } from "./github/auth";
 import { operationValidator } from "./github/openapi-validator";
 import { MAX_BODY_LENGTH, NotFound, StandInRepository, ValidationFailed } from "./github/repository";
-import { DOCS, matchRoute, notFound, type Route, type RouteDeps, type RouteResult } from "./github/routes";
+import { DOCS, ROUTES, matchRoute, notFound, type Route, type RouteDeps, type RouteResult } from "./github/routes";
 import type { GitHubStandInState, LockReason, RequestRecord, StoredUser } from "./github/state";
 import { createState, renderIssue } from "./github/state";
 
@@ -117,6 +117,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const validate = options.validate ?? true;
   const searchLimit = options.searchRateLimitPerMinute ?? 30;
   const now = options.now ?? (() => new Date());
+
+  // Load GitHub's description and compile the operations now, so the first request isn't slow.
+  if (validate) for (const route of ROUTES) operationValidator(route.method, route.template).prepare();
 
   const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
   const privateKeyPem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();

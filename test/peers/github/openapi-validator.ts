@@ -35,6 +35,8 @@ export interface OperationValidator {
   checkRequest(input: OperationInput): string[];
   /** Problems with a response body for this status; empty when valid or when GitHub documents no JSON body for it. */
   checkResponse(status: number, body: unknown): string[];
+  /** Compiles every response schema now, rather than on the first response with that status. */
+  prepare(): void;
 }
 
 let loaded: { doc: OpenApiDocument; ajv: Ajv } | undefined;
@@ -190,6 +192,11 @@ export function operationValidator(method: string, pathTemplate: string): Operat
       const validate = responseValidator(status);
       if (!validate || validate(body)) return [];
       return describe(validate.errors, `response ${status} body`);
+    },
+    prepare() {
+      for (const status of Object.keys((operation.responses ?? {}) as JsonObject)) {
+        if (/^\d{3}$/.test(status)) responseValidator(Number(status));
+      }
     },
   };
   operations.set(key, validator);
