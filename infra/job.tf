@@ -53,6 +53,10 @@ resource "google_cloud_run_v2_job" "log_gardener" {
           value = var.log_level
         }
         env {
+          name  = "LOG_GARDENER_DEADLINE"
+          value = "${local.deadline_seconds}s"
+        }
+        env {
           name  = "LOG_GARDENER_GITHUB_APP_ID"
           value = var.github_app_id
         }

@@ -5,6 +5,9 @@ locals {
   github_key_mount_path = "/secrets/github-app"
   github_key_file       = "private-key.pem"
 
+  # The job stops reading in time to publish before Cloud Run ends the task.
+  deadline_seconds = tonumber(trimsuffix(var.task_timeout, "s")) - 300
+
   apis = [
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",

@@ -222,13 +222,14 @@ variable "max_retries" {
 }
 
 variable "task_timeout" {
-  description = "Longest a task may run, in seconds with an s suffix (e.g. \"1800s\"). Keep it under the schedule's period."
+  description = "Longest a task may run, in seconds with an s suffix. The job's own deadline (LOG_GARDENER_DEADLINE) is set 5 minutes shorter, so it finishes publishing before Cloud Run stops it."
   type        = string
-  default     = "1800s"
+  default     = "3300s"
 
   validation {
-    condition     = can(regex("^[0-9]+s$", var.task_timeout)) && tonumber(trimsuffix(var.task_timeout, "s")) <= 3600
-    error_message = "task_timeout must be seconds with an s suffix, at most \"3600s\" (the job runs hourly)."
+    # At most 55 minutes: the job runs hourly, and its deadline must stay within the run lock's 50 minutes.
+    condition     = can(regex("^[0-9]+s$", var.task_timeout)) && try(tonumber(trimsuffix(var.task_timeout, "s")) >= 600 && tonumber(trimsuffix(var.task_timeout, "s")) <= 3300, false)
+    error_message = "task_timeout must be seconds with an s suffix, from \"600s\" to \"3300s\"."
   }
 }
 

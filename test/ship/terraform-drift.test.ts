@@ -110,6 +110,24 @@ describe("the Cloud Run job's environment against SETTINGS", () => {
   });
 });
 
+describe("the run's time budget", () => {
+  it("ends before Cloud Run stops the task: LOG_GARDENER_DEADLINE derives from the task timeout", () => {
+    const taskTemplate = block(block(job.body, "template"), "template");
+    expect(attr(taskTemplate, "timeout")).toBe("${var.task_timeout}");
+    const deadline = envValue("LOG_GARDENER_DEADLINE");
+    const local = /^\$\{local\.([a-z0-9_]+)\}s$/.exec(deadline)?.[1];
+    expect(local).toBeDefined();
+    expect(infra.locals[local!]).toMatch(/^\$\{tonumber\(trimsuffix\(var\.task_timeout, "s"\)\) - \d+\}$/);
+  });
+
+  it("defaults to the job's own deadline plus the margin Terraform keeps", () => {
+    const margin = Number(/ - (\d+)\}$/.exec(String(infra.locals.deadline_seconds))![1]);
+    const timeout = Number(String(infra.variables.task_timeout!.default).replace(/s$/, ""));
+    const spec = specByEnv.get("LOG_GARDENER_DEADLINE")!;
+    expect(`${(timeout - margin) / 60}m`).toBe(spec.default);
+  });
+});
+
 describe("the GitHub App key", () => {
   it("is a setting the job reads", () => {
     expect(specByEnv.has(KEY_FILE_ENV)).toBe(true);
