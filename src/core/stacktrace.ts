@@ -22,6 +22,7 @@ export const MAX_FRAMES = 3;
 /** Traces are parsed from the first 64 KiB only; nobody reads frame 2,000. */
 const MAX_TRACE_CHARS = 64 * 1024;
 const MAX_MESSAGE_CHARS = 500;
+const MAX_LINE_CHARS = 1000;
 
 export function parseStackTrace(text: string): StackTrace | undefined {
   const found = locateStackTrace(text);
@@ -31,7 +32,13 @@ export function parseStackTrace(text: string): StackTrace | undefined {
 
 export function locateStackTrace(text: string): LocatedStackTrace | undefined {
   if (typeof text !== "string" || !text.includes("\n")) return undefined;
-  const lines = text.slice(0, MAX_TRACE_CHARS).replace(/\r\n?/g, "\n").split("\n");
+  // Lines are cut to 1,000 characters, longer than any real frame: the frame regexes backtrack
+  // on long lines, and a 60 KB line of parentheses must not stall the run.
+  const lines = text
+    .slice(0, MAX_TRACE_CHARS)
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) => (line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line));
   return parsePython(lines) ?? parseGo(lines) ?? parseJvmOrNode(lines);
 }
 

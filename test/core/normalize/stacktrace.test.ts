@@ -134,3 +134,16 @@ describe("parseStackTrace", () => {
     expect(parseStackTrace(text)).toBeUndefined();
   });
 });
+
+describe("parseStackTrace on hostile input", () => {
+  test.each([
+    ["a long line of Node frame look-alikes", `Error: x\n    at ${" (".repeat(30000)}`],
+    ["a long Go function line", `panic: x\n\ngoroutine 1 [running]:\n${"f(".repeat(30000)}\n\t/a.go:1`],
+    ["many short frame-like lines", `Error: x\n${"    at a (b (c (d\n".repeat(3000)}`],
+    ["a long exception name", `${"A".repeat(60000)}Error: x\n    at f (/a.js:1:1)`],
+  ])("%s stays fast", (_name, text) => {
+    const start = performance.now();
+    parseStackTrace(text);
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+});
