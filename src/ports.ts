@@ -3,7 +3,8 @@
  * GCS, GitHub) and a local one (file export, local folder, dry run); see src/adapters/.
  */
 import type { Severity } from "./core/severity";
-import type { TimeWindow } from "./core/types";
+import type { PrioritizedCluster, TimeWindow } from "./core/types";
+import type { IssueAction, RelatedIssue } from "./core/issue-plan";
 
 // ---------------------------------------------------------------------------------------------
 // Log source
@@ -86,7 +87,7 @@ export interface ExistingIssue {
   readonly title: string;
   readonly body: string;
   readonly state: "open" | "closed";
-  readonly stateReason?: "completed" | "not_planned" | "reopened" | null;
+  readonly stateReason?: "completed" | "not_planned" | "duplicate" | "reopened" | null;
   readonly closedAt?: string | null;
   readonly locked: boolean;
   readonly labels: readonly string[];
@@ -94,7 +95,7 @@ export interface ExistingIssue {
 
 export interface IssueActionResult {
   readonly fingerprint: string;
-  readonly action: string; // "open" | "update" | "comment" | "reopen" | "skip" | …
+  readonly action: string; // IssueAction["kind"]: "open" | "update-body" | "comment" | "reopen" | "mute" | "skip" | …
   readonly issueNumber?: number;
   readonly url?: string;
   readonly ok: boolean;
@@ -109,5 +110,12 @@ export interface IssueTracker {
   describe(): string;
   /** Every issue carrying the managed label, open and closed. */
   listManagedIssues(): Promise<ExistingIssue[]>;
-  apply(actions: readonly unknown[]): Promise<IssueActionResult[]>;
+  /** Carries out the actions in order; a failed action is a result with ok: false, never a throw. */
+  apply(actions: readonly IssueAction[]): Promise<IssueActionResult[]>;
+  /**
+   * Open issues the job does not manage that mention a new problem's module/function or a
+   * phrase of its template (see buildRelatedTerms). One search request per call; call it only
+   * for new problems. Returns [] when searching is off or fails.
+   */
+  searchRelated?(cluster: PrioritizedCluster): Promise<RelatedIssue[]>;
 }
