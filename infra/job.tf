@@ -101,6 +101,7 @@ resource "google_cloud_run_v2_job" "log_gardener" {
   depends_on = [
     google_project_service.enabled,
     google_secret_manager_secret_iam_member.job_reads_github_key,
+    google_secret_manager_secret_version.github_app_key_placeholder,
   ]
 }
 

@@ -1,5 +1,5 @@
-# The GitHub App private key. Terraform creates the secret but never a version, so the key is
-# never in Terraform state or plan output. Add it out of band:
+# The GitHub App private key. Terraform creates the secret, never the key: add the key out of
+# band, so it is never in Terraform state or plan output:
 #   gcloud secrets versions add <github_key_secret_id> --data-file=<app>.private-key.pem
 
 resource "google_secret_manager_secret" "github_app_key" {
@@ -15,6 +15,20 @@ resource "google_secret_manager_secret" "github_app_key" {
   }
 
   depends_on = [google_project_service.enabled]
+}
+
+# Cloud Run refuses to create a job that mounts a secret with no version, so Terraform adds a
+# placeholder as version 1. It is not a key and is the only value of this secret Terraform ever
+# holds. The job mounts "latest": until the real key is added as a newer version, runs write
+# their worklogs but fail to authenticate to GitHub, and say so.
+resource "google_secret_manager_secret_version" "github_app_key_placeholder" {
+  secret      = google_secret_manager_secret.github_app_key.id
+  secret_data = "placeholder, not a key: add the GitHub App private key as a new version (README, Deploy, step 4)"
+
+  lifecycle {
+    # Disabling the placeholder once the key is in is good hygiene; apply must not undo it.
+    ignore_changes = [enabled]
+  }
 }
 
 # Only the job's account may read the key, and only this secret.
