@@ -343,7 +343,7 @@ function buildHttp(req: HttpRequest, redact: Redactor): NonNullable<NormalizedEn
     method: sanitizeText(req.requestMethod ?? "-")
       .toUpperCase()
       .slice(0, 20),
-    url: cutText(redact(sanitizeText(rawUrl)), MAX_URL_CHARS),
+    url: cutText(redact(sanitizeText(cutText(rawUrl, 16 * 1024))), MAX_URL_CHARS),
     route: redact(sanitizeText(maskRoute(rawUrl))),
     status: Number.isFinite(status) ? status : 0,
     ...(latencyMs !== undefined ? { latencyMs } : {}),

@@ -22,9 +22,11 @@ const HEX = /^[0-9a-f]{8,}$/i;
 const EMAIL = /^[^@\s/]+@[^@\s/]+\.[a-z]{2,}$/i;
 const TOKEN_CHARS = /^[A-Za-z0-9_\-=+.~]+$/;
 const MAX_ROUTE_CHARS = 200;
+const MAX_INPUT_CHARS = 4096;
 
 export function maskRoute(urlOrPath: string): string {
-  let path = urlOrPath.trim();
+  // Only the first 4 KiB: the route is a cluster key, and the per-segment checks must stay cheap.
+  let path = urlOrPath.slice(0, MAX_INPUT_CHARS).trim();
   // Drop scheme and authority: "https://api.example.com:8443/x" → "/x".
   const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(path);
   if (authority) path = path.slice(authority[0].length);

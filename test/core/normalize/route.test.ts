@@ -32,3 +32,14 @@ describe("maskRoute", () => {
     expect(maskRoute(`/${"segment/".repeat(100)}`).length).toBeLessThanOrEqual(201);
   });
 });
+
+describe("maskRoute on hostile input", () => {
+  test.each([
+    ["a dotted email look-alike", `/u/a@${"a.".repeat(30000)}1`],
+    ["a megabyte of slashes", "/".repeat(1_000_000)],
+  ])("%s stays fast", (_name, url) => {
+    const start = performance.now();
+    maskRoute(url);
+    expect(performance.now() - start).toBeLessThan(500);
+  });
+});
