@@ -17,6 +17,8 @@
 import { WILDCARD, compileMasks, maskMessage, type MaskedMessage, type UserMask } from "./masking";
 import { MINER_STATE_VERSION, parseMinerState, type MinerState } from "./miner-state";
 import { partitionShapes } from "./regroup";
+import { shapeKey } from "./shape-key";
+import { headLine } from "./tokenize";
 
 export interface MinerOptions {
   extraMasks?: readonly UserMask[];
@@ -61,6 +63,8 @@ export class TemplateMiner {
   private readonly groups = new Map<number, LengthGroup>();
   private readonly byId = new Map<string, Cluster>();
   private readonly cache = new Map<string, Shape>();
+  /** Shape by quick key (shape-key.ts): the common case costs one scan and one lookup. */
+  private readonly quick = new Map<number, Shape>();
   /** Where each token was seen: length * 1024 + position, or -1 once seen in two places. */
   private readonly contexts = new Map<string, number>();
   private nextSeq = 0;
@@ -70,16 +74,34 @@ export class TemplateMiner {
     this.masks = compileMasks(options?.extraMasks);
   }
 
-  /** Learns a message; returns its cluster and the cluster's template as it is now. */
+  /**
+   * Learns a message; returns its cluster and the cluster's template as it is now. `params`
+   * is worked out when first read, against the cluster's template at that time.
+   */
   add(message: string): MinerMatch {
+    let quickKey = -1;
+    if (this.masks.length === 0) {
+      quickKey = shapeKey(headLine(message));
+      const known = this.quick.get(quickKey);
+      if (known !== undefined) {
+        known.weight++;
+        const cluster = this.resolveCluster(known);
+        cluster.count++;
+        return new Match(cluster, message, this.masks);
+      }
+    }
     const masked = maskMessage(message, this.masks);
     const key = masked.tokens.join("\u0001");
     let shape = this.cache.get(key);
     if (shape === undefined) shape = this.learn(masked.tokens, key);
     else shape.weight++;
+    if (quickKey >= 0) {
+      if (this.quick.size >= CACHE_LIMIT) this.quick.clear();
+      this.quick.set(quickKey, shape);
+    }
     const cluster = this.resolveCluster(shape);
     cluster.count++;
-    return { clusterId: cluster.id, template: cluster.text, params: paramsOf(cluster.template, masked) };
+    return new Match(cluster, message, this.masks, masked);
   }
 
   /** Current template of a cluster (following merges); undefined for an unknown id. */
@@ -274,6 +296,31 @@ export class TemplateMiner {
     gone.shapes = [];
     gone.mergedInto = keep;
     this.live--;
+  }
+}
+
+class Match implements MinerMatch {
+  readonly clusterId: string;
+  readonly template: string;
+  private values: string[] | undefined;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly message: string,
+    private readonly masks: readonly RegExp[],
+    private masked?: MaskedMessage,
+  ) {
+    this.clusterId = cluster.id;
+    this.template = cluster.text;
+  }
+
+  get params(): string[] {
+    if (this.values === undefined) {
+      this.masked ??= maskMessage(this.message, this.masks);
+      this.values = paramsOf(this.cluster.template, this.masked);
+      this.masked = undefined;
+    }
+    return this.values;
   }
 }
 
