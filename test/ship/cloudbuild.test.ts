@@ -98,6 +98,15 @@ describe("cloudbuild.yaml", () => {
   });
 });
 
+describe(".gcloudignore", () => {
+  it("keeps keys, tfvars and Terraform state out of the upload", () => {
+    const ignored = readFileSync(path.join(REPO_ROOT, ".gcloudignore"), "utf8").split("\n").map((l) => l.trim());
+    for (const entry of [".git", "#!include:.gitignore", "*.pem", ".env", ".env.*", "*.tfvars", ".terraform/", "*.tfstate*"]) {
+      expect(ignored).toContain(entry);
+    }
+  });
+});
+
 describe("cloudbuild.yaml and infra/", () => {
   const defaultOf = (variable: string): unknown => infra.variables[variable]!.default;
 
