@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { join } from "node:path";
 import { buildRedactor, checkRedactPattern, DEFAULT_REDACTION_KINDS, redactDeep } from "../../src/core/redact";
 
@@ -186,5 +187,57 @@ describe("redactDeep", () => {
     const input = { password: "p" };
     redactDeep(input, redact);
     expect(input).toEqual({ password: "p" });
+  });
+});
+
+describe("properties", () => {
+  const alnum = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+  const text = (min: number, max: number) => fc.array(alnum, { minLength: min, maxLength: max }).map((cs) => cs.join(""));
+  const withDigitAndCases = (t: string) => `${t}7aZ`;
+  const luhn = (body: string): string => {
+    let sum = 0;
+    for (let i = 0; i < body.length; i++) {
+      let d = Number(body[body.length - 1 - i]);
+      if (i % 2 === 0) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+    }
+    return body + String((10 - (sum % 10)) % 10);
+  };
+  const standalone = fc.oneof(
+    text(33, 33).map((t) => `ghp_${withDigitAndCases(t)}`),
+    text(32, 32).map((t) => `AIza${withDigitAndCases(t)}`),
+    text(40, 80).map((t) => `ya29.${t}`),
+    fc.array(fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), { minLength: 16, maxLength: 16 }).map((cs) => `AKIA${cs.join("")}`),
+    text(24, 24).map((t) => `xoxb-123456789012-1234567890123-${t}`),
+    text(24, 40).map((t) => `sk_live_${t}`),
+    fc.tuple(text(10, 30), text(10, 40), text(20, 43)).map(([a, b, c]) => `eyJ${a}.eyJ${b}.${c}`),
+    fc.tuple(text(1, 12), text(2, 10)).map(([user, host]) => `${user}@${host}.example.com`),
+    fc.array(fc.constantFrom(..."0123456789"), { minLength: 14, maxLength: 14 }).map((ds) => luhn(`4${ds.join("")}`)),
+  );
+  const separator = fc.constantFrom(" ", "=", ": ", '"', "'", "(", ")", ",", "\n", "\t", "[", "]", "{", "}", "<", ">", "|", "; ");
+  const words = fc.array(fc.constantFrom("request", "failed", "user", "GET", "/api/v1", "200", "retry", "ok"), { maxLength: 5 }).map((w) => w.join(" "));
+
+  test("a secret in any surroundings is gone", () => {
+    fc.assert(
+      fc.property(words, separator, standalone, separator, words, (before, open, secret, close, after) => {
+        const out = redact(`${before}${open}${secret}${close}${after}`);
+        expect(out).not.toContain(secret);
+        expect(out).toContain("[REDACTED:");
+      }),
+      { numRuns: 2000, seed: 8 },
+    );
+  });
+
+  test("any string: no throw, idempotent", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 300 }), (s) => {
+        const once = redact(s);
+        expect(redact(once)).toBe(once);
+      }),
+      { numRuns: 2000, seed: 9 },
+    );
   });
 });
