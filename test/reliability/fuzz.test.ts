@@ -1,0 +1,388 @@
+/**
+ * Bad input never crashes the job and is never lost. fast-check feeds arbitrary JSON values and
+ * LogEntry-shaped objects full of hostile strings (lone surrogates, control characters, fence
+ * and HTML and mention look-alikes, megabyte lines, payloads nested 1,000 deep) through
+ * normalizeEntry → ServiceClusterer (with the real TemplateMiner) → prioritizeAll →
+ * renderWorklog / buildSidecar, and through runJob end to end with an in-memory source.
+ *
+ * Each property asserts: nothing throws, every input is either clustered or counted (skipped,
+ * duplicate, outside the window, below the severity floor), and the markdown stays well-formed
+ * with no HTML, mention or issue reference from the input outside code.
+ */
+import fc from "fast-check";
+import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer } from "../../src/core/cluster";
+import { TemplateMiner } from "../../src/core/miner/template-miner";
+import { normalizeEntry } from "../../src/core/normalize";
+import { prioritizeAll } from "../../src/core/priority";
+import { buildRedactor } from "../../src/core/redact";
+import { SEVERITIES, severityRank } from "../../src/core/severity";
+import { buildSidecar, parseSidecar } from "../../src/core/sidecar";
+import type { SkipReason, SkippedEntry, TimeWindow } from "../../src/core/types";
+import { renderWorklog } from "../../src/core/worklog";
+import type { WorklogModel } from "../../src/core/worklog-model";
+import { recordFigures } from "./figures";
+import { checkMarkdown } from "./markdown-check";
+
+const WINDOW: TimeWindow = { start: Date.parse("2026-11-28T17:00:00Z"), end: Date.parse("2026-11-28T18:00:00Z") };
+const redact = buildRedactor();
+const MAX_MESSAGE_BYTES = 64 * 1024;
+const SKIP_REASONS: readonly SkipReason[] = ["not-an-object", "invalid-entry", "missing-timestamp", "bad-timestamp", "null-payload", "message-too-large", "unparseable-line"];
+
+// ---------------------------------------------------------------------------------------------
+// Arbitraries
+
+/** Any UTF-16 code unit, lone surrogates included. */
+const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));
+
+/** Text that has tried to break things before. */
+const HOSTILE_PIECES = [
+  "\uD800",
+  "\uDFFF",
+  "\uDBFF\uDBFF",
+  "\u0000",
+  "\u0007",
+  "\u001b[31m",
+  "\r\n",
+  "\n",
+  "\t",
+  "\u2028",
+  "\u202e",
+  "\uFEFF",
+  "\u200b",
+  "```",
+  "````",
+  "~~~",
+  "\n```\n",
+  "\n~~~~\n",
+  "`",
+  "|",
+  "\\",
+  "*_[]()",
+  "<script>alert(1)</script>",
+  "<img src=x onerror=alert(1)>",
+  '<a href="https://evil.example">click</a>',
+  "<details><summary>x</summary>",
+  "<!--",
+  "-->",
+  "@octocat",
+  "@org/team",
+  " @admin ",
+  "#123",
+  " #7 ",
+  "owner/repo#456",
+  "GH-789",
+  "https://evil.example/x?a=1",
+  "www.evil.example",
+  "\n    at handler (/app/src/server.js:10:5)",
+  "Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\nValueError: bad",
+  "panic: runtime error\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d",
+  "__proto__",
+  "constructor",
+  "{{ }}",
+  "%s%n%x",
+  "\\u0000",
+  "1e309",
+  "-0",
+  "NaN",
+];
+
+const hostileString = (maxPieces = 10): fc.Arbitrary<string> =>
+  fc
+    .array(fc.oneof(fc.string({ unit: anyCodeUnit, maxLength: 12 }), fc.string({ maxLength: 16 }), fc.constantFrom(...HOSTILE_PIECES)), { maxLength: maxPieces })
+    .map((parts) => parts.join(""));
+
+const timestampArb = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: WINDOW.start, max: WINDOW.end - 1 }).map((ms) => new Date(ms).toISOString()) },
+  { weight: 1, arbitrary: fc.integer({ min: WINDOW.start - 3_600_000, max: WINDOW.end + 3_600_000 }).map((ms) => new Date(ms).toISOString()) },
+  { weight: 1, arbitrary: fc.oneof(hostileString(3), fc.constant(""), fc.constant(null), fc.integer(), fc.constant("2026-13-45T99:99:99Z")) },
+);
+
+const severityArb = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...SEVERITIES) }, { weight: 1, arbitrary: fc.oneof(hostileString(2), fc.integer({ min: -10, max: 1000 }), fc.constant(null)) });
+
+const serviceArb = fc.oneof({ weight: 5, arbitrary: fc.constantFrom("checkout-api", "billing") }, { weight: 1, arbitrary: hostileString(3) });
+
+const jsonPayloadArb = fc.oneof(
+  fc.record({ message: hostileString() }, { requiredKeys: [] }),
+  fc.record({ msg: hostileString(), level: fc.constantFrom("error", "warn", 50), stack: hostileString(4) }, { requiredKeys: [] }),
+  fc.record({ error: fc.oneof(hostileString(), fc.record({ message: hostileString(), stack: hostileString() }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+  fc.dictionary(hostileString(2), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
+);
+
+const httpRequestArb = fc.record(
+  {
+    requestMethod: fc.oneof(fc.constantFrom("GET", "POST", "DELETE"), hostileString(2)),
+    requestUrl: fc.oneof(fc.webUrl({ withQueryParameters: true }), hostileString(4)),
+    status: fc.oneof(fc.constantFrom(200, 404, 409, 500, 503), fc.integer(), hostileString(1)),
+    latency: fc.oneof(fc.constant("0.25s"), hostileString(1), fc.record({ seconds: fc.integer(), nanos: fc.integer() })),
+    userAgent: hostileString(3),
+    remoteIp: fc.ipV4(),
+  },
+  { requiredKeys: [] },
+);
+
+/** Objects shaped like Cloud Logging LogEntry, with every field possibly wrong. */
+const logEntryArb: fc.Arbitrary<unknown> = fc.record(
+  {
+    insertId: fc.oneof(fc.string({ maxLength: 8 }), fc.constant("dup")),
+    logName: fc.oneof(fc.constant("projects/p/logs/run.googleapis.com%2Fstdout"), hostileString(2)),
+    timestamp: timestampArb,
+    severity: severityArb,
+    resource: fc.record({ type: fc.constant("cloud_run_revision"), labels: fc.record({ service_name: serviceArb, revision_name: fc.string({ maxLength: 10 }) }, { requiredKeys: ["service_name"] }) }),
+    textPayload: hostileString(),
+    jsonPayload: jsonPayloadArb,
+    httpRequest: httpRequestArb,
+    trace: hostileString(2),
+    labels: fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 10 }), fc.integer())),
+    sourceLocation: fc.record({ file: hostileString(2), line: fc.oneof(fc.string(), fc.integer()), function: hostileString(2) }, { requiredKeys: [] }),
+    protoPayload: fc.record({ methodName: hostileString(2), serviceName: hostileString(1), status: fc.record({ code: fc.integer(), message: hostileString() }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+  },
+  { requiredKeys: ["timestamp", "resource"] },
+);
+
+/** Anything at all: JSON values, and LogEntry-shaped objects most of the time. */
+const rawArb: fc.Arbitrary<unknown> = fc.oneof({ weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) }, { weight: 6, arbitrary: logEntryArb });
+
+// ---------------------------------------------------------------------------------------------
+// The core path, as runJob drives it
+
+interface CoreOutcome {
+  readonly inputs: number;
+  readonly counts: { clustered: number; skipped: number; duplicates: number; outsideWindow: number; belowSeverity: number };
+  readonly worklogs: { service: string; markdown: string; sidecarJson: string; clustered: number; clusterCount: number }[];
+}
+
+function runCore(raws: readonly unknown[], minSeverity: (typeof SEVERITIES)[number] = "WARNING"): CoreOutcome {
+  const counts = { clustered: 0, skipped: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0 };
+  const perService = new Map<string, { clusterer: ServiceClusterer; clustered: number; skipped: Partial<Record<SkipReason, number>>; samples: SkippedEntry[]; other: { duplicates: number; outsideWindow: number; belowSeverity: number } }>();
+  const service = (name: string) => {
+    let s = perService.get(name);
+    if (!s) {
+      s = {
+        clusterer: new ServiceClusterer(name, new TemplateMiner(), { ...DEFAULT_CLUSTER_OPTIONS, window: WINDOW }),
+        clustered: 0,
+        skipped: {},
+        samples: [],
+        other: { duplicates: 0, outsideWindow: 0, belowSeverity: 0 },
+      };
+      perService.set(name, s);
+    }
+    return s;
+  };
+  const seen = new Set<string>();
+  for (const raw of raws) {
+    const result = normalizeEntry(raw, { maxMessageBytes: MAX_MESSAGE_BYTES, redact });
+    if (!result.ok) {
+      expect(SKIP_REASONS).toContain(result.skipped.reason);
+      const s = service("unknown");
+      s.skipped[result.skipped.reason] = (s.skipped[result.skipped.reason] ?? 0) + 1;
+      if (s.samples.length < 3) s.samples.push(result.skipped);
+      counts.skipped++;
+      continue;
+    }
+    const e = result.entry;
+    const s = service(e.service);
+    if (seen.has(e.key)) {
+      s.other.duplicates++;
+      counts.duplicates++;
+    } else if (e.timestamp < WINDOW.start || e.timestamp >= WINDOW.end) {
+      seen.add(e.key);
+      s.other.outsideWindow++;
+      counts.outsideWindow++;
+    } else if (severityRank(e.severity) < severityRank(minSeverity)) {
+      seen.add(e.key);
+      s.other.belowSeverity++;
+      counts.belowSeverity++;
+    } else {
+      seen.add(e.key);
+      s.clusterer.add(e);
+      s.clustered++;
+      counts.clustered++;
+    }
+  }
+  const worklogs = [...perService.entries()].map(([name, s]) => {
+    const clusters = prioritizeAll(s.clusterer.clusters());
+    const model: WorklogModel = {
+      service: name,
+      window: WINDOW,
+      generatedAt: WINDOW.end + 60_000,
+      focusArea: "Last 1 hour",
+      source: "fuzz",
+      minSeverity,
+      clusters,
+      stats: { read: 0, clustered: s.clustered, skipped: s.skipped, otherServices: 0, ...s.other },
+      skippedSamples: s.samples,
+      truncations: [],
+      issues: {},
+      status: { collected: true, clustered: true, issuesPlanned: true, issuesPublished: false, dryRun: true, relatedResearched: false, relatedLinked: false },
+      notes: [],
+      logsExplorerUrls: {},
+    };
+    const markdown = renderWorklog(model);
+    const sidecarJson = JSON.stringify(buildSidecar(model));
+    return { service: name, markdown, sidecarJson, clustered: clusters.reduce((n, c) => n + c.count, 0), clusterCount: clusters.length };
+  });
+  return { inputs: raws.length, counts, worklogs };
+}
+
+/** The worklog's own lines (its HTML `<details>` appendix), from a worklog of benign input. */
+const OWN_LINES: ReadonlySet<string> = new Set(
+  runCore([{ insertId: "a", timestamp: new Date(WINDOW.start + 1000).toISOString(), severity: "ERROR", resource: { labels: { service_name: "checkout-api" } }, textPayload: "payment failed" }])
+    .worklogs[0]!.markdown.split("\n")
+    .filter((l) => l.includes("<")),
+);
+
+function assertCoreOutcome(outcome: CoreOutcome): void {
+  const { counts } = outcome;
+  expect(counts.clustered + counts.skipped + counts.duplicates + counts.outsideWindow + counts.belowSeverity).toBe(outcome.inputs);
+  let clustered = 0;
+  for (const w of outcome.worklogs) {
+    clustered += w.clustered;
+    expect(checkMarkdown(w.markdown, [], OWN_LINES)).toEqual([]);
+    const parsed = parseSidecar(JSON.parse(w.sidecarJson));
+    if (!parsed.ok) throw new Error(`sidecar of ${JSON.stringify(w.service)} does not parse: ${parsed.problems.join("; ")}`);
+    expect(parsed.sidecar.stats.clustered).toBe(w.clustered);
+  }
+  expect(clustered).toBe(counts.clustered);
+}
+
+/** Runs a property, counting inputs and crashes for the figures table. */
+function measured<T>(section: string, arb: fc.Arbitrary<T>, numRuns: number, check: (value: T) => void, inputsOf: (value: T) => number): void {
+  let inputs = 0;
+  let crashes = 0;
+  try {
+    fc.assert(
+      fc.property(arb, (value) => {
+        inputs += inputsOf(value);
+        try {
+          check(value);
+        } catch (err) {
+          crashes++;
+          throw err;
+        }
+      }),
+      { numRuns, endOnFailure: true },
+    );
+  } catch (err) {
+    // fast-check prints the whole counterexample; a megabyte line makes that useless.
+    const text = (err as Error).message;
+    throw new Error(text.length > 6000 ? `${text.slice(0, 3000)}\n…\n${text.slice(-3000)}` : text);
+  } finally {
+    recordFigures(section, { inputsFuzzed: inputs, crashes });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("normalizeEntry on anything", () => {
+  test("never throws and always says why it skipped", () => {
+    measured(
+      "fuzz: normalizeEntry",
+      rawArb,
+      500,
+      (raw) => {
+        const r = normalizeEntry(raw, { maxMessageBytes: MAX_MESSAGE_BYTES, redact });
+        if (r.ok) {
+          expect(typeof r.entry.message).toBe("string");
+          expect(Number.isFinite(r.entry.timestamp)).toBe(true);
+        } else {
+          expect(SKIP_REASONS).toContain(r.skipped.reason);
+          expect(r.skipped.sample.length).toBeLessThanOrEqual(600);
+        }
+        // What comes out is JSON-serializable (it goes into the sidecar).
+        expect(() => JSON.stringify(r)).not.toThrow();
+      },
+      () => 1,
+    );
+  });
+});
+
+describe("normalize → cluster → prioritize → render", () => {
+  test("batches of hostile entries: nothing thrown, nothing lost, markdown well-formed", () => {
+    measured("fuzz: core pipeline", fc.array(rawArb, { maxLength: 40 }), 300, (raws) => assertCoreOutcome(runCore(raws)), (raws) => raws.length);
+  });
+
+  test("hostile messages that repeat, so templates and variables carry them", () => {
+    const repeated = fc.tuple(hostileString(8), fc.array(hostileString(2), { minLength: 2, maxLength: 8 }), fc.constantFrom("textPayload", "jsonPayload")).map(([base, vars, kind]) =>
+      vars.map((v, i) => ({
+        insertId: `r${i}`,
+        timestamp: new Date(WINDOW.start + i * 1000).toISOString(),
+        severity: "ERROR",
+        resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
+        ...(kind === "textPayload" ? { textPayload: `${base} ${v}` } : { jsonPayload: { message: `${base} ${v}`, detail: v } }),
+      })),
+    );
+    measured("fuzz: core pipeline", repeated, 300, (raws) => assertCoreOutcome(runCore(raws)), (raws) => raws.length);
+  });
+
+  test("1 MB lines: skipped as too large or clustered, never a crash", () => {
+    const big = fc.tuple(fc.constantFrom("a", "\uD800", "`", "<script>", "@octocat ", "x\n", "\u0000"), fc.constantFrom("textPayload", "jsonPayload", "httpRequest")).map(([unit, where]) => {
+      const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const entry: Record<string, unknown> = {
+        insertId: "big",
+        timestamp: new Date(WINDOW.start + 1000).toISOString(),
+        severity: "ERROR",
+        resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
+      };
+      if (where === "textPayload") entry.textPayload = text;
+      else if (where === "jsonPayload") entry.jsonPayload = { message: "short", blob: text, stack: text };
+      else entry.httpRequest = { requestMethod: "GET", requestUrl: `https://x.example/${text}`, status: 500, userAgent: text };
+      return [entry];
+    });
+    measured(
+      "fuzz: core pipeline",
+      big,
+      6,
+      (raws) => {
+        const started = performance.now();
+        const outcome = runCore(raws);
+        assertCoreOutcome(outcome);
+        for (const w of outcome.worklogs) expect(w.markdown.length).toBeLessThan(200_000);
+        expect(performance.now() - started).toBeLessThan(5000);
+      },
+      (raws) => raws.length,
+    );
+  });
+
+  test("payloads nested 1,000 deep", () => {
+    const deep = fc.tuple(fc.constantFrom("object", "array", "mixed"), fc.constantFrom(1000, 1500), hostileString(3)).map(([shape, depth, leaf]) => {
+      let v: unknown = leaf;
+      for (let i = 0; i < depth; i++) v = shape === "array" || (shape === "mixed" && i % 2 === 0) ? [v] : { nested: v };
+      return [
+        {
+          insertId: "deep",
+          timestamp: new Date(WINDOW.start + 1000).toISOString(),
+          severity: "ERROR",
+          resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
+          jsonPayload: { message: "deep payload", payload: v },
+        },
+        { insertId: "deep-root", timestamp: new Date(WINDOW.start + 2000).toISOString(), severity: "ERROR", resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } }, jsonPayload: v },
+        v,
+      ];
+    });
+    measured("fuzz: core pipeline", deep, 12, (raws) => assertCoreOutcome(runCore(raws)), (raws) => raws.length);
+  });
+});
+
+describe("the markdown check itself", () => {
+  test.each([
+    ["an unclosed fence", "text\n````\ncode\n```\n", "unclosed"],
+    ["a raw script tag", "a <script>x</script>", "raw HTML"],
+    ["a raw img tag", "<img src=x>", "raw HTML"],
+    ["a raw link tag", 'see <a href="x">', "raw HTML"],
+    ["a live mention", "ping @octocat now", "@mention"],
+    ["a live team mention", "(@org/team)", "@mention"],
+    ["a live issue reference", "fixes #123", "issue reference"],
+    ["a cross-repo reference", "owner/repo#456", "issue reference"],
+  ])("finds %s", (_name, markdown, problem) => {
+    expect(checkMarkdown(markdown).map((p) => p.problem).join("; ")).toContain(problem);
+  });
+
+  test.each([
+    ["code spans", "`<script>` and `@octocat` and ``#123 ` x``"],
+    ["fenced code", "````\n```\n<img src=x> @octocat #1\n````\n"],
+    ["escaped text", "&lt;script&gt; @\u200boctocat #\u200b123"],
+    ["an e-mail-like word", "user@example.com"],
+  ])("passes %s", (_name, markdown) => {
+    expect(checkMarkdown(markdown)).toEqual([]);
+  });
+});
