@@ -15,10 +15,12 @@ interface Calls {
   primary: number;
 }
 
+const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
 function octokitClass(baseUrl: string, calls: Calls) {
   return Octokit.plugin(throttling, retry).defaults({
     baseUrl,
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    log: quiet,
     throttle: {
       // Retry-after seconds become milliseconds, so the tests don't wait.
       retryAfterBaseValue: 1,
@@ -115,6 +117,23 @@ describe("GitHub stand-in", () => {
       expect(Date.parse(data.expires_at)).toBeGreaterThan(Date.now() + 50 * 60 * 1000);
     });
 
+    it("sends its own clock in Date, so @octokit/auth-app corrects a JWT for clock skew", async () => {
+      const ahead = await startGitHubStandIn({ now: () => new Date(Date.now() + 15 * 60 * 1000) });
+      try {
+        const warnings: string[] = [];
+        const log = { ...quiet, warn: (m: string) => warnings.push(m) };
+        const app = new App({ appId: ahead.appId, privateKey: ahead.privateKeyPem, Octokit: octokitClass(ahead.url, { secondary: 0, primary: 0 }), log });
+        const octokit = await app.getInstallationOctokit(ahead.installationId);
+        const { status } = await octokit.request("GET /repos/{owner}/{repo}/issues", { owner: ahead.owner, repo: ahead.repo });
+        expect(status).toBe(200);
+        expect(ahead.state.requests.filter((r) => r.path.endsWith("/access_tokens")).map((r) => r.status)).toEqual([401, 201]);
+        expect(warnings.join("\n")).toMatch(/different by 9\d\d seconds/);
+        ahead.assertNoViolations();
+      } finally {
+        await ahead.close();
+      }
+    });
+
     it("requires an installation token on repository endpoints", async () => {
       const anonymous = new MyOctokit();
       expect((await statusOf(anonymous.rest.issues.listForRepo({ owner, repo }))).status).toBe(401);
@@ -184,6 +203,10 @@ describe("GitHub stand-in", () => {
       await installation.rest.issues.removeLabel({ owner, repo, issue_number: issue.number, name: "needs-triage" });
       await installation.rest.issues.addLabels({ owner, repo, issue_number: issue.number, labels: ["regressed"] });
       expect(standIn.state.issues.find((i) => i.number === issue.number)?.labels).toEqual(["log-gardener", "regressed"]);
+      await installation.rest.issues.setLabels({ owner, repo, issue_number: issue.number, labels: ["log-gardener", "fp:feed"] });
+      expect(standIn.state.issues.find((i) => i.number === issue.number)?.labels).toEqual(["log-gardener", "fp:feed"]);
+      const { data: edited } = await installation.rest.issues.updateComment({ owner, repo, comment_id: comments[0]?.id ?? 0, body: "Seen again (edited)" });
+      expect(edited.body).toBe("Seen again (edited)");
       await installation.rest.issues.lock({ owner, repo, issue_number: issue.number, lock_reason: "resolved" });
       expect(standIn.state.issues.find((i) => i.number === issue.number)).toMatchObject({ locked: true, active_lock_reason: "resolved" });
     });

@@ -192,6 +192,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       "x-github-request-id": crypto.randomBytes(8).toString("hex").toUpperCase().replace(/(.{4})(?=.)/g, "$1:"),
       "x-github-api-version-selected": "2022-11-28",
       "x-github-media-type": "github.v3; format=json",
+      // From the stand-in's clock: @octokit/auth-app reads it to correct JWTs for clock skew.
+      date: now().toUTCString(),
       ...extraHeaders,
       ...result.headers,
     };

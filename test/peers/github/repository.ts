@@ -199,4 +199,14 @@ export class StandInRepository {
     issue.updated_at = time;
     return comment;
   }
+
+  editComment(id: number, body: string): StoredComment {
+    const comment = this.state.comments.find((c) => c.id === id);
+    if (!comment) throw new NotFound();
+    if (body.trim() === "") throw new ValidationFailed("IssueComment", "body", "missing_field", "");
+    this.checkBody("IssueComment", body);
+    comment.body = body;
+    comment.updated_at = this.time();
+    return comment;
+  }
 }

@@ -334,6 +334,17 @@ export const ROUTES: Route[] = [
       }),
   },
   {
+    method: "PATCH",
+    template: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    auth: "installation",
+    resource: "core",
+    handle: (deps, request) => {
+      if (!isOurRepo(deps, request)) return notFound();
+      const comment = deps.repository.editComment(Number(request.params.comment_id), String(bodyOf(request).body ?? ""));
+      return { status: 200, body: renderComment(deps.render, comment) };
+    },
+  },
+  {
     method: "POST",
     template: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
     auth: "installation",
@@ -342,6 +353,17 @@ export const ROUTES: Route[] = [
       withIssue(deps, request, (n) => {
         const names = Array.isArray(request.body) ? labelNames(request.body) : labelNames(bodyOf(request).labels);
         return { status: 200, body: labelsOf(deps, deps.repository.addLabels(n, names)) };
+      }),
+  },
+  {
+    method: "PUT",
+    template: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    auth: "installation",
+    resource: "core",
+    handle: (deps, request) =>
+      withIssue(deps, request, (n) => {
+        const names = Array.isArray(request.body) ? labelNames(request.body) : labelNames(bodyOf(request).labels);
+        return { status: 200, body: labelsOf(deps, deps.repository.updateIssue(deps.bot, n, { labels: names })) };
       }),
   },
   {
