@@ -23,7 +23,7 @@ class FiguresReporter {
   }
 
   onRunComplete(_contexts, results) {
-    let lines = [];
+    let lines;
     try {
       lines = fs.readFileSync(FIGURES_FILE, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
     } catch {

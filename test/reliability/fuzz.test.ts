@@ -265,7 +265,7 @@ function measured<T>(section: string, arb: fc.Arbitrary<T>, numRuns: number, che
   } catch (err) {
     // fast-check prints the whole counterexample; a megabyte line makes that useless.
     const text = (err as Error).message;
-    throw new Error(text.length > 6000 ? `${text.slice(0, 3000)}\n…\n${text.slice(-3000)}` : text);
+    throw new Error(text.length > 6000 ? `${text.slice(0, 3000)}\n…\n${text.slice(-3000)}` : text, { cause: err });
   } finally {
     recordFigures(section, { inputsFuzzed: inputs, crashes });
   }
