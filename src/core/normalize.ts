@@ -120,8 +120,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   message = cutText(redact(sanitizeText(message)), MAX_MESSAGE_CHARS);
   const sample = buildSample(entry, redact);
   const resourceLabels = entry.resource?.labels ?? {};
-  // Unknown severity names don't cost the entry; they read as DEFAULT.
-  const severity: Severity = parseSeverity(entry.severity ?? payloadSeverity(entry)) ?? "DEFAULT";
+  const severity = entrySeverity(entry);
   const normalized: NormalizedEntry = {
     key: entryKey(entry, message, sample),
     timestamp,
@@ -298,11 +297,20 @@ function findSource(entry: LogEntry): string | undefined {
   return undefined;
 }
 
-function payloadSeverity(entry: LogEntry): unknown {
-  const p = entry.jsonPayload;
-  if (!p) return undefined;
-  const v = p.severity ?? p.levelname;
-  return typeof v === "string" ? v : undefined;
+/**
+ * The entry's severity; when that is absent or DEFAULT, a level name the payload carries
+ * (`severity`, `level`, `levelname`: strings only, pino's numeric levels are not LogSeverity).
+ * Unknown names don't cost the entry; they read as DEFAULT.
+ */
+function entrySeverity(entry: LogEntry): Severity {
+  const own = parseSeverity(entry.severity) ?? "DEFAULT";
+  if (own !== "DEFAULT" || !entry.jsonPayload) return own;
+  for (const key of ["severity", "level", "levelname"]) {
+    const v = entry.jsonPayload[key];
+    const parsed = typeof v === "string" ? parseSeverity(v) : undefined;
+    if (parsed && parsed !== "DEFAULT") return parsed;
+  }
+  return own;
 }
 
 const GRPC_CODES = [
@@ -461,10 +469,13 @@ function skippedSample(raw: unknown, redact: Redactor): string {
   }
 }
 
-/** Control characters (except newline and tab) and lone surrogates become U+FFFD; CRLF becomes LF. */
+/** ANSI escapes are dropped; other control characters (except newline and tab) and lone surrogates become U+FFFD; CRLF becomes LF. */
 export function sanitizeText(text: string): string {
   return text
     .replace(/\r\n?/g, "\n")
+    // ANSI colors and cursor moves from terminal loggers: gone, so colored and plain lines cluster together.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "")
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 }

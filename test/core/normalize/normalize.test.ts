@@ -181,8 +181,14 @@ describe("normalizeEntry: fields", () => {
     expect(normalized(base({ severity })).severity).toBe(expected);
   });
 
-  test("severity falls back to jsonPayload.severity when the entry has none", () => {
-    expect(normalized(base({ textPayload: undefined, jsonPayload: { message: "x", severity: "ERROR" } })).severity).toBe("ERROR");
+  test.each([
+    [undefined, { severity: "ERROR" }, "ERROR"],
+    ["DEFAULT", { level: "warn" }, "WARNING"],
+    [undefined, { levelname: "CRITICAL" }, "CRITICAL"],
+    [undefined, { level: 50 }, "DEFAULT"], // pino's numbers are not LogSeverity
+    ["INFO", { level: "error" }, "INFO"], // the entry's own severity wins
+  ])("severity %p with payload %p → %s", (severity, payload, expected) => {
+    expect(normalized(base({ severity, textPayload: undefined, jsonPayload: { message: "x", ...payload } })).severity).toBe(expected);
   });
 
   test.each([
@@ -258,6 +264,10 @@ describe("normalizeEntry: fields", () => {
     expect(entry.message).toContain("password=[REDACTED:password]");
     expect(entry.message).not.toContain("hunter2");
     expect(entry.message.length).toBeLessThan(2100);
+  });
+
+  test("ANSI colors are dropped", () => {
+    expect(normalized(base({ textPayload: "\u001b[31mERROR\u001b[0m db down" })).message).toBe("ERROR db down");
   });
 
   test("control characters and lone surrogates are replaced", () => {
