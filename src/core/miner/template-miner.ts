@@ -217,7 +217,12 @@ export class TemplateMiner {
       const here = tokens.length * 1024 + p;
       const seen = this.contexts.get(tok);
       if (seen === undefined) this.contexts.set(tok, here);
-      else if (seen !== here && seen !== -1) this.contexts.set(tok, -1);
+      else if (seen !== here && seen !== -1) {
+        // Now seen in two places: the shapes of its first length may group differently.
+        this.contexts.set(tok, -1);
+        const first = this.groups.get(Math.floor(seen / 1024));
+        if (first) first.newSinceRegroup++;
+      }
     }
   }
 
