@@ -223,6 +223,17 @@ describe("least privilege", () => {
   });
 });
 
+describe("outputs", () => {
+  it("name the bucket, the job and every service account, each described", () => {
+    for (const name of ["worklog_bucket", "worklogs_url", "job_name", "job_service_account", "scheduler_service_account", "build_service_account"]) {
+      expect(typeof infra.outputs[name]?.description).toBe("string");
+    }
+    const accounts = Object.keys(infra.resources.google_service_account ?? {});
+    const outputText = Object.values(infra.outputs).map((o) => JSON.stringify(o.value)).join("\n");
+    expect(accounts.filter((a) => !outputText.includes(`google_service_account.${a}.email`))).toEqual([]);
+  });
+});
+
 describe("variables", () => {
   it("are all described, declared before use and used", () => {
     const text = Object.values(infra.sources).join("\n");
