@@ -7,8 +7,8 @@
  * - jsonPayload: `message`, `msg`, `error.message`, `err.message`, `error` / `exception` as a
  *   string, `exception.message`, then the stack fields. Without any of these, a compact rendering
  *   of the payload's keys (`{event=cache_miss, status, user_id}`) so the cluster still has a
- *   stable text. A stack trace in the message or in `stack`, `stack_trace`, `stackTrace`,
- *   `exception`, `exc_info`, `error.stack`, `err.stack` makes it a "stacktrace".
+ *   stable text. A stack trace in the message or in `stack`, `stacktrace` (zap), `stack_trace`,
+ *   `stackTrace`, `exception`, `exc_info`, `error.stack`, `err.stack` makes it a "stacktrace".
  * - httpRequest (request logs, no payload message): kind "request", "METHOD ROUTE STATUS".
  *   An application log that carries an httpRequest and a message stays "application" but keeps
  *   the `http` field.
@@ -103,7 +103,9 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
     const t = content.trace;
     const exceptionLine = t.message ? `${t.type}: ${t.message}` : t.type;
     const lead = content.traceInMessage ? t.lead : firstLine(content.message);
-    message = !lead ? exceptionLine : lead.includes(t.message || t.type) ? lead : `${lead}: ${exceptionLine}`;
+    // The lead alone when it already says what the exception line would (or that has nothing to say).
+    const said = t.message ? lead?.includes(t.message) : lead?.includes(t.type) || GENERIC_TYPES.has(t.type);
+    message = !lead ? exceptionLine : said ? lead : `${lead}: ${exceptionLine}`;
     exception = { type: redact(t.type), frames: t.frames.map((f) => redact(f)) };
   } else if (entry.protoPayload && content.message === undefined) {
     const proto = entry.protoPayload;
@@ -169,8 +171,12 @@ const MESSAGE_FIELDS: readonly (readonly string[])[] = [
   ["err", "stack"],
 ];
 
+/** Exception types that carry no information of their own ("error" is zap's frames-only trace). */
+const GENERIC_TYPES = new Set(["Error", "error"]);
+
 const STACK_FIELDS: readonly (readonly string[])[] = [
   ["stack"],
+  ["stacktrace"],
   ["stack_trace"],
   ["stackTrace"],
   ["exception"],
@@ -281,7 +287,7 @@ function findSource(entry: LogEntry): string | undefined {
   }
   const context = payload ? valueAt(payload, ["context", "name"]) : undefined;
   if (typeof context === "string" && context !== "") return context;
-  for (const key of ["logger", "logger_name", "loggerName", "logName"]) {
+  for (const key of ["logger", "logger_name", "loggerName", "python_logger"]) {
     const v = payload?.[key];
     if (typeof v === "string" && v !== "") return v;
   }

@@ -91,19 +91,45 @@ const GO_PANIC = /^panic: (.*)$/;
 const GO_GOROUTINE = /^goroutine \d+ \[[^\]]*\]:\s*$/;
 const GO_FUNC = /^(\S.*?)\((?:[^()]|\([^()]*\))*\)(?: \[[^\]]*\])?$/;
 const GO_FILE = /^\t(\S+?\.go|\S+?):\d+(?: \+0x[0-9a-f]+)?/;
+const GO_FILE_GO = /^\t\S+\.go:\d+/;
+const GO_BARE_FUNC = /^([\w./*()-]+)$/;
 
 function parseGo(lines: string[]): LocatedStackTrace | undefined {
   const start = lines.findIndex((l) => GO_PANIC.test(l));
-  if (start < 0) return undefined;
+  if (start < 0) return parseGoFramesOnly(lines);
   const goroutine = lines.findIndex((l, i) => i > start && GO_GOROUTINE.test(l));
   if (goroutine < 0) return undefined;
   const message = GO_PANIC.exec(lines[start] ?? "")?.[1] ?? "";
+  const runtime = /^(runtime error): (.*)$/.exec(message);
+  return {
+    type: runtime ? "panic: runtime error" : "panic",
+    message: boundMessage(runtime ? (runtime[2] ?? "") : message.replace(/^\s*\[recovered\]\s*/, "")),
+    frames: goFrames(lines, goroutine + 1),
+    startLine: start,
+  };
+}
+
+/**
+ * zap's `stacktrace` field and `debug.Stack()` without a panic: function lines (with or without
+ * arguments) each followed by a tab-indented `file.go:line`. There is no exception line, so the
+ * type is "error" and the message stays with the log entry.
+ */
+function parseGoFramesOnly(lines: string[]): LocatedStackTrace | undefined {
+  let first = 0;
+  if (GO_GOROUTINE.test(lines[0] ?? "")) first = 1;
+  if (!GO_FILE_GO.test(lines[first + 1] ?? "") || !(GO_FUNC.test(lines[first] ?? "") || GO_BARE_FUNC.test(lines[first] ?? ""))) return undefined;
+  const frames = goFrames(lines, first);
+  return frames.length > 0 ? { type: "error", message: "", frames, startLine: 0 } : undefined;
+}
+
+function goFrames(lines: string[], from: number): string[] {
   const frames: string[] = [];
-  for (let i = goroutine + 1; i + 1 < lines.length && frames.length < MAX_FRAMES; i++) {
-    const fn = GO_FUNC.exec(lines[i] ?? "");
+  for (let i = from; i + 1 < lines.length && frames.length < MAX_FRAMES; i++) {
+    const line = lines[i] ?? "";
+    const fn = GO_FUNC.exec(line) ?? GO_BARE_FUNC.exec(line);
     const file = GO_FILE.exec(lines[i + 1] ?? "");
     if (!fn || !file) {
-      if ((lines[i] ?? "") === "") break; // next goroutine
+      if (line === "") break; // next goroutine
       continue;
     }
     i++;
@@ -112,13 +138,7 @@ function parseGo(lines: string[]): LocatedStackTrace | undefined {
     if (name === "panic" || name.startsWith("runtime.") || name.startsWith("runtime/")) continue;
     frames.push(formatFrame(name, file[1] ?? ""));
   }
-  const runtime = /^(runtime error): (.*)$/.exec(message);
-  return {
-    type: runtime ? "panic: runtime error" : "panic",
-    message: boundMessage(runtime ? (runtime[2] ?? "") : message.replace(/^\s*\[recovered\]\s*/, "")),
-    frames,
-    startLine: start,
-  };
+  return frames;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -104,6 +104,16 @@ const PAYLOAD_CASES: readonly [string, Partial<NormalizedEntry>][] = [
       },
     },
   ],
+  [
+    "json-go-zap-stacktrace",
+    {
+      kind: "stacktrace",
+      severity: "ERROR",
+      source: "thumbs.server",
+      message: "failed to load thumbnail",
+      exception: { type: "error", frames: ["github.com/acme/thumbs/internal/server.(*Server).handleThumb (thumb.go)", "net/http.HandlerFunc.ServeHTTP (server.go)", "net/http.(*ServeMux).ServeHTTP (server.go)"] },
+    },
+  ],
   ["text-plain", { kind: "application", severity: "DEFAULT", message: "Container called exit(1).", instanceId: "00bf4bf02d6b6e1e" }],
   [
     "request-405-seed",

@@ -107,6 +107,13 @@ const CASES: readonly Case[] = [
     message: "config: missing DATABASE_URL",
     frames: ["main.mustConfig (config.go)", "main.main (main.go)"],
   },
+  {
+    name: "Go frames without a panic (zap's stacktrace field)",
+    text: "main.(*Worker).run\n\t/src/worker.go:40\nmain.main\n\t/src/main.go:12",
+    type: "error",
+    message: "",
+    frames: ["main.(*Worker).run (worker.go)", "main.main (main.go)"],
+  },
 ];
 
 describe("parseStackTrace", () => {
