@@ -211,6 +211,20 @@ describe("GitHub stand-in", () => {
       expect(standIn.state.issues.find((i) => i.number === issue.number)).toMatchObject({ locked: true, active_lock_reason: "resolved" });
     });
 
+    it("creates, lists and clears labels; a duplicate label is a 422", async () => {
+      const { status, data: label } = await installation.rest.issues.createLabel({ owner, repo, name: "severity:error", color: "d73a4a", description: "ERROR and worse" });
+      expect([status, label.name, label.color, label.description]).toEqual([201, "severity:error", "d73a4a", "ERROR and worse"]);
+      const duplicate = await statusOf(installation.rest.issues.createLabel({ owner, repo, name: "Severity:Error" }));
+      expect(duplicate.status).toBe(422);
+      expect(duplicate.data).toMatchObject({ errors: [{ resource: "Label", code: "already_exists", field: "name" }] });
+      const all = await installation.paginate(installation.rest.issues.listLabelsForRepo, { owner, repo, per_page: 2 });
+      expect(all.map((l) => l.name)).toEqual(standIn.state.labels.map((l) => l.name));
+
+      const number = standIn.actAsHuman.openIssue({ title: "labelled", labels: ["a", "b"] });
+      await installation.rest.issues.removeAllLabels({ owner, repo, issue_number: number });
+      expect(standIn.state.issues.find((i) => i.number === number)?.labels).toEqual([]);
+    });
+
     it("answers 404 for an issue that does not exist and for another repository", async () => {
       expect((await statusOf(installation.rest.issues.get({ owner, repo, issue_number: 9999 }))).status).toBe(404);
       expect((await statusOf(installation.rest.issues.listForRepo({ owner, repo: "elsewhere" }))).status).toBe(404);
