@@ -55,8 +55,14 @@ export function boundedRedactedCopy(value: unknown, redact: Redactor, options: B
 function copyString(text: string, redact: Redactor, options: BoundOptions, state: State): string {
   const redacted = redact(cutText(text, PRE_REDACT_CHARS));
   const limit = Math.max(0, Math.min(options.maxStringChars, state.budget));
-  const out = cutText(redacted, limit);
-  state.budget -= out.length + 2;
+  let out = cutText(redacted, limit);
+  // The budget is in JSON characters: control characters and quotes grow when escaped.
+  let cost = JSON.stringify(out).length;
+  while (cost > limit + 40 && out.length > 20) {
+    out = cutText(redacted, Math.floor(Math.min(out.length, redacted.length) / 2));
+    cost = JSON.stringify(out).length;
+  }
+  state.budget -= cost;
   return out;
 }
 

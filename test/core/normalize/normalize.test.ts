@@ -380,4 +380,10 @@ describe("sample bounds", () => {
     expect(text).toContain("[depth limit]");
     expect(text.length).toBeLessThanOrEqual(4400);
   });
+
+  test("escape-heavy strings count at their JSON size", () => {
+    const nasty = "\u0001\"\\".repeat(2000);
+    const entry = normalized(base({ textPayload: undefined, jsonPayload: { message: "m", a: nasty, b: nasty, c: nasty, d: { e: nasty, f: [nasty, nasty] } } }));
+    expect(JSON.stringify(entry.sample).length).toBeLessThanOrEqual(4400);
+  });
 });
