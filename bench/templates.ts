@@ -108,26 +108,11 @@ function main(): void {
 
   warmUp(lines);
   gc();
-  let miner: TemplateMiner | undefined = new TemplateMiner();
-  let sink = 0;
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  for (let r = 0; r < repeats; r++) {
-    for (let i = 0; i < lines.length; i++) sink += miner.add(lines[i]!).template.length;
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const seconds = (performance.now() - t0) / 1000;
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  gc();
-  const heap1 = process.memoryUsage().heapUsed;
-  const templates1 = miner.size();
-  for (let r = 0; r < repeats; r++) for (const line of lines) sink += miner.add(line).template.length;
-  gc();
-  const heap2 = process.memoryUsage().heapUsed;
-  const templates2 = miner.size();
-  miner = undefined; // what the heap loses without it is what the miner holds
-  gc();
-  const own = heap2 - process.memoryUsage().heapUsed;
+  const timed = timeMiner(lines, repeats, gc);
+  gc(); // the miner is gone now: what the heap lost is what it held
+  const own = timed.heap2 - process.memoryUsage().heapUsed;
+  const { cpuSeconds, seconds, heap1, heap2, templates1, templates2 } = timed;
+  let sink = timed.sink;
   // On a shared machine wall time counts other processes' turns; CPU time is this process's
   // own (its GC threads included), so lines per CPU second is the single-core rate.
   const rate = total / cpuSeconds;
@@ -151,6 +136,25 @@ function main(): void {
   const rateP = total / ((cpuP.user + cpuP.system) / 1e6);
   process.stdout.write(`throughput with params read on every line: ${count(rateP)} lines/s on one core\n`);
   if (sink === 0) process.stdout.write("\n"); // keep the work observable
+}
+
+function timeMiner(lines: readonly string[], repeats: number, gc: () => void) {
+  const miner = new TemplateMiner();
+  let sink = 0;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (let r = 0; r < repeats; r++) {
+    for (let i = 0; i < lines.length; i++) sink += miner.add(lines[i]!).template.length;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const seconds = (performance.now() - t0) / 1000;
+  gc();
+  const heap1 = process.memoryUsage().heapUsed;
+  const templates1 = miner.size();
+  for (let r = 0; r < repeats; r++) for (const line of lines) sink += miner.add(line).template.length;
+  gc();
+  const heap2 = process.memoryUsage().heapUsed;
+  return { cpuSeconds: (cpu.user + cpu.system) / 1e6, seconds, heap1, heap2, templates1, templates2: miner.size(), sink };
 }
 
 function warmUp(lines: readonly string[]): void {

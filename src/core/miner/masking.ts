@@ -73,7 +73,7 @@ export function compileMasks(masks: readonly UserMask[] | undefined): RegExp[] {
     try {
       return new RegExp(m.pattern, "g");
     } catch (error) {
-      throw new SyntaxError(`mask ${m.name}: ${(error as Error).message}`);
+      throw new SyntaxError(`mask ${m.name}: ${(error as Error).message}`, { cause: error });
     }
   });
 }
