@@ -241,3 +241,10 @@ describe("properties", () => {
     );
   });
 });
+
+test("the README's Redaction table names every kind", () => {
+  const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Redaction"));
+  const table = new Set([...section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]));
+  expect([...table].sort()).toEqual(DEFAULT_REDACTION_KINDS.map((k) => k.kind).sort());
+});
