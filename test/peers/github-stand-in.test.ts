@@ -230,12 +230,19 @@ describe("GitHub stand-in", () => {
       expect((await statusOf(installation.rest.issues.listForRepo({ owner, repo: "elsewhere" }))).status).toBe(404);
     });
 
+    it("answers 404 to GitHub endpoints it does not serve, and records which", async () => {
+      expect((await statusOf(installation.rest.repos.get({ owner, repo }))).status).toBe(404);
+      expect(standIn.state.requests.at(-1)).toMatchObject({ path: `/repos/${owner}/${repo}`, status: 404, fault: "not-implemented: repos/get" });
+    });
+
     it("refuses a body over 65536 characters with GitHub's 422", async () => {
       const before = standIn.state.issues.length;
       const failure = await statusOf(installation.rest.issues.create({ owner, repo, title: "huge", body: "x".repeat(65537) }));
       expect(failure.status).toBe(422);
       expect(failure.data).toMatchObject({ message: "Validation Failed", errors: [{ resource: "Issue", field: "body", code: "custom" }] });
       expect(standIn.state.issues).toHaveLength(before);
+      const title = await statusOf(installation.rest.issues.create({ owner, repo, title: "t".repeat(257) }));
+      expect([title.status, title.data]).toEqual([422, expect.objectContaining({ errors: [expect.objectContaining({ field: "title" })] })]);
 
       standIn.faults.tooLongBody(10);
       const { data: issue } = await installation.rest.issues.create({ owner, repo, title: "short body", body: "0123456789" });

@@ -9,7 +9,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { checkAppJwt, credentialOf, issueInstallationToken, looksLikeJwt } from "./github/auth";
-import { operationValidator } from "./github/openapi-validator";
+import { findOperation, operationValidator } from "./github/openapi-validator";
 import { MAX_BODY_LENGTH, NotFound, StandInRepository, ValidationFailed } from "./github/repository";
 import { DOCS, ROUTES, matchRoute, notFound, type Route, type RouteDeps, type RouteResult } from "./github/routes";
 import type { GitHubStandInState, LockReason, RequestRecord, StoredUser } from "./github/state";
@@ -243,6 +243,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
     const match = matchRoute(method, urlPath);
     if (!match) {
+      // GitHub would know this one; say so, so a missing route isn't mistaken for a missing issue.
+      const known = validate ? findOperation(method, urlPath) : undefined;
+      if (known) {
+        record.fault = `not-implemented: ${known.operationId}`;
+        process.stderr.write(`github stand-in: ${method} ${known.template} (${known.operationId}) is GitHub's but not implemented here; answering 404\n`);
+      }
       finish(notFound(), "core");
       return;
     }

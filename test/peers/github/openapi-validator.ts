@@ -125,6 +125,28 @@ interface CompiledParameter {
   validate: ValidateFunction;
 }
 
+let templates: Array<{ method: string; template: string; operationId: string; pattern: RegExp }> | undefined;
+
+/** The operation of GitHub's description a request is for, if any (whether or not the stand-in serves it). */
+export function findOperation(method: string, path: string): { template: string; operationId: string } | undefined {
+  if (!templates) {
+    const { doc } = load();
+    templates = [];
+    for (const [template, item] of Object.entries(doc.paths)) {
+      const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+      for (const [m, operation] of Object.entries(item)) {
+        if (typeof operation.operationId === "string") templates.push({ method: m.toUpperCase(), template, operationId: operation.operationId, pattern });
+      }
+    }
+  }
+  const m = method.toUpperCase();
+  // Literal segments win over parameters, as in GitHub's router: try the templates with the most literal text first.
+  const candidates = templates.filter((t) => t.method === m && t.pattern.test(path));
+  candidates.sort((a, b) => b.template.replace(/\{[^}]+\}/g, "").length - a.template.replace(/\{[^}]+\}/g, "").length);
+  const best = candidates[0];
+  return best ? { template: best.template, operationId: best.operationId } : undefined;
+}
+
 /** The validator for one operation of the description, compiled on first use and cached. */
 export function operationValidator(method: string, pathTemplate: string): OperationValidator {
   const key = `${method.toLowerCase()} ${pathTemplate}`;

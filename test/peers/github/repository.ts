@@ -14,6 +14,8 @@ import { gitHubTime } from "./state";
 
 /** GitHub's limit on issue and comment bodies, in characters. */
 export const MAX_BODY_LENGTH = 65536;
+/** GitHub's limit on issue titles, in characters. */
+export const MAX_TITLE_LENGTH = 256;
 
 export class ValidationFailed extends Error {
   constructor(
@@ -68,6 +70,13 @@ export class StandInRepository {
     }
   }
 
+  private checkTitle(title: string): void {
+    if (title.trim() === "") throw new ValidationFailed("Issue", "title", "missing_field", "");
+    if (title.length > MAX_TITLE_LENGTH) {
+      throw new ValidationFailed("Issue", "title", "custom", `title is too long (maximum is ${MAX_TITLE_LENGTH} characters)`);
+    }
+  }
+
   findLabel(name: string): StoredLabel | undefined {
     const wanted = name.toLowerCase();
     return this.state.labels.find((l) => l.name.toLowerCase() === wanted);
@@ -98,7 +107,7 @@ export class StandInRepository {
   }
 
   openIssue(user: StoredUser, input: { title: string; body?: string | null; labels?: string[] }): StoredIssue {
-    if (input.title.trim() === "") throw new ValidationFailed("Issue", "title", "missing_field", "");
+    this.checkTitle(input.title);
     this.checkBody("Issue", input.body);
     const time = this.time();
     const issue: StoredIssue = {
@@ -124,10 +133,8 @@ export class StandInRepository {
   updateIssue(user: StoredUser, number: number, changes: IssueChanges): StoredIssue {
     const issue = this.issue(number);
     this.checkBody("Issue", changes.body);
-    if (changes.title !== undefined) {
-      if (changes.title.trim() === "") throw new ValidationFailed("Issue", "title", "missing_field", "");
-      issue.title = changes.title;
-    }
+    if (changes.title !== undefined) this.checkTitle(changes.title);
+    if (changes.title !== undefined) issue.title = changes.title;
     if (changes.body !== undefined) issue.body = changes.body;
     if (changes.labels !== undefined) issue.labels = this.ensureLabels(changes.labels);
     const time = this.time();
