@@ -93,6 +93,8 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     miner: { extraMasks: config.minerMasks },
     triage: DEFAULT_TRIAGE_POLICY,
     lockTtlMs: config.lockTtlMs,
+    deadline: now + config.deadlineMs,
+    publishReserveMs: Math.min(5 * 60_000, config.deadlineMs / 4),
     owner: config.executionId ? `${config.executionId}/task-${config.taskIndex}/attempt-${config.taskAttempt}` : `${os.hostname()}/pid-${process.pid}`,
   };
   return {

@@ -75,10 +75,10 @@ export const SETTINGS = {
   loggingRetryDelay: { env: "LOG_GARDENER_LOGGING_RETRY_DELAY", default: "2s", description: "Backoff before the first retry; it doubles per retry up to LOG_GARDENER_LOGGING_RETRY_MAX_DELAY, and each sleep is a random part of it." },
   loggingRetryMaxDelay: { env: "LOG_GARDENER_LOGGING_RETRY_MAX_DELAY", default: "30s", description: "Longest backoff between Cloud Logging retries." },
   loggingTimeout: { env: "LOG_GARDENER_LOGGING_TIMEOUT", default: "60s", description: "Deadline of one Cloud Logging page request attempt." },
-  githubAppId: { env: "LOG_GARDENER_GITHUB_APP_ID", flag: "github-app-id", description: "GitHub App id. With a private key and a repository it turns on publishing issues; with none of the three the job is a dry run." },
-  githubPrivateKeyFile: { env: "LOG_GARDENER_GITHUB_PRIVATE_KEY_FILE", flag: "github-private-key-file", description: "Path of the GitHub App's private key (PEM), e.g. where Cloud Run mounts the Secret Manager secret. Read when the job starts." },
+  githubAppId: { env: "LOG_GARDENER_GITHUB_APP_ID", flag: "github-app-id", description: "GitHub App id. With a private key and a repository it turns on publishing issues; with none of the three the job is a dry run.", requiredInProduction: true },
+  githubPrivateKeyFile: { env: "LOG_GARDENER_GITHUB_PRIVATE_KEY_FILE", flag: "github-private-key-file", description: "Path of the GitHub App's private key (PEM), e.g. where Cloud Run mounts the Secret Manager secret. Read when the job starts.", requiredInProduction: true },
   githubPrivateKey: { env: "LOG_GARDENER_GITHUB_PRIVATE_KEY", description: "The GitHub App's private key (PEM) itself, instead of a file.", secret: true },
-  githubRepo: { env: "LOG_GARDENER_GITHUB_REPO", flag: "github-repo", description: "Repository issues are published to, as owner/name. The App must be installed on it." },
+  githubRepo: { env: "LOG_GARDENER_GITHUB_REPO", flag: "github-repo", description: "Repository issues are published to, as owner/name. The App must be installed on it.", requiredInProduction: true },
   githubApiUrl: { env: "LOG_GARDENER_GITHUB_API_URL", flag: "github-api-url", default: "https://api.github.com", description: "GitHub REST API base URL: https://HOST/api/v3 for GitHub Enterprise Server, a loopback URL in tests." },
   githubInstallationId: { env: "LOG_GARDENER_GITHUB_INSTALLATION_ID", flag: "github-installation-id", description: "The App's installation id on the repository. Default: looked up with GET /repos/{owner}/{repo}/installation." },
   githubTimeout: { env: "LOG_GARDENER_GITHUB_TIMEOUT", default: "30s", description: "Deadline of one GitHub request attempt." },
@@ -96,6 +96,7 @@ export const SETTINGS = {
   redactIps: { env: "LOG_GARDENER_REDACT_IPS", flag: "redact-ips", boolean: true, default: "false", description: "Also redact IPv4 and IPv6 addresses." },
   minerMasks: { env: "LOG_GARDENER_TEMPLATE_MASKS", description: "Extra template-miner masks as JSON: [{\"name\": \"order\", \"pattern\": \"ORD-\\\\d+\"}]. Matches become variables, so messages that differ only there share a cluster." },
   lockTtl: { env: "LOG_GARDENER_LOCK_TTL", default: "50m", description: "How long a run lock (one per service and window) holds before a later run may take it over, so a crashed run never blocks the next hour." },
+  deadline: { env: "LOG_GARDENER_DEADLINE", flag: "deadline", default: "50m", description: "The whole run's time budget; keep it below the Cloud Run task timeout. Reading stops early enough (a quarter of the budget, at most 5 minutes, is kept for publishing) and the worklog says the window was cut short." },
   taskIndex: { env: "CLOUD_RUN_TASK_INDEX", default: "0", description: "Index of this task in a Cloud Run job execution; services are sharded across tasks.", platform: true },
   taskCount: { env: "CLOUD_RUN_TASK_COUNT", default: "1", description: "Number of tasks in the execution.", platform: true },
   executionId: { env: "CLOUD_RUN_EXECUTION", description: "Cloud Run job execution id, recorded in worklogs and logs.", platform: true },
@@ -160,6 +161,7 @@ const schema = z.object({
   redactIps: bool,
   minerMasks: z.string().optional(),
   lockTtl: duration,
+  deadline: duration,
   taskIndex: intAtLeast(0),
   taskCount: intAtLeast(1),
   executionId: z.string().optional(),
@@ -200,6 +202,7 @@ export interface Config {
   readonly redactIps: boolean;
   readonly minerMasks: readonly { name: string; pattern: string }[];
   readonly lockTtlMs: number;
+  readonly deadlineMs: number;
   readonly taskIndex: number;
   readonly taskCount: number;
   readonly executionId?: string;
@@ -304,6 +307,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     redactIps: c.redactIps,
     minerMasks: minerMasks,
     lockTtlMs: c.lockTtl,
+    deadlineMs: c.deadline,
     taskIndex: c.taskIndex,
     taskCount: c.taskCount,
     executionId: c.executionId,

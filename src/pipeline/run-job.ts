@@ -43,6 +43,12 @@ export interface RunJobOptions {
   readonly lockTtlMs: number;
   /** Who holds the run lock: the execution id and task, or host and pid. */
   readonly owner: string;
+  /**
+   * Epoch ms by which the run must be done. Reading stops at deadline − publishReserveMs so
+   * what was read is still published; the worklog says the window was cut short.
+   */
+  readonly deadline?: number;
+  readonly publishReserveMs?: number;
   /** Samples of skipped entries kept per reason. */
   readonly skippedSamplesPerReason?: number;
 }
@@ -139,10 +145,22 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   for (const s of [...options.services].sort()) await serviceRun(s);
 
   log.info({ source: deps.source.describe(), services: options.services, minSeverity: options.minSeverity }, "reading entries");
+  const readUntil = options.deadline === undefined ? Infinity : options.deadline - (options.publishReserveMs ?? 0);
+  let lastTimestamp: string | undefined;
   for await (const raw of deps.source.listEntries(
     { window: options.window, services: options.services, minSeverity: options.minSeverity, maxEntriesPerService: options.maxEntriesPerService },
     report,
   )) {
+    if (deps.now() >= readUntil) {
+      // Out of time: stop reading (the source's stream is closed by leaving the loop) and
+      // publish what was read, saying so in every worklog.
+      const upTo = lastTimestamp ?? "the start of the window";
+      for (const service of runs.keys()) {
+        report.truncations.push({ service, read: runs.get(service)!.stats.read, upTo, reason: "the run's deadline (LOG_GARDENER_DEADLINE) was reached" });
+      }
+      log.warn({ read: totals.read, upTo }, "deadline reached; publishing what was read");
+      break;
+    }
     totals.read++;
     if (deps.onProgress && totals.read % 5000 === 0) deps.onProgress(totals.read);
     const result =
@@ -159,6 +177,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
       continue;
     }
     const entry = result.entry;
+    lastTimestamp = entry.timestampText;
     if (wanted.size > 0 && !wanted.has(entry.service)) {
       totals.otherServices++;
       continue;

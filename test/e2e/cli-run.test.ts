@@ -1,0 +1,131 @@
+/**
+ * End to end: `log-gardener run` on a multi-service export (the bundled sample), in-process,
+ * writing to a temporary folder. Asserts on the files written and on stdout/stderr.
+ */
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { main } from "../../src/cli";
+import { sampleExportPath } from "../../src/compose";
+import { parseSidecar } from "../../src/core/sidecar";
+
+interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], env: Record<string, string> = {}, stdin = ""): Promise<Captured> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => (out += d));
+  stderr.on("data", (d) => (err += d));
+  const code = await main(argv, { stdin: Readable.from([stdin]), stdout, stderr, env: { LOG_GARDENER_LOG_LEVEL: "warn", ...env }, now: () => Date.parse("2026-11-28T18:00:00Z") });
+  return { code, stdout: out, stderr: err };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && !e.name.startsWith(".")) out.push(path.relative(dir, path.join(e.parentPath, e.name)));
+  }
+  return out.sort();
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "lg-e2e-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("log-gardener run", () => {
+  test("with no input, runs on the bundled sample: one worklog per service, a dry-run plan on stdout", async () => {
+    const r = await run(["run", "--out", dir]);
+    expect(r.code).toBe(0);
+    const files = await listFiles(dir);
+    for (const service of ["checkout-api", "netra-backend-staging", "notification-worker"]) {
+      expect(files).toContain(`${service}/2025/09/15/0100Z.md`);
+      expect(files).toContain(`${service}/2025/09/15/0100Z.json`);
+    }
+    // The plan: one JSON line per action, each naming a cluster.
+    const plan = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { fingerprint?: string; kind?: string; action?: string });
+    expect(plan.length).toBeGreaterThan(5);
+    expect(r.stderr).toContain("worklog for netra-backend-staging");
+
+    const md = await readFile(path.join(dir, "netra-backend-staging/2025/09/15/0100Z.md"), "utf8");
+    expect(md).toContain("# GCP Log Gardener Worklog");
+    expect(md).toContain("2025-09-15T01:00:00");
+    expect(md).toMatch(/SSOT validation issues/);
+    expect(md).toMatch(/mislabeled/i);
+    // Secrets in the sample never reach the worklog.
+    expect(md).not.toMatch(/S3cr3t-P4ssw0rd/);
+    expect(md).not.toMatch(/eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\.eyJ/);
+
+    const sidecar = parseSidecar(JSON.parse(await readFile(path.join(dir, "netra-backend-staging/2025/09/15/0100Z.json"), "utf8")));
+    expect(sidecar.ok).toBe(true);
+    if (!sidecar.ok) return;
+    const s = sidecar.sidecar;
+    // The seed's five clusters are there, each once.
+    const templates = s.clusters.map((c) => c.template);
+    expect(templates.filter((t) => t.includes("Multiple manager instances"))).toHaveLength(1);
+    expect(templates.filter((t) => t.includes("SessionMiddleware"))).toHaveLength(1);
+    expect(templates.filter((t) => t.includes("Async engine not available"))).toHaveLength(1);
+    expect(templates.filter((t) => t.includes("/ws/beacon"))).toHaveLength(1);
+    expect(templates.filter((t) => t.includes("GOLDEN PATH"))).toHaveLength(1);
+    expect(s.clusters.find((c) => c.template.includes("GOLDEN PATH"))!.mislabeled).toBe(true);
+    // Below the severity floor and outside the window: counted, not clustered.
+    expect(s.stats.belowSeverity).toBe(12);
+    expect(s.stats.outsideWindow).toBe(3);
+    expect(s.skipped["message-too-large"]).toBe(1);
+    const count = s.clusters.reduce((n, c) => n + c.count, 0);
+    expect(count).toBe(s.stats.clustered);
+    expect(JSON.stringify(s)).not.toMatch(/S3cr3t-P4ssw0rd|sk_live_|xoxb-\d/);
+
+    const checkout = parseSidecar(JSON.parse(await readFile(path.join(dir, "checkout-api/2025/09/15/0100Z.json"), "utf8")));
+    if (!checkout.ok) throw new Error(checkout.problems.join("; "));
+    expect(checkout.sidecar.stats.duplicates).toBe(1);
+    expect(checkout.sidecar.skipped["missing-timestamp"]).toBe(1);
+    expect(checkout.sidecar.skipped["bad-timestamp"]).toBe(1);
+    const requests = checkout.sidecar.clusters.filter((c) => c.kind === "request");
+    expect(requests.map((c) => c.template).sort()).toEqual(["GET /api/v1/orders/{id}/items → 500", "POST /api/v1/carts/{uuid}/checkout → 409"].sort());
+  });
+
+  test("a rerun of the same window replaces its own files and nothing else, with the same fingerprints", async () => {
+    await writeFile(path.join(dir, "keep.txt"), "not ours");
+    await run(["run", "--out", dir]);
+    const first = await readFile(path.join(dir, "checkout-api/2025/09/15/0100Z.json"), "utf8");
+    const r = await run(["run", "--out", dir]);
+    expect(r.code).toBe(0);
+    const second = await readFile(path.join(dir, "checkout-api/2025/09/15/0100Z.json"), "utf8");
+    const fps = (t: string) => (JSON.parse(t) as { clusters: { fingerprint: string }[] }).clusters.map((c) => c.fingerprint).sort();
+    expect(fps(second)).toEqual(fps(first));
+    expect(await readFile(path.join(dir, "keep.txt"), "utf8")).toBe("not ours");
+  });
+
+  test("--services limits the run; --input - reads JSON lines from stdin", async () => {
+    const sample = JSON.parse(await readFile(sampleExportPath(), "utf8")) as unknown[];
+    const lines = sample.map((e) => JSON.stringify(e)).join("\n");
+    const r = await run(["run", "--input", "-", "--services", "checkout-api", "--window-end", "2025-09-15T02:00:00Z", "--out", dir], {}, lines);
+    expect(r.code).toBe(0);
+    const files = await listFiles(dir);
+    expect(files.filter((f) => f.endsWith(".md") && !f.endsWith("index.md"))).toEqual(["checkout-api/2025/09/15/0100Z.md"]);
+  });
+
+  test("bad configuration exits 2 and names each bad field", async () => {
+    const r = await run(["run", "--out", dir, "--window", "forever"], { LOG_GARDENER_MIN_SEVERITY: "LOUD" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("LOG_GARDENER_WINDOW (--window)");
+    expect(r.stderr).toContain("LOG_GARDENER_MIN_SEVERITY (--min-severity)");
+    expect(await listFiles(dir)).toEqual([]);
+  });
+
+  test("an unknown flag or command exits 2", async () => {
+    expect((await run(["run", "--no-such-flag"])).code).toBe(2);
+    expect((await run(["frobnicate"])).code).toBe(2);
+  });
+});
