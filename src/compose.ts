@@ -13,7 +13,6 @@ import type { Logger } from "pino";
 import { createCloudLoggingSource } from "./adapters/cloud-logging-source";
 import { FileLogSource } from "./adapters/file-log-source";
 import { openObjectStore } from "./adapters/object-store-from-url";
-import { DEFAULT_TRIAGE_POLICY } from "./core/issue-plan";
 import { buildRedactor } from "./core/redact";
 import { shareOfServices } from "./core/shard";
 import { describeWindowLength, resolveWindow } from "./core/window";
@@ -91,7 +90,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     executionId: config.executionId,
     redact,
     miner: { extraMasks: config.minerMasks },
-    triage: DEFAULT_TRIAGE_POLICY,
+    triage: config.triage,
     lockTtlMs: config.lockTtlMs,
     deadline: now + config.deadlineMs,
     publishReserveMs: Math.min(5 * 60_000, config.deadlineMs / 4),
