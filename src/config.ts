@@ -64,6 +64,7 @@ export const SETTINGS = {
   window: { env: "LOG_GARDENER_WINDOW", flag: "window", default: "1h", description: "Length of the window read, e.g. 1h, 30m, 2h." },
   windowEnd: { env: "LOG_GARDENER_WINDOW_END", flag: "window-end", description: "End of the window (ISO 8601, exclusive). Default: the start of the current hour (the last full hour is read)." },
   out: { env: "LOG_GARDENER_OUT", flag: "out", default: "./worklogs", description: "Where worklogs and state go: a local folder, or gs://BUCKET/PREFIX.", requiredInProduction: true },
+  gcsApiEndpoint: { env: "LOG_GARDENER_GCS_ENDPOINT", description: "Cloud Storage JSON API endpoint for a gs:// --out, such as http://127.0.0.1:PORT for a test peer or an emulator. Unset: Cloud Storage itself." },
   maxEntries: { env: "LOG_GARDENER_MAX_ENTRIES", flag: "max-entries", default: "200000", description: "Most entries read per service per window; past it reading stops and the worklog says the window was truncated." },
   includeStderr: { env: "LOG_GARDENER_INCLUDE_STDERR", flag: "include-stderr", boolean: true, default: "false", description: "Also read severity DEFAULT lines of Cloud Run's stderr log: unstructured output such as uncaught stack traces, which Cloud Run does not give a severity." },
   extraFilter: { env: "LOG_GARDENER_FILTER", flag: "filter", description: "An extra Cloud Logging query clause ANDed with the job's own, e.g. `NOT jsonPayload.message:\"healthz\"`. The whole filter must stay under 20,000 characters." },
@@ -129,6 +130,7 @@ const schema = z.object({
   window: duration,
   windowEnd: isoInstant.optional(),
   out: z.string().min(1),
+  gcsApiEndpoint: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).transform((s) => s.replace(/\/+$/, "")).optional(),
   maxEntries: intAtLeast(1),
   includeStderr: bool,
   extraFilter: z.string().optional(),
@@ -176,6 +178,8 @@ export interface Config {
   readonly windowMs: number;
   readonly windowEnd?: number;
   readonly out: string;
+  /** Cloud Storage endpoint override (tests, emulators); undefined = Cloud Storage. */
+  readonly gcsApiEndpoint?: string;
   readonly maxEntries: number;
   /** Cloud Logging reads (src/adapters/cloud-logging-source.ts, src/core/logging-filter.ts). */
   readonly includeStderr: boolean;
@@ -278,6 +282,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     windowMs: c.window,
     windowEnd: c.windowEnd,
     out: c.out,
+    gcsApiEndpoint: c.gcsApiEndpoint,
     maxEntries: c.maxEntries,
     includeStderr: c.includeStderr,
     extraFilter: c.extraFilter?.trim() || undefined,
