@@ -48,6 +48,20 @@ function isSecondsNanos(value: unknown): value is ApiSecondsNanos {
   return isRecord(value) && ("seconds" in value || "nanos" in value);
 }
 
+// Entries come in timestamp order, so consecutive ones mostly share their second: its text is
+// kept from one call to the next (a pure memo, same output either way).
+let memoSecond = Number.NaN;
+let memoSecondText = "";
+function secondText(seconds: number): string | undefined {
+  if (seconds !== memoSecond) {
+    const date = new Date(seconds * 1000);
+    if (Number.isNaN(date.getTime())) return undefined;
+    memoSecond = seconds;
+    memoSecondText = date.toISOString().slice(0, 19);
+  }
+  return memoSecondText;
+}
+
 /** RFC 3339 from a Timestamp message or a Date; undefined for anything else. */
 export function formatTimestamp(value: unknown): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
@@ -55,10 +69,9 @@ export function formatTimestamp(value: unknown): string | undefined {
   if (!isSecondsNanos(value)) return undefined;
   const seconds = Number(value.seconds ?? 0);
   const nanos = Number(value.nanos ?? 0);
-  if (!Number.isFinite(seconds) || !Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) return undefined;
-  const date = new Date(seconds * 1000);
-  if (Number.isNaN(date.getTime())) return undefined;
-  return `${date.toISOString().slice(0, 19)}${fraction(nanos)}Z`;
+  if (!Number.isInteger(seconds) || !Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) return undefined;
+  const text = secondText(seconds);
+  return text === undefined ? undefined : `${text}${fraction(nanos)}Z`;
 }
 
 /** A Duration message as "0.123s". */
@@ -82,11 +95,11 @@ function withoutDefaults(object: Record<string, unknown>): Record<string, unknow
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** A proto map<string, string> as decoded: a fresh plain object, passed on as it is. */
 function stringMap(value: unknown): Record<string, string> | undefined {
   if (!isRecord(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) if (typeof v === "string") out[k] = v;
-  return Object.keys(out).length > 0 ? out : undefined;
+  for (const k in value) if (typeof value[k] === "string") return value as Record<string, string>;
+  return undefined;
 }
 
 function severityName(value: unknown): string {
@@ -247,9 +260,9 @@ export class CloudLoggingSource implements LogSource {
     return `cloud-logging project ${this.options.projectId}`;
   }
 
-  async *listEntries(query: LogQuery, report: SourceReport): AsyncIterable<unknown> {
+  listEntries(query: LogQuery, report: SourceReport): AsyncIterable<unknown> {
     const services = query.services.length > 0 ? [...query.services] : [undefined];
-    for (const service of services) yield* this.listServiceEntries(query, service, report);
+    return { [Symbol.asyncIterator]: () => new EntryStream(services.map((service) => this.openRead(query, service, report))) };
   }
 
   private gaxOptions(): Record<string, unknown> {
@@ -292,7 +305,8 @@ export class CloudLoggingSource implements LogSource {
     };
   }
 
-  private async *listServiceEntries(query: LogQuery, service: string | undefined, report: SourceReport): AsyncIterable<unknown> {
+  /** One service's read: its filter and cap, and how to fetch and report its pages. */
+  private openRead(query: LogQuery, service: string | undefined, report: SourceReport): ServiceRead {
     const name = service ?? ALL_SERVICES;
     const filter = buildLoggingFilter({
       window: query.window,
@@ -302,45 +316,29 @@ export class CloudLoggingSource implements LogSource {
       excludeLogIds: this.options.excludeLogIds,
       extraFilter: this.options.extraFilter,
     });
-    const cap = query.maxEntriesPerService;
-    const log = this.options.logger;
-    log?.debug({ service: name, filter }, "reading Cloud Logging");
-
-    let read = 0;
-    let pages = 0;
-    let upTo = "";
-    const fetch = (token: string | undefined): Promise<Page> => {
-      const p = this.fetchPage(filter, token).catch((error: unknown) => {
-        throw this.wrap(error, name, read, upTo);
-      });
-      p.catch(() => undefined); // a prefetch abandoned by an early return must not go unhandled
-      return p;
-    };
-
-    let pending: Promise<Page> | undefined = fetch(undefined);
-    while (pending) {
-      const page: Page = await pending;
-      pages++;
-      // Fetch the next page while this one is consumed, unless the cap ends the read here.
-      pending = page.nextPageToken && read + page.entries.length < cap ? fetch(page.nextPageToken) : undefined;
-      for (let i = 0; i < page.entries.length; i++) {
-        if (read >= cap) {
-          this.truncate(report, name, read, upTo, cap, pages);
-          return;
+    const read: ServiceRead = {
+      name,
+      cap: query.maxEntriesPerService,
+      read: 0,
+      pages: 0,
+      upTo: "",
+      fetch: (token) => {
+        if (read.pages === 0 && token === undefined) this.options.logger?.debug({ service: name, filter }, "reading Cloud Logging");
+        const p = this.fetchPage(filter, token).catch((error: unknown) => {
+          throw this.wrap(error, name, read.read, read.upTo);
+        });
+        p.catch(() => undefined); // a prefetch abandoned by an early return must not go unhandled
+        return p;
+      },
+      finish: (truncated) => {
+        if (truncated) this.truncate(report, name, read.read, read.upTo, read.cap, read.pages);
+        else {
+          report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${read.pages} page${read.pages === 1 ? "" : "s"}`);
+          this.options.logger?.info({ service: name, read: read.read, pages: read.pages }, "read Cloud Logging");
         }
-        const raw = toRawEntry(page.entries[i]!, page.apiEntries?.[i]?.timestamp);
-        read++;
-        if (typeof raw.timestamp === "string") upTo = raw.timestamp;
-        yield raw;
-      }
-      if (!pending && page.nextPageToken) {
-        // Stopped with a page token left: the cap was reached exactly at a page boundary.
-        this.truncate(report, name, read, upTo, cap, pages);
-        return;
-      }
-    }
-    report.notes.push(`${name}: read ${read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}`);
-    log?.info({ service: name, read, pages }, "read Cloud Logging");
+      },
+    };
+    return read;
   }
 
   private truncate(report: SourceReport, service: string, read: number, upTo: string, cap: number, pages: number): void {
@@ -369,6 +367,106 @@ export class CloudLoggingSource implements LogSource {
     const retryable = typeof code === "number" && (RETRIED_CODES as readonly number[]).includes(code);
     const where = read > 0 ? `after ${read} entries of ${service} (up to ${upTo})` : `for ${service}`;
     return new UpstreamError("cloud-logging", "entries.list", retryable, `${codeName} ${where}: ${gaveUp}${message}`, { cause: error });
+  }
+}
+
+interface ServiceRead {
+  readonly name: string;
+  readonly cap: number;
+  read: number;
+  pages: number;
+  upTo: string;
+  fetch(token: string | undefined): Promise<Page>;
+  finish(truncated: boolean): void;
+}
+
+/**
+ * The entries of several services' reads, one after the other, as one async iterator. Written
+ * by hand rather than as an async generator: an entry already in the page costs one resolved
+ * promise, not a trip through generator machinery per entry per level, which at a million
+ * entries is a good part of the read's CPU. While a page is consumed the next one is already
+ * being fetched, unless the cap ends the read on this page.
+ */
+class EntryStream implements AsyncIterator<unknown> {
+  private current: ServiceRead | undefined;
+  private page: Page | undefined;
+  private index = 0;
+  private pending: Promise<Page> | undefined;
+  private done = false;
+
+  constructor(private readonly reads: ServiceRead[]) {}
+
+  next(): Promise<IteratorResult<unknown>> {
+    const page = this.page;
+    const read = this.current;
+    if (page && read && this.index < page.entries.length && read.read < read.cap) return Promise.resolve({ done: false, value: this.take(page, read) });
+    return this.advance();
+  }
+
+  return(): Promise<IteratorResult<unknown>> {
+    this.done = true;
+    this.page = undefined;
+    this.pending = undefined;
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  private take(page: Page, read: ServiceRead): unknown {
+    const i = this.index++;
+    const raw = toRawEntry(page.entries[i]!, page.apiEntries?.[i]?.timestamp);
+    read.read++;
+    if (typeof raw.timestamp === "string") read.upTo = raw.timestamp;
+    return raw;
+  }
+
+  /** The slow path: the next page, the end of a service's read, the next service. */
+  private async advance(): Promise<IteratorResult<unknown>> {
+    for (;;) {
+      if (this.done) return { done: true, value: undefined };
+      const read = this.current;
+      const page = this.page;
+      if (read && page) {
+        const left = this.index < page.entries.length || this.pending !== undefined || page.nextPageToken !== undefined;
+        if (read.read >= read.cap && left) {
+          // The cap: entries remain in this page, or pages remain that were not asked for.
+          read.finish(true);
+          this.endRead();
+          continue;
+        }
+        if (this.index < page.entries.length) return { done: false, value: this.take(page, read) };
+        if (this.pending) {
+          await this.loadPage(read, this.pending);
+          continue;
+        }
+        read.finish(false);
+        this.endRead();
+        continue;
+      }
+      const nextRead = this.reads.shift();
+      if (!nextRead) {
+        this.done = true;
+        return { done: true, value: undefined };
+      }
+      this.current = nextRead;
+      await this.loadPage(nextRead, nextRead.fetch(undefined));
+    }
+  }
+
+  private async loadPage(read: ServiceRead, request: Promise<Page>): Promise<void> {
+    this.pending = undefined;
+    const page = await request;
+    if (this.done) return;
+    read.pages++;
+    this.page = page;
+    this.index = 0;
+    // Fetch the next page while this one is consumed, unless the cap ends the read here.
+    if (page.nextPageToken && read.read + page.entries.length < read.cap) this.pending = read.fetch(page.nextPageToken);
+  }
+
+  private endRead(): void {
+    this.current = undefined;
+    this.page = undefined;
+    this.pending = undefined;
+    this.index = 0;
   }
 }
 

@@ -40,7 +40,10 @@ export interface LogEntryJson {
   readonly sourceLocation?: { readonly file?: string; readonly line?: string; readonly function?: string };
 }
 
-/** Entries sorted by timestamp ascending, produced on demand. */
+/**
+ * Entries sorted by timestamp ascending, produced on demand. The peer is done with an entry
+ * before it asks for the next, so a generator may reuse its objects.
+ */
 export interface EntryGenerator {
   readonly count: number;
   at(index: number): LogEntryJson;
@@ -277,15 +280,6 @@ function pathSegments(path: string): string[] {
   return segments;
 }
 
-function resolve(entry: LogEntryJson, path: string): unknown {
-  let value: unknown = entry;
-  for (const segment of pathSegments(path)) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value;
-}
-
 function compare(op: string, a: number | string, b: number | string): boolean {
   switch (op) {
     case "=":
@@ -305,35 +299,69 @@ function compare(op: string, a: number | string, b: number | string): boolean {
   }
 }
 
-export function matches(expr: Expr | undefined, entry: LogEntryJson): boolean {
-  if (!expr) return true;
+export type EntryPredicate = (entry: LogEntryJson) => boolean;
+
+function compareWith(op: string): (a: number | string, b: number | string) => boolean {
+  return (a, b) => compare(op, a, b);
+}
+
+/** Turns a parsed filter into a predicate, once per request: paths split, bounds parsed. */
+export function compileFilter(expr: Expr | undefined): EntryPredicate {
+  if (!expr) return () => true;
   switch (expr.kind) {
-    case "and":
-      return matches(expr.left, entry) && matches(expr.right, entry);
-    case "or":
-      return matches(expr.left, entry) || matches(expr.right, entry);
-    case "not":
-      return !matches(expr.expr, entry);
-    case "logId":
-      return (entry.logName ?? "").endsWith(`/logs/${encodeURIComponent(expr.id)}`);
+    case "and": {
+      const [l, r] = [compileFilter(expr.left), compileFilter(expr.right)];
+      return (e) => l(e) && r(e);
+    }
+    case "or": {
+      const [l, r] = [compileFilter(expr.left), compileFilter(expr.right)];
+      return (e) => l(e) || r(e);
+    }
+    case "not": {
+      const inner = compileFilter(expr.expr);
+      return (e) => !inner(e);
+    }
+    case "logId": {
+      const suffix = `/logs/${encodeURIComponent(expr.id)}`;
+      return (e) => (e.logName ?? "").endsWith(suffix);
+    }
     case "cmp": {
+      const cmp = compareWith(expr.op);
       if (expr.path === "severity") {
         const rank = SEVERITY_RANK[expr.value.toUpperCase()];
         if (rank === undefined) throw new Error(`unknown severity ${expr.value}`);
-        return compare(expr.op, SEVERITY_RANK[entry.severity ?? "DEFAULT"] ?? 0, rank);
+        return (e) => cmp(SEVERITY_RANK[e.severity ?? "DEFAULT"] ?? 0, rank);
       }
+      const segments = pathSegments(expr.path);
+      const get = (e: LogEntryJson): unknown => {
+        let value: unknown = e;
+        for (const segment of segments) {
+          if (value === null || typeof value !== "object") return undefined;
+          value = (value as Record<string, unknown>)[segment];
+        }
+        return value;
+      };
       if (expr.path === "timestamp" || expr.path === "receiveTimestamp") {
         const bound = Date.parse(expr.value);
         if (Number.isNaN(bound)) throw new Error(`bad timestamp ${expr.value}`);
-        const value = resolve(entry, expr.path);
-        return typeof value === "string" && compare(expr.op, Date.parse(value), bound);
+        return (e) => {
+          const value = get(e);
+          return typeof value === "string" && cmp(Date.parse(value), bound);
+        };
       }
-      const value = resolve(entry, expr.path);
-      if (value === undefined || value === null || typeof value === "object") return expr.op === "!=";
-      if (typeof value === "number" && expr.value !== "" && !Number.isNaN(Number(expr.value))) return compare(expr.op, value, Number(expr.value));
-      return compare(expr.op, String(value), expr.value);
+      const number = expr.value !== "" && !Number.isNaN(Number(expr.value)) ? Number(expr.value) : undefined;
+      return (e) => {
+        const value = get(e);
+        if (value === undefined || value === null || typeof value === "object") return expr.op === "!=";
+        if (typeof value === "number" && number !== undefined) return cmp(value, number);
+        return cmp(String(value), expr.value);
+      };
     }
   }
+}
+
+export function matches(expr: Expr | undefined, entry: LogEntryJson): boolean {
+  return compileFilter(expr)(entry);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,9 +437,9 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
       fail("INVALID_ARGUMENT", `order_by: expected "timestamp asc" or "timestamp desc" (got ${JSON.stringify(req.orderBy)})`);
       return;
     }
-    let expr: Expr | undefined;
+    let accept: EntryPredicate;
     try {
-      expr = parseFilter(req.filter);
+      accept = compileFilter(parseFilter(req.filter));
     } catch (error) {
       fail("INVALID_ARGUMENT", `unparseable filter: ${(error as Error).message}`);
       return;
@@ -438,7 +466,7 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
     while (pos < source.count && entries.length < pageSize) {
       const entry = source.at(descending ? source.count - 1 - pos : pos);
       pos++;
-      if (matches(expr, entry)) entries.push(toApiEntry(entry));
+      if (accept(entry)) entries.push(toApiEntry(entry));
     }
     const nextPageToken = pos < source.count ? Buffer.from(JSON.stringify({ q: key, pos } satisfies PageToken)).toString("base64url") : "";
     if (record) requests.push({ ...req, returned: entries.length });

@@ -1,0 +1,233 @@
+/**
+ * npm run bench:source — one million entries from the loopback gRPC Cloud Logging peer through
+ * the real client and CloudLoggingSource into the pipeline's first stages; prints entries/s and
+ * peak RSS.
+ *
+ * The peer runs in a child process (it is the service, not the job), generating its entries on
+ * demand, so the RSS measured is the job's alone. Two passes, each in a fresh process:
+ *   source    the client and the source alone, entries drained: the read ceiling
+ *   pipeline  the same read, every entry normalized (normalizeEntry, redaction) and clustered
+ *             per service (template miner), as run-job does
+ * Targets: peak RSS < 300 MB, and >= 50,000 entries/s end to end, so the source is never what
+ * holds the pipeline back.
+ *
+ *   node dist/bench/source.js [--entries N] [--page-size N] [--pass source|pipeline|both]
+ */
+import { fork } from "node:child_process";
+import os from "node:os";
+import * as grpc from "@grpc/grpc-js";
+import { createCloudLoggingSource } from "../src/adapters/cloud-logging-source";
+import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer } from "../src/core/cluster";
+import { TemplateMiner } from "../src/core/miner/template-miner";
+import { normalizeEntry } from "../src/core/normalize";
+import { buildRedactor } from "../src/core/redact";
+import type { SourceReport } from "../src/ports";
+import { startLoggingServer, type EntryGenerator, type LogEntryJson } from "../test/peers/logging-server";
+
+const PROJECT = "bench-proj";
+const WINDOW = { start: Date.parse("2025-09-15T01:00:00Z"), end: Date.parse("2025-09-15T02:00:00Z") };
+const SERVICES = ["api", "web", "worker", "billing"];
+const RSS_TARGET_MB = 300;
+const RATE_TARGET = 50_000;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The peer's entries: realistic Cloud Run shapes, a few dozen templates with varying values.
+
+function syntheticEntries(count: number): EntryGenerator {
+  const step = (WINDOW.end - WINDOW.start) / count;
+  const resource = SERVICES.map((s) => ({ type: "cloud_run_revision", labels: { service_name: s, revision_name: `${s}-00042-abc`, location: "us-central1", project_id: PROJECT } }));
+  const labels = Array.from({ length: 7 }, (_, k) => ({ instanceId: `00f46b92${k.toString(16)}` }));
+  const traces = Array.from({ length: 4096 }, (_, k) => `projects/${PROJECT}/traces/${(k * 2654435761).toString(16).padStart(32, "0").slice(0, 32)}`);
+  const spans = Array.from({ length: 4096 }, (_, k) => k.toString(16).padStart(16, "0"));
+  const logName = (log: string) => `projects/${PROJECT}/logs/run.googleapis.com%2F${log}`;
+  const [requests, stdout, stderr] = [logName("requests"), logName("stdout"), logName("stderr")];
+  const stack = (k: number) => `TypeError: Cannot read properties of undefined (reading 'id')\n    at handler (/app/src/orders.js:${10 + k}:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)`;
+  const stacks = Array.from({ length: 5 }, (_, k) => stack(k));
+  const sourceLocations = Array.from({ length: 3 }, (_, k) => ({ file: "src/db.ts", line: String(40 + k), function: "query" }));
+  // Timestamps are in order, so the ISO text of the current second is reused.
+  let second = -1;
+  let secondText = "";
+  const iso = (ms: number, micros: number): string => {
+    const s = Math.floor(ms / 1000);
+    if (s !== second) {
+      second = s;
+      secondText = new Date(s * 1000).toISOString().slice(0, 19);
+    }
+    return `${secondText}.${String(Math.floor(ms) % 1000).padStart(3, "0")}${String(micros).padStart(3, "0")}Z`;
+  };
+  return {
+    count,
+    at(i: number): LogEntryJson {
+      const service = i % SERVICES.length;
+      const ms = WINDOW.start + i * step;
+      const base = {
+        insertId: `bench-${i.toString(36)}`,
+        timestamp: iso(ms, i % 1000),
+        resource: resource[service]!,
+        labels: labels[i % 7]!,
+        trace: traces[i % 4096]!,
+        spanId: spans[i % 4096]!,
+      };
+      switch (i % 5) {
+        case 0:
+          return {
+            ...base,
+            logName: requests,
+            severity: i % 3 === 0 ? "ERROR" : "WARNING",
+            httpRequest: { requestMethod: "GET", requestUrl: `https://${SERVICES[service]}-xyz-uc.a.run.app/orders/${i % 997}?page=${i % 13}`, status: i % 3 === 0 ? 503 : 429, latency: `0.${String(i % 1000).padStart(3, "0")}s`, responseSize: String(200 + (i % 50)), userAgent: "Go-http-client/2.0", remoteIp: `203.0.113.${i % 255}`, protocol: "HTTP/1.1" },
+          };
+        case 1:
+          return { ...base, logName: stdout, severity: "ERROR", jsonPayload: { message: `failed to load order ${i % 4099} for user u-${i % 313}: connection reset by peer`, attempt: i % 4 } };
+        case 2:
+          return { ...base, logName: stdout, severity: "WARNING", jsonPayload: { message: `slow query took ${100 + (i % 900)}ms on table orders_${i % 8}`, durationMs: 100 + (i % 900) }, sourceLocation: sourceLocations[i % 3]! };
+        case 3:
+          return { ...base, logName: stderr, severity: "ERROR", textPayload: stacks[i % 5]! };
+        default:
+          return { ...base, logName: stdout, severity: "CRITICAL", jsonPayload: { message: `payment ${i % 10007} declined by provider: code ${i % 17}`, provider: "acme", amount: (i % 500) + 0.99 } };
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The peer process
+
+async function runPeer(count: number): Promise<void> {
+  const server = await startLoggingServer({ entries: syntheticEntries(count), recordRequests: false });
+  process.send?.({ port: server.port });
+  process.on("message", (m) => {
+    if (m === "close") void server.close().then(() => process.exit(0));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A measured pass
+
+interface PassResult {
+  readonly pass: string;
+  readonly entries: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** Entries per second of CPU time this process used: the rate on one uncontended core. */
+  readonly perCpuSecond: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMb: number;
+  readonly clusters?: number;
+  readonly skipped?: number;
+}
+
+async function runPass(pass: "source" | "pipeline", port: number, pageSize: number): Promise<PassResult> {
+  const source = createCloudLoggingSource(
+    {
+      project: PROJECT,
+      taskCount: 1,
+      includeStderr: true,
+      extraFilter: undefined,
+      excludeLogs: ["log-gardener"],
+      loggingPageSize: pageSize,
+      loggingReadsPerMinute: 0,
+      loggingRetries: 3,
+      loggingRetryDelayMs: 100,
+      loggingRetryMaxDelayMs: 1000,
+      loggingTimeoutMs: 60_000,
+    },
+    { apiEndpoint: "127.0.0.1", port, sslCreds: grpc.credentials.createInsecure() },
+  );
+  const report: SourceReport = { truncations: [], notes: [] };
+  const query = { window: WINDOW, services: SERVICES, minSeverity: "WARNING" as const, maxEntriesPerService: 1_000_000 };
+  const redact = buildRedactor({});
+  const clusterers = new Map(SERVICES.map((s) => [s, new ServiceClusterer(s, new TemplateMiner(), { ...DEFAULT_CLUSTER_OPTIONS, window: WINDOW })]));
+
+  let peakRss = process.memoryUsage.rss();
+  const verbose = process.argv.includes("--verbose");
+  let ticks = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    if (verbose && ++ticks % 20 === 0) {
+      const m = process.memoryUsage();
+      const mb = (x: number) => (x / 1048576).toFixed(0);
+      console.log(`  ${pass} ${n} entries  rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)} MB`);
+    }
+  }, 25);
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  let n = 0;
+  let skipped = 0;
+  for await (const raw of source.listEntries(query, report)) {
+    n++;
+    if (pass === "source") continue;
+    const result = normalizeEntry(raw, { maxMessageBytes: 64 * 1024, redact });
+    if (!result.ok) {
+      skipped++;
+      continue;
+    }
+    clusterers.get(result.entry.service)?.add(result.entry);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+  let clusters: number | undefined;
+  if (pass === "pipeline") {
+    clusters = 0;
+    for (const c of clusterers.values()) clusters += c.clusters().length;
+  }
+  return { pass, entries: n, seconds, perSecond: n / seconds, perCpuSecond: n / cpuSeconds, cpuSeconds, peakRssMb: peakRss / 1024 / 1024, clusters, skipped: pass === "pipeline" ? skipped : undefined };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const count = Number(arg("entries", "1000000"));
+  const pageSize = Number(arg("page-size", "1000"));
+  const mode = process.argv[2];
+  if (mode === "peer") return runPeer(count);
+  if (mode === "pass") {
+    const pass = arg("pass", "pipeline") as "source" | "pipeline";
+    const result = await runPass(pass, Number(arg("port", "0")), pageSize);
+    process.send?.(result);
+    return;
+  }
+
+  const peer = fork(__filename, ["peer", "--entries", String(count)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const port = await new Promise<number>((resolve) => peer.once("message", (m) => resolve((m as { port: number }).port)));
+  const which = arg("pass", "both");
+  const passes = which === "both" ? (["source", "pipeline"] as const) : ([which] as ["source" | "pipeline"]);
+  console.log(`host: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other work on the host slows the wall-clock rates; the per-CPU-second rate is this process alone)`);
+  console.log(`bench:source  ${count.toLocaleString("en")} entries, ${SERVICES.length} services, pages of ${pageSize}, gRPC peer on 127.0.0.1:${port} (own process)`);
+  const results: PassResult[] = [];
+  try {
+    for (const pass of passes) {
+      const child = fork(__filename, ["pass", "--pass", pass, "--port", String(port), "--page-size", String(pageSize), ...(process.argv.includes("--verbose") ? ["--verbose"] : [])], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const result = await new Promise<PassResult>((resolve, reject) => {
+        child.once("message", (m) => resolve(m as PassResult));
+        child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`pass ${pass} exited with ${code}`))));
+      });
+      child.disconnect();
+      results.push(result);
+      const extra = result.clusters === undefined ? "" : `  ${result.clusters} clusters, ${result.skipped} skipped`;
+      console.log(`${pass.padEnd(9)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`);
+    }
+  } finally {
+    peer.send("close");
+  }
+  let ok = true;
+  for (const r of results) {
+    if (r.entries !== count) ok = false;
+    if (r.peakRssMb >= RSS_TARGET_MB) ok = false;
+    if (r.pass === "pipeline" && r.perSecond < RATE_TARGET) ok = false;
+  }
+  console.log(`targets: peak RSS < ${RSS_TARGET_MB} MB, >= ${RATE_TARGET.toLocaleString("en")} entries/s end to end: ${ok ? "met" : "NOT met"}`);
+  if (!ok) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
