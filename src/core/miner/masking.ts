@@ -221,7 +221,7 @@ function isWholeValue(tok: string, start: number, end: number): boolean {
   if (colon > 0 && colon < core.length - 1) {
     for (let i = colon + 1; i < core.length; i++) if (!(classOf(core.charCodeAt(i)) & DIGIT)) return false;
     const host = core.slice(0, colon);
-    return HOST_CHARS.test(host) && (host.includes(".") || /\d/.test(host) || host === "localhost");
+    return HOST_CHARS.test(host) && (/\d/.test(host) || isHostName(host) || host === "localhost");
   }
   // a.b.c/d.e: a path without a leading slash, or an Android component name
   const slash = core.indexOf("/");
@@ -231,15 +231,15 @@ function isWholeValue(tok: string, start: number, end: number): boolean {
   return isHostName(core);
 }
 
-const HOST_CHARS = /^[a-z0-9.-]+$/;
+const HOST_CHARS = /^[A-Za-z0-9.-]+$/;
 const TLDS = new Set(
   "com net org edu gov mil int io co uk de jp cn hk tw kr ru fr nl be br au in it es ch se no fi pl cz at info biz us ca eu local internal lan".split(" "),
 );
 
-/** a.example.com: lower-case labels ending in a common top-level domain. */
+/** a.example.com: labels of letters, digits and `-` ending in a common top-level domain. */
 function isHostName(core: string): boolean {
   const dot = core.lastIndexOf(".");
-  if (dot <= 0 || !TLDS.has(core.slice(dot + 1)) || !HOST_CHARS.test(core)) return false;
+  if (dot <= 0 || !TLDS.has(core.slice(dot + 1).toLowerCase()) || !HOST_CHARS.test(core)) return false;
   return core.charCodeAt(0) !== 46 && core.charCodeAt(dot - 1) !== 46;
 }
 
@@ -311,7 +311,7 @@ export function maskToken(tok: string, params: string[], user: { values: string[
     if (c === 61 /* = */ && i > 0 && classOf(tok.charCodeAt(i - 1)) & WORD && i + 1 < n) {
       // key=value: mask the value whatever it is, unless it opens a call: Rect(0, 0)
       const first = tok.charCodeAt(i + 1);
-      if (first !== 61 && first !== 62 && !(classOf(first) & VALUE_END) && first !== 40 && first !== 91 && first !== 123) {
+      if (first !== 61 && first !== 62 && !(classOf(first) & VALUE_END) && first !== 40 && first !== 91 && first !== 123 && first !== 60) {
         let j = i + 1;
         while (j < n && !(classOf(tok.charCodeAt(j)) & VALUE_END) && tok.charCodeAt(j) !== 40) j++;
         const value = tok.slice(i + 1, j);

@@ -22,6 +22,8 @@ const clusterSchema = z.object({
   id: z.string().min(1).max(64),
   /** Tokens of the template; "<*>" is a variable. */
   template: z.array(z.string()).max(400),
+  /** Tokens as shown, keeping brackets around merged variables: "(<*>)". */
+  display: z.array(z.string()).max(400).optional(),
   count: z.number().int().nonnegative(),
   /** Order of creation; the oldest cluster keeps its id when clusters merge. */
   seq: z.number().int().nonnegative(),

@@ -112,8 +112,19 @@ function split(
   for (const sub of splitValues.values()) split(shapes, freq, root, sub, parts, occursElsewhere);
 }
 
+/** `<*>`, `(<*>)`, `[<*>],`: a token that masking found to be a value, whole. */
+const PURE_VALUE = /^[([{"']*<\*>[)\]}"',;:.]*$/;
+
 function isVariable(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean): boolean {
   if (values.size >= MANY_VALUES) return true;
+  // A slot that holds a value, whole, or nothing: `(<*>)` and `()`.
+  let pure = 0;
+  let empty = 0;
+  for (const tok of values.keys()) {
+    if (PURE_VALUE.test(tok)) pure++;
+    else if (!/[\p{L}\p{N}]/u.test(tok)) empty++;
+  }
+  if (pure > 0 && pure + empty === values.size) return true;
   if (values.size < FEW_VALUES) return false;
   let shared = 0;
   for (const tok of values.keys()) {

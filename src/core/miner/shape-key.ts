@@ -14,11 +14,11 @@ import { MAX_TOKENS } from "./tokenize";
 
 const WORD = 1;
 const DIGIT = 2;
-const HOST = 4; // a-z 0-9 -
+const HOST = 4; // A-Z a-z 0-9 -
 const CLASS = new Uint8Array(128);
 (function fill(): void {
   for (let c = 48; c <= 57; c++) CLASS[c] = WORD | DIGIT | HOST;
-  for (let c = 65; c <= 90; c++) CLASS[c] = WORD;
+  for (let c = 65; c <= 90; c++) CLASS[c] = WORD | HOST;
   for (let c = 97; c <= 122; c++) CLASS[c] = WORD | HOST;
   CLASS[95] = WORD; // _
   CLASS[45] = WORD | HOST; // -

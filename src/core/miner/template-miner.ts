@@ -45,7 +45,10 @@ interface Shape {
 interface Cluster {
   readonly id: string;
   readonly seq: number;
+  /** Tokens; WILDCARD where the members differ or where masking found a value. */
   template: string[];
+  /** What is shown: the template, keeping brackets the members share around a variable: `(<*>)`. */
+  display: string[];
   text: string;
   count: number;
   shapes: Shape[];
@@ -136,6 +139,7 @@ export class TemplateMiner {
       clusters.push({
         id: c.id,
         template: [...c.template],
+        display: [...c.display],
         count: c.count,
         seq: c.seq,
         signatures: c.shapes.map((s) => ({ tokens: [...s.tokens], count: s.weight })),
@@ -163,7 +167,8 @@ export class TemplateMiner {
     this.nextSeq = state.nextSeq;
     for (const c of state.clusters) {
       if (this.byId.has(c.id)) throw new Error(`duplicate cluster id ${c.id}`);
-      const cluster: Cluster = { id: c.id, seq: c.seq, template: [...c.template], text: c.template.join(" "), count: c.count, shapes: [] };
+      const display = c.display && c.display.length === c.template.length ? [...c.display] : [...c.template];
+      const cluster: Cluster = { id: c.id, seq: c.seq, template: [...c.template], display, text: display.join(" "), count: c.count, shapes: [] };
       this.byId.set(c.id, cluster);
       this.live++;
       const group = this.groupOf(c.template.length);
@@ -183,7 +188,7 @@ export class TemplateMiner {
       const target = this.byId.get(to);
       if (!target || target.mergedInto) throw new Error(`alias ${from} points to unknown cluster ${to}`);
       if (this.byId.has(from)) continue;
-      this.byId.set(from, { id: from, seq: -1, template: target.template, text: target.text, count: 0, shapes: [], mergedInto: target });
+      this.byId.set(from, { id: from, seq: -1, template: [], display: [], text: "", count: 0, shapes: [], mergedInto: target });
     }
   }
 
@@ -259,7 +264,7 @@ export class TemplateMiner {
     const base = `t-${hashId(tokens.join(" "))}`;
     let id = base;
     for (let n = 2; this.byId.has(id); n++) id = `${base}-${n}`;
-    const cluster: Cluster = { id, seq: this.nextSeq++, template: [...tokens], text: tokens.join(" "), count: 0, shapes: [] };
+    const cluster: Cluster = { id, seq: this.nextSeq++, template: [...tokens], display: [...tokens], text: tokens.join(" "), count: 0, shapes: [] };
     this.byId.set(id, cluster);
     group.clusters.push(cluster);
     this.live++;
@@ -291,8 +296,9 @@ export class TemplateMiner {
   private mergeInto(keep: Cluster, gone: Cluster): void {
     for (let p = 0; p < keep.template.length; p++) {
       if (keep.template[p] !== gone.template[p]) keep.template[p] = WILDCARD;
+      if (keep.display[p] !== gone.display[p]) keep.display[p] = mergeDisplay(keep.display[p]!, gone.display[p]!);
     }
-    keep.text = keep.template.join(" ");
+    keep.text = keep.display.join(" ");
     keep.count += gone.count;
     for (const s of gone.shapes) {
       s.cluster = keep;
@@ -322,7 +328,7 @@ class Match implements MinerMatch {
   get params(): string[] {
     if (this.values === undefined) {
       this.masked ??= maskMessage(this.message, this.masks);
-      this.values = paramsOf(this.cluster.template, this.masked);
+      this.values = paramsOf(this.cluster, this.masked);
       this.masked = undefined;
     }
     return this.values;
@@ -341,14 +347,34 @@ function covers(template: readonly string[], tokens: readonly string[]): number 
   return constants;
 }
 
-function paramsOf(template: readonly string[], masked: MaskedMessage): string[] {
+const OPENERS = "([{\"'";
+const CLOSERS = ")]}\"',;:.";
+
+/** `()` and `(<*>.example.net)` → `(<*>)`: the brackets both share around one variable. */
+function mergeDisplay(a: string, b: string): string {
+  let pre = 0;
+  const most = Math.min(a.length, b.length);
+  while (pre < most && a[pre] === b[pre] && OPENERS.includes(a[pre]!)) pre++;
+  let suf = 0;
+  while (suf < most - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf] && CLOSERS.includes(a[a.length - 1 - suf]!)) suf++;
+  return a.slice(0, pre) + WILDCARD + a.slice(a.length - suf);
+}
+
+function paramsOf(cluster: Cluster, masked: MaskedMessage): string[] {
+  const { template, display } = cluster;
   const { tokens, texts, params, paramStarts } = masked;
   let params2: string[] | undefined;
   for (let p = 0; p < tokens.length; p++) {
     if (template[p] === WILDCARD && tokens[p] !== WILDCARD) {
-      // a position that varies in this cluster: its whole text is the value
+      // a position that varies in this cluster: its whole text is the value, less shown brackets
       params2 ??= params.slice(0, paramStarts[p]);
-      params2.push(texts[p]!);
+      const text = texts[p]!;
+      const shown = display[p]!;
+      const at = shown.indexOf(WILDCARD);
+      const pre = at;
+      const suf = shown.length - at - WILDCARD.length;
+      const bare = pre + suf <= text.length && text.startsWith(shown.slice(0, pre)) && text.endsWith(shown.slice(at + WILDCARD.length));
+      params2.push(bare ? text.slice(pre, text.length - suf) : text);
     } else if (params2) {
       for (let k = paramStarts[p]!; k < paramStarts[p + 1]!; k++) params2.push(params[k]!);
     }
