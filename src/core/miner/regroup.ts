@@ -88,6 +88,13 @@ function split(
   // The splitting column with the fewest values goes first.
   let splitAt = -1;
   let splitValues: Map<string, number[]> | undefined;
+  const weak: number[] = []; // variables only by the "occurs elsewhere" rule
+  const consider = (p: number, values: Map<string, number[]>): void => {
+    if (splitValues === undefined || values.size < splitValues.size) {
+      splitAt = p;
+      splitValues = values;
+    }
+  };
   for (let p = 0; p < length; p++) {
     const values = new Map<string, number[]>();
     let frequent = false;
@@ -99,10 +106,31 @@ function split(
       if (!tok.includes(WILDCARD) && freq[p]!.get(tok)! > root) frequent = true;
     }
     if (values.size === 1) continue;
-    const constant = frequent || !isVariable(values, occursElsewhere);
-    if (constant && (splitValues === undefined || values.size < splitValues.size)) {
-      splitAt = p;
-      splitValues = values;
+    const kind = frequent ? "constant" : classify(values, occursElsewhere);
+    if (kind === "constant") consider(p, values);
+    else if (kind === "weak") weak.push(p);
+  }
+  // Two such columns where one value always comes with the same other value ("from NEW to
+  // INITED", "from INITED to SETUP") name states of one event, not independent values.
+  if (weak.length >= 2) {
+    for (const p of weak) {
+      for (const q of weak) {
+        if (q <= p) continue;
+        const pairs = new Set<string>();
+        const left = new Set<string>();
+        const right = new Set<string>();
+        for (const i of members) {
+          const a = shapes[i]!.tokens[p]!;
+          const b = shapes[i]!.tokens[q]!;
+          left.add(a);
+          right.add(b);
+          pairs.add(`${a}\u0000${b}`);
+        }
+        if (pairs.size === Math.max(left.size, right.size)) {
+          consider(p, valuesAt(shapes, members, p));
+          consider(q, valuesAt(shapes, members, q));
+        }
+      }
     }
   }
   if (splitAt < 0 || splitValues === undefined) {
@@ -115,8 +143,19 @@ function split(
 /** `<*>`, `(<*>)`, `[<*>],`: a token that masking found to be a value, whole. */
 const PURE_VALUE = /^[([{"']*<\*>[)\]}"',;:.]*$/;
 
-function isVariable(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean): boolean {
-  if (values.size >= MANY_VALUES) return true;
+function valuesAt(shapes: readonly Shape[], members: readonly number[], p: number): Map<string, number[]> {
+  const values = new Map<string, number[]>();
+  for (const i of members) {
+    const tok = shapes[i]!.tokens[p]!;
+    const list = values.get(tok);
+    if (list) list.push(i);
+    else values.set(tok, [i]);
+  }
+  return values;
+}
+
+function classify(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean): "constant" | "variable" | "weak" {
+  if (values.size >= MANY_VALUES) return "variable";
   // A slot that holds a value, whole, or nothing: `(<*>)` and `()`.
   let pure = 0;
   let empty = 0;
@@ -124,11 +163,14 @@ function isVariable(values: Map<string, number[]>, occursElsewhere: (token: stri
     if (PURE_VALUE.test(tok)) pure++;
     else if (!/[\p{L}\p{N}]/u.test(tok)) empty++;
   }
-  if (pure > 0 && pure + empty === values.size) return true;
-  if (values.size < FEW_VALUES) return false;
+  if (pure > 0 && pure + empty === values.size) return "variable";
+  if (values.size < FEW_VALUES) return "constant";
   let shared = 0;
+  let masked = 0;
   for (const tok of values.keys()) {
-    if (tok.includes(WILDCARD) || occursElsewhere(tok)) shared++;
+    if (tok.includes(WILDCARD)) masked++;
+    else if (occursElsewhere(tok)) shared++;
   }
-  return shared * 2 >= values.size;
+  if ((shared + masked) * 2 < values.size) return "constant";
+  return masked > 0 ? "variable" : "weak";
 }
