@@ -352,7 +352,7 @@ describe("GitHub stand-in", () => {
     it("turns OpenAPI 3.0 nullable into JSON-schema unions", () => {
       expect(toJsonSchema({ type: "string", enum: ["a"], nullable: true, example: "a" })).toEqual({ type: ["string", "null"], enum: ["a", null] });
       expect(toJsonSchema({ nullable: true, anyOf: [{ $ref: "#/components/schemas/x" }] })).toEqual({
-        anyOf: [{ anyOf: [{ $ref: expect.stringMatching(/#\/components\/schemas\/x$/) }] }, { type: "null" }],
+        anyOf: [{ anyOf: [{ $ref: expect.stringMatching(/\/components\/schemas\/x$/) }] }, { type: "null" }],
       });
       expect(toJsonSchema({ type: "object", properties: { nullable: { type: "boolean" } } })).toEqual({ type: "object", properties: { nullable: { type: "boolean" } } });
     });

@@ -1,8 +1,8 @@
 // Checks the stand-in's traffic against GitHub's published OpenAPI description, so the stand-in
 // cannot drift into a GitHub of its own. The description (`api.github.com.json` from
 // @octokit/openapi, 13 MB) is read once per process, on first use. It is OpenAPI 3.0:
-// `nullable: true` becomes a JSON-schema type union and `$ref`s point into one registered
-// document, so Ajv compiles only the operations (and the schemas they reach) actually used.
+// `nullable: true` becomes a JSON-schema type union. Only the operations the stand-in serves, and
+// the component schemas they reach, are converted and compiled.
 import fs from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
@@ -12,7 +12,8 @@ import addFormatsModule from "ajv-formats";
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as typeof addFormatsModule;
 
-const ROOT_ID = "https://github-stand-in.invalid/api.github.com.json";
+const SCHEMA_BASE = "https://github-stand-in.invalid/api.github.com/components/schemas/";
+const COMPONENT_SCHEMA_REF = "#/components/schemas/";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -53,11 +54,42 @@ function load(): { doc: OpenApiDocument; ajv: Ajv } {
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
   addFormats(ajv);
   for (const name of ["int32", "int64", "uri-template", "timestamp"]) ajv.addFormat(name, true);
-  const schemas: JsonObject = {};
-  for (const [name, schema] of Object.entries(doc.components.schemas ?? {})) schemas[name] = toJsonSchema(schema);
-  ajv.addSchema({ $id: ROOT_ID, components: { schemas } } as object);
   loaded = { doc, ajv };
   return loaded;
+}
+
+const registered = new Set<string>();
+
+/** Registers with Ajv, once each, the component schemas `node` reaches through `$ref`s. */
+function registerComponents(doc: OpenApiDocument, ajv: Ajv, node: Json): void {
+  const pending: Json[] = [node];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (current === null || typeof current !== "object") continue;
+    if (Array.isArray(current)) {
+      pending.push(...current);
+      continue;
+    }
+    for (const [key, value] of Object.entries(current)) {
+      if (key === "$ref" && typeof value === "string" && value.startsWith(COMPONENT_SCHEMA_REF)) {
+        const name = value.slice(COMPONENT_SCHEMA_REF.length);
+        if (registered.has(name)) continue;
+        const schema = doc.components.schemas?.[name];
+        if (!schema) throw new Error(`unresolvable $ref ${value}`);
+        registered.add(name);
+        ajv.addSchema({ $id: `${SCHEMA_BASE}${name}`, allOf: [toJsonSchema(schema)] });
+        pending.push(schema);
+      } else if (value && typeof value === "object") {
+        pending.push(value);
+      }
+    }
+  }
+}
+
+/** Converts an operation's schema, registering the components it needs, and compiles it. */
+function compile(doc: OpenApiDocument, ajv: Ajv, schema: Json): ValidateFunction {
+  registerComponents(doc, ajv, schema);
+  return ajv.compile(toJsonSchema(schema) as object);
 }
 
 const SCHEMA_MAP_KEYS = new Set(["properties", "patternProperties"]);
@@ -72,7 +104,7 @@ export function toJsonSchema(node: Json): Json {
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED_KEYS.has(key) || key.startsWith("x-")) continue;
     if (key === "$ref" && typeof value === "string") {
-      out.$ref = value.startsWith("#/") ? `${ROOT_ID}${value}` : value;
+      out.$ref = value.startsWith(COMPONENT_SCHEMA_REF) ? `${SCHEMA_BASE}${value.slice(COMPONENT_SCHEMA_REF.length)}` : value;
     } else if (SCHEMA_MAP_KEYS.has(key) && value && typeof value === "object" && !Array.isArray(value)) {
       out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonSchema(v)]));
     } else if (SCHEMA_KEYS.has(key)) {
@@ -167,13 +199,13 @@ export function operationValidator(method: string, pathTemplate: string): Operat
       in: p.in,
       required: p.required === true,
       schema,
-      validate: ajv.compile(toJsonSchema(schema) as object),
+      validate: compile(doc, ajv, schema),
     });
   }
 
   const requestBody = operation.requestBody ? resolve(doc, operation.requestBody as JsonObject) : undefined;
   const requestSchema = (requestBody?.content as JsonObject | undefined)?.["application/json"] as JsonObject | undefined;
-  const validateBody = requestSchema?.schema ? ajv.compile(toJsonSchema(requestSchema.schema) as object) : undefined;
+  const validateBody = requestSchema?.schema ? compile(doc, ajv, requestSchema.schema) : undefined;
 
   const responseValidators = new Map<number, ValidateFunction | null>();
   const responseValidator = (status: number): ValidateFunction | null => {
@@ -182,7 +214,7 @@ export function operationValidator(method: string, pathTemplate: string): Operat
     const raw = responses[String(status)] as JsonObject | undefined;
     const response = raw ? resolve(doc, raw) : undefined;
     const media = (response?.content as JsonObject | undefined)?.["application/json"] as JsonObject | undefined;
-    const compiled = media?.schema ? ajv.compile(toJsonSchema(media.schema) as object) : null;
+    const compiled = media?.schema ? compile(doc, ajv, media.schema) : null;
     responseValidators.set(status, compiled);
     return compiled;
   };
