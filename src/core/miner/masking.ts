@@ -8,7 +8,8 @@
  *   - words holding a digit: numbers, hex, ids, UUIDs, IPs, durations and sizes (12ms, 64MB),
  *     dates and times;
  *   - long hex words without digits, and the literals true/false/null;
- *   - the value of key=value (up to , ; & ) ] } or a quote) when it holds a digit or a literal:
+ *   - the value of key=value (up to , ; & ) ] } or a quote) when it holds a digit, is a literal,
+ *     a host name or a qualified name (com.example.app):
  *     `vis=0x8`, `id=abc-12.3` → `vis=<*>`, `id=<*>`. Bare words (`user=root`) are left to
  *     regrouping, which tells values from event names by how they vary.
  * Variables joined by a single `.`, `:` or `/` become one (`10.0.0.1` → `<*>`, `12:01:02` →
@@ -243,6 +244,9 @@ function isHostName(core: string): boolean {
   return core.charCodeAt(0) !== 46 && core.charCodeAt(dot - 1) !== 46;
 }
 
+/** com.android.phone, com.example/.MainActivity: a qualified name as a value. */
+const DOTTED_NAME = /^[A-Za-z_][\w$-]*(?:[./][\w$-]+){2,}$/;
+
 /**
  * A key=value value masked as a whole: one that holds a digit, or a literal. A bare word
  * (state=RUNNING, user=root) is left to regrouping, which tells values from event names by
@@ -250,7 +254,7 @@ function isHostName(core: string): boolean {
  */
 function isDataValue(value: string): boolean {
   for (let i = 0; i < value.length; i++) if (classOf(value.charCodeAt(i)) & DIGIT) return true;
-  return LITERALS.has(value) || isHostName(value);
+  return LITERALS.has(value) || isHostName(value) || DOTTED_NAME.test(value);
 }
 
 /** Rewrites one token, pushing the values it masks onto params. */
