@@ -120,11 +120,14 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   }
 
   message = cutText(redact(sanitizeText(message)), MAX_MESSAGE_CHARS);
-  const sample = buildSample(entry, redact);
+  // The sample is built only when asked for: clusters keep three per problem, so most
+  // entries never need one, and building it is most of normalization's cost.
+  let sample: unknown;
+  let sampled = false;
   const resourceLabels = entry.resource?.labels ?? {};
   const severity = entrySeverity(entry);
   const normalized: NormalizedEntry = {
-    key: entryKey(entry, message, sample),
+    key: entryKey(entry, message),
     timestamp,
     timestampText: entry.timestamp,
     severity,
@@ -138,7 +141,13 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
     ...(http ? { http } : {}),
     ...(exception ? { exception } : {}),
     ...(audit ? { audit } : {}),
-    sample,
+    get sample(): unknown {
+      if (!sampled) {
+        sample = buildSample(entry, redact);
+        sampled = true;
+      }
+      return sample;
+    },
   };
   return { ok: true, entry: normalized };
 }
@@ -410,12 +419,13 @@ export function parseTimestamp(text: string): number | undefined {
 
 /**
  * insertId + logName + timestamp. Cloud Logging always sets insertId; an entry without one (a
- * hand-made export) gets a hash of its message and sample instead, so a duplicate still matches.
+ * hand-made export) gets a hash of its message and payloads instead, so a duplicate still matches.
  */
-function entryKey(entry: LogEntry, message: string, sample: unknown): string {
+function entryKey(entry: LogEntry, message: string): string {
   const base = `${entry.insertId ?? ""}|${entry.logName ?? ""}|${entry.timestamp}`;
   if (entry.insertId) return base;
-  return `${base}|h${fnv1a(`${message}\n${JSON.stringify(sample)}`)}`;
+  const payloads = JSON.stringify([entry.textPayload, entry.jsonPayload, entry.httpRequest, entry.protoPayload, entry.labels]) ?? "";
+  return `${base}|h${fnv1a(`${message}\n${payloads}`)}`;
 }
 
 function fnv1a(text: string): string {
@@ -487,7 +497,16 @@ export function sanitizeText(text: string): string {
 }
 
 function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  let hasNull = false;
+  for (const k in record) {
+    if (record[k] === null) {
+      hasNull = true;
+      break;
+    }
+  }
+  if (!hasNull) return record;
   const out: Record<string, unknown> = {};
+  // defineProperty, not assignment: a "__proto__" key must stay a plain key.
   for (const [k, v] of Object.entries(record)) if (v !== null) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
