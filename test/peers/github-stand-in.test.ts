@@ -357,4 +357,15 @@ describe("GitHub stand-in", () => {
       expect(toJsonSchema({ type: "object", properties: { nullable: { type: "boolean" } } })).toEqual({ type: "object", properties: { nullable: { type: "boolean" } } });
     });
   });
+
+  describe("reset", () => {
+    it("empties the repository between tests; the installation token keeps working", async () => {
+      standIn.actAsHuman.openIssue({ title: "before reset" });
+      standIn.reset();
+      expect(standIn.state.issues).toEqual([]);
+      const { data } = await installation.rest.issues.listForRepo({ owner, repo, state: "all" });
+      expect(data).toEqual([]);
+      expect(standIn.actAsHuman.openIssue({ title: "after reset" })).toBe(1);
+    });
+  });
 });

@@ -82,6 +82,8 @@ export interface GitHubStandIn {
   renderIssue(number: number): Record<string, unknown>;
   /** Throws listing every recorded OpenAPI violation; use in afterEach. */
   assertNoViolations(): void;
+  /** Empties the repository (issues, comments, labels), the request log and the violations, and clears faults; issued tokens stay valid. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -404,6 +406,26 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
   };
 
+  const faults: GitHubStandInFaults = {
+    secondaryRateLimit: (times, retryAfterSeconds = 1, match = {}) => {
+      secondary = { times, retryAfterSeconds, match };
+    },
+    badGatewayAfterWrite: (m, pathRegex, times = 1) => {
+      writeFaults.push({ method: m.toUpperCase(), pathRegex, times, kind: "bad-gateway-after-write", holdMs: 0 });
+    },
+    timeoutAfterWrite: (m, pathRegex, times = 1, holdMs = 30_000) => {
+      writeFaults.push({ method: m.toUpperCase(), pathRegex, times, kind: "timeout-after-write", holdMs });
+    },
+    tooLongBody: (limit = MAX_BODY_LENGTH) => {
+      repository.maxBodyLength = limit;
+    },
+    clear: () => {
+      secondary = undefined;
+      writeFaults = [];
+      repository.maxBodyLength = MAX_BODY_LENGTH;
+    },
+  };
+
   return {
     url,
     appId,
@@ -413,31 +435,18 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     owner,
     repo,
     state,
-    faults: {
-      secondaryRateLimit: (times, retryAfterSeconds = 1, match = {}) => {
-        secondary = { times, retryAfterSeconds, match };
-      },
-      badGatewayAfterWrite: (m, pathRegex, times = 1) => {
-        writeFaults.push({ method: m.toUpperCase(), pathRegex, times, kind: "bad-gateway-after-write", holdMs: 0 });
-      },
-      timeoutAfterWrite: (m, pathRegex, times = 1, holdMs = 30_000) => {
-        writeFaults.push({ method: m.toUpperCase(), pathRegex, times, kind: "timeout-after-write", holdMs });
-      },
-      tooLongBody: (limit = MAX_BODY_LENGTH) => {
-        repository.maxBodyLength = limit;
-      },
-      clear: () => {
-        secondary = undefined;
-        writeFaults = [];
-        repository.maxBodyLength = MAX_BODY_LENGTH;
-      },
-    },
+    faults,
     actAsHuman: human$,
     renderIssue: (number) => renderIssue(render, state, repository.issue(number)),
     assertNoViolations: () => {
       if (state.violations.length > 0) {
         throw new Error(`GitHub stand-in saw OpenAPI violations:\n${JSON.stringify(state.violations, null, 2)}`);
       }
+    },
+    reset: () => {
+      faults.clear();
+      for (const list of [state.issues, state.comments, state.labels, state.requests, state.violations]) list.length = 0;
+      searchTimes.length = 0;
     },
     close: async () => {
       for (const res of held) res.socket?.destroy();
