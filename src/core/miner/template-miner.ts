@@ -18,7 +18,6 @@ import { WILDCARD, compileMasks, maskMessage, type MaskedMessage, type UserMask 
 import { MINER_STATE_VERSION, parseMinerState, type MinerState } from "./miner-state";
 import { partitionShapes } from "./regroup";
 import { shapeKey } from "./shape-key";
-import { headLine } from "./tokenize";
 
 export interface MinerOptions {
   extraMasks?: readonly UserMask[];
@@ -84,7 +83,7 @@ export class TemplateMiner {
   add(message: string): MinerMatch {
     let quickKey = -1;
     if (this.masks.length === 0) {
-      quickKey = shapeKey(headLine(message));
+      quickKey = shapeKey(message);
       const known = this.quick.get(quickKey);
       if (known !== undefined) {
         known.weight++;

@@ -6,7 +6,7 @@
 export const MAX_CHARS = 2048;
 export const MAX_TOKENS = 200;
 
-/** The part of a message the miner looks at: its first non-blank line, at most MAX_CHARS. */
+/** The part of a message the miner looks at: its first non-blank line, at most MAX_CHARS. Blank: only spaces, \t, \r, \v, \f. */
 export function headLine(message: string): string {
   let start = 0;
   const n = message.length;
@@ -14,8 +14,7 @@ export function headLine(message: string): string {
     let end = message.indexOf("\n", start);
     if (end < 0) end = n;
     for (let i = start; i < end; i++) {
-      const c = message.charCodeAt(i);
-      if (c !== 32 && c !== 9 && c !== 13) {
+      if (!isSpace(message.charCodeAt(i))) {
         const line = end - start > MAX_CHARS ? message.slice(start, start + MAX_CHARS) : message.slice(start, end);
         return line;
       }

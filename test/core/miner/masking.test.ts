@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { compileMasks, maskMessage } from "../../../src/core/miner/masking";
 import { shapeKey } from "../../../src/core/miner/shape-key";
-import { headLine, MAX_TOKENS } from "../../../src/core/miner/tokenize";
+import { headLine, MAX_CHARS, MAX_TOKENS } from "../../../src/core/miner/tokenize";
 
 const masked = (message: string, masks: { name: string; pattern: string }[] = []): string =>
   maskMessage(message, compileMasks(masks)).tokens.join(" ");
@@ -79,15 +79,21 @@ describe("shapeKey", () => {
       shapeKey("PacketResponder 2 for block blk_-6670958622368987959 terminating"),
     );
   });
+  it("reads the head line as masking does, capped the same way", () => {
+    const long = "x".repeat(MAX_CHARS - 2) + " 12345 tail";
+    expect(shapeKey(`\n \n${long}\nsecond`)).toBe(shapeKey(headLine(long)));
+    expect(maskMessage(long).tokens).toEqual(maskMessage(`${long.slice(0, MAX_CHARS)}`).tokens);
+  });
+
   it("tells apart lines whose constant words differ", () => {
     expect(shapeKey("session opened for user root")).not.toBe(shapeKey("session closed for user root"));
   });
   it("never gives one key to lines that mask differently", () => {
-    const alphabet = fc.constantFrom(..."ab0129 .:/-_=(),xZJul@".split(""));
+    const alphabet = fc.constantFrom(..."ab0129 .:/-_=(),xZJul@\n\t\f".split(""));
     const line = fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join(""));
     fc.assert(
       fc.property(line, line, (a, b) => {
-        if (shapeKey(headLine(a)) === shapeKey(headLine(b))) {
+        if (shapeKey(a) === shapeKey(b)) {
           expect(maskMessage(a).tokens).toEqual(maskMessage(b).tokens);
         }
       }),
