@@ -10,10 +10,12 @@
  * - `get` reads the metadata, then the bytes of exactly that generation, so the body and the
  *   generation handed back for a later compare-and-swap always belong together.
  * - The client validates uploads and downloads against the CRC32C the service reports.
+ * - A retried write whose first attempt landed (its response lost) fails its own precondition:
+ *   the caller sees PreconditionFailedError and finds its own bytes when it reads again. The
+ *   worklog writer and the run lock both check for that.
  */
-import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { IdempotencyStrategy, Storage, type Bucket, type File, type StorageOptions } from "@google-cloud/storage";
+import { IdempotencyStrategy, Storage, type Bucket, type StorageOptions } from "@google-cloud/storage";
 import { ConfigError, PreconditionFailedError, UpstreamError } from "../errors";
 import type { ObjectStore, PutOptions, StoredObject } from "../ports";
 
@@ -129,12 +131,6 @@ export class GcsObjectStore implements ObjectStore {
         ...(options.ifGeneration !== undefined ? { preconditionOpts: { ifGenerationMatch: options.ifGeneration } } : {}),
       });
     } catch (error) {
-      if (statusOf(error) === 412) {
-        // A retried write whose first attempt landed (its response was lost) fails its own
-        // precondition. If the object now holds exactly our bytes, the write did happen.
-        const landed = await this.generationIfHolds(file, bytes);
-        if (landed !== undefined) return landed;
-      }
       throw toJobError(error, "put", key);
     }
     const generation = file.metadata.generation;
@@ -175,15 +171,6 @@ export class GcsObjectStore implements ObjectStore {
     return this.prefix ? `${this.prefix}/${key}` : key;
   }
 
-  private async generationIfHolds(file: File, bytes: Buffer): Promise<string | undefined> {
-    try {
-      const [meta] = await file.getMetadata();
-      const md5 = createHash("md5").update(bytes).digest("base64");
-      return meta.md5Hash === md5 && meta.generation !== undefined ? String(meta.generation) : undefined;
-    } catch {
-      return undefined; // the precondition error is the one to report
-    }
-  }
 }
 
 export interface GcsLocation {

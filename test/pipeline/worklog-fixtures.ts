@@ -1,0 +1,54 @@
+// Worklog inputs as the pipeline builds them (rendered markdown, sidecar JSON, metadata), from
+// the seed model, for the writer, lock and `worklogs` command tests.
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { LocalObjectStore } from "../../src/adapters/local-object-store";
+import { buildSidecar } from "../../src/core/sidecar";
+import { renderWorklog } from "../../src/core/worklog";
+import type { WorklogModel } from "../../src/core/worklog-model";
+import type { PublishWorklogInput } from "../../src/pipeline/worklog-writer";
+import { seedModel, WINDOW } from "../core/fixtures/seed-worklog-model";
+
+export { WINDOW };
+export const HOUR = 3_600_000;
+
+/** The model for `service` at `windowStart` (default: the seed window), with overrides. */
+export function modelAt(windowStart: number = WINDOW.start, overrides: Partial<WorklogModel> = {}): WorklogModel {
+  const base = seedModel(overrides);
+  return { ...base, window: { start: windowStart, end: windowStart + HOUR }, generatedAt: windowStart + HOUR + 60_000 };
+}
+
+export function worklogInput(model: WorklogModel): PublishWorklogInput {
+  const top = model.clusters[0];
+  return {
+    service: model.service,
+    windowStart: model.window.start,
+    markdown: renderWorklog(model),
+    sidecarJson: `${JSON.stringify(buildSidecar(model), null, 2)}\n`,
+    metadata: {
+      window: `${new Date(model.window.start).toISOString()}/${new Date(model.window.end).toISOString()}`,
+      service: model.service,
+      clusters: String(model.clusters.length),
+      entries: String(model.stats.clustered),
+      executionId: model.executionId ?? "",
+      topProblem: top ? `${top.priority} ${top.template.slice(0, 200)}` : "",
+    },
+  };
+}
+
+const roots: string[] = [];
+export async function tempStore(): Promise<LocalObjectStore> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), "lg-worklogs-"));
+  roots.push(root);
+  return new LocalObjectStore({ root });
+}
+export async function removeTempStores(): Promise<void> {
+  await Promise.all(roots.splice(0).map((r) => fs.rm(r, { recursive: true, force: true })));
+}
+
+/** A log that keeps what was said, for asserting on the lines people will read. */
+export function recordingLog(): { lines: { fields: object; message: string }[]; warn(fields: object, message: string): void } {
+  const lines: { fields: object; message: string }[] = [];
+  return { lines, warn: (fields, message) => lines.push({ fields, message }) };
+}
