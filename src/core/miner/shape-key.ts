@@ -22,9 +22,9 @@ const NEWLINE = 32;
 const CLASS = new Uint8Array(128);
 (function fill(): void {
   for (let c = 0; c < 128; c++) CLASS[c] = ASCII;
-  for (let c = 48; c <= 57; c++) CLASS[c] |= WORD | DIGIT | HOST;
-  for (let c = 65; c <= 90; c++) CLASS[c] |= WORD | HOST;
-  for (let c = 97; c <= 122; c++) CLASS[c] |= WORD | HOST;
+  for (let c = 48; c <= 57; c++) CLASS[c]! |= WORD | DIGIT | HOST;
+  for (let c = 65; c <= 90; c++) CLASS[c]! |= WORD | HOST;
+  for (let c = 97; c <= 122; c++) CLASS[c]! |= WORD | HOST;
   CLASS[95]! |= WORD; // _
   CLASS[45]! |= WORD | HOST; // -
   for (const c of [32, 9, 13, 11, 12]) CLASS[c]! |= SPACE;
