@@ -375,7 +375,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   server.on("request", (req, res) => {
     handle(req, res).catch((e: unknown) => {
-      process.stderr.write(`github stand-in: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      // A crash is a bug in the stand-in: record it where tests look.
+      const problem = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      state.violations.push({ kind: "response", method: req.method ?? "", path: req.url ?? "", operationId: "", status: 500, problems: [`stand-in crashed: ${problem}`] });
+      process.stderr.write(`github stand-in: ${problem}\n`);
       if (!res.headersSent) res.writeHead(500, { "content-type": JSON_TYPE }).end(JSON.stringify({ message: "Server Error" }));
     });
   });

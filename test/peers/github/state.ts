@@ -56,7 +56,11 @@ export interface RequestRecord {
   auth: "app" | "installation" | "none";
   body: unknown;
   status: number;
-  /** Set when a fault answered instead of (or after) the normal handler. */
+  /**
+   * Set when a fault answered instead of (or after) the normal handler ("secondary-rate-limit",
+   * "search-rate-limit", "bad-gateway-after-write", "timeout-after-write"), or to
+   * "not-implemented: <operationId>" for a GitHub endpoint the stand-in does not serve.
+   */
   fault?: string;
 }
 
