@@ -151,6 +151,10 @@ function applyUserMasks(line: string, masks: readonly RegExp[], values: string[]
 
 /** Length of a "[Sat] Jul 9 12:16:49 [2005]" run starting at i, or 0. */
 function timestampSpan(raw: readonly string[], i: number): number {
+  const first = raw[i]!;
+  if (first.length !== 3) return 0; // Jul, Sat
+  const c = first.charCodeAt(0);
+  if (c < 65 || c > 90) return 0;
   let j = i;
   if (WEEKDAYS.has(raw[j]!) && MONTHS.has(raw[j + 1] ?? "")) j++;
   if (!MONTHS.has(raw[j]!)) return 0;
@@ -175,6 +179,7 @@ function trailingPunctuation(tok: string): string {
 }
 
 function isUnit(tok: string): boolean {
+  if (tok.length > 8) return false;
   const word = tok.slice(0, tok.length - trailingPunctuation(tok).length);
   return UNITS.has(word.toLowerCase());
 }
@@ -200,6 +205,13 @@ function quantitySpan(raw: readonly string[], i: number): number {
 function isWholeValue(tok: string, start: number, end: number): boolean {
   const len = end - start;
   if (len < 2) return false;
+  // Every whole value has one of / \ : @ . in it.
+  let marked = false;
+  for (let i = start; i < end && !marked; i++) {
+    const c = tok.charCodeAt(i);
+    marked = c === 47 || c === 92 || c === 58 || c === 64 || c === 46 || c === 126;
+  }
+  if (!marked) return false;
   const c0 = tok.charCodeAt(start);
   // paths: /a/b, ./a, ../a, ~/a
   if (c0 === 47 /* / */) return tok.charCodeAt(start + 1) !== 47 || len > 2;
