@@ -1,0 +1,66 @@
+/**
+ * End to end against the loopback GCS peer: `log-gardener run --out gs://…` twice at once on
+ * the bundled sample (as when Cloud Run retries a task while the first attempt still runs),
+ * then `log-gardener worklogs` reading the bucket back.
+ */
+import { PassThrough, Readable } from "node:stream";
+import { main } from "../../src/cli";
+import { startGcsServer, type GcsServer } from "../peers/gcs-server";
+
+const NOW = () => Date.parse("2026-11-28T18:00:00Z");
+// The sample's services; "unknown" gathers entries without a service label.
+const SERVICES = ["checkout-api", "netra-backend-staging", "notification-worker", "unknown"];
+
+let server: GcsServer;
+beforeAll(async () => {
+  server = await startGcsServer({ buckets: ["team-worklogs"] });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => (out += d));
+  stderr.on("data", (d) => (err += d));
+  const code = await main(argv, { stdin: Readable.from([""]), stdout, stderr, env: { LOG_GARDENER_LOG_LEVEL: "warn", LOG_GARDENER_GCS_ENDPOINT: server.url, ...env }, now: NOW });
+  return { code, stdout: out, stderr: err };
+}
+
+describe("two overlapping runs into one bucket", () => {
+  it("publish each service's window once: the other run skips it with a clear line and exits 0", async () => {
+    const out = "gs://team-worklogs/prod";
+    const [a, b] = await Promise.all([
+      cli(["run", "--out", out], { CLOUD_RUN_EXECUTION: "log-gardener-aaaaa" }),
+      cli(["run", "--out", out], { CLOUD_RUN_EXECUTION: "log-gardener-bbbbb" }),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+
+    for (const service of SERVICES) {
+      const published = [a, b].filter((r) => r.stderr.includes(`worklog for ${service} (2025-09-15T0100Z): gs://team-worklogs/prod/${service}/2025/09/15/0100Z.md`));
+      const skipped = [a, b].filter((r) => new RegExp(`skipped ${service}: another run \\(log-gardener-(aaaaa|bbbbb)/task-0/attempt-0\\) holds the lock for ${service} 2025-09-15T0100Z until `).test(r.stderr));
+      expect({ service, published: published.length, skipped: skipped.length }).toEqual({ service, published: 1, skipped: 1 });
+      const worklog = server.objects.get(`team-worklogs/prod/${service}/2025/09/15/0100Z.md`);
+      expect(worklog?.contentType).toBe("text/markdown; charset=utf-8");
+      expect(worklog?.metadata).toMatchObject({ service, executionId: expect.stringMatching(/^log-gardener-(aaaaa|bbbbb)$/) });
+      expect(server.objects.get(`team-worklogs/prod/${service}/2025/09/15/0100Z.json`)?.contentType).toBe("application/json");
+      expect(server.objects.get(`team-worklogs/prod/${service}/2025/09/15/index.md`)?.body.toString()).toContain("| 01:00Z |");
+    }
+    // Locks are released; nothing was written twice over (one generation per worklog object).
+    expect([...server.objects.keys()].filter((k) => k.includes("/_locks/"))).toEqual([]);
+    const uploads = server.requests.filter((r) => r.method === "POST" && /0100Z\.md&ifGenerationMatch=0$/.test(decodeURIComponent(r.url)) && r.status === 200);
+    expect(uploads).toHaveLength(SERVICES.length);
+  });
+
+  it("reads the bucket back with `log-gardener worklogs`", async () => {
+    const list = await cli(["worklogs", "list", "--since", "500d", "--out", "gs://team-worklogs/prod"], {});
+    expect(list.code).toBe(0);
+    expect(list.stdout.trimEnd().split("\n").slice(1).map((l) => l.split(/\s{2,}/)[1])).toEqual(SERVICES);
+    const show = await cli(["worklogs", "show", "netra-backend-staging/2025-09-15T01"], { LOG_GARDENER_OUT: "gs://team-worklogs/prod" });
+    expect(show.code).toBe(0);
+    expect(show.stdout).toBe(server.objects.get("team-worklogs/prod/netra-backend-staging/2025/09/15/0100Z.md")?.body.toString());
+  });
+});
