@@ -246,7 +246,11 @@ function isWholeValue(tok: string, start: number, end: number): boolean {
 
 const HOST_CHARS = /^[A-Za-z0-9.-]+$/;
 const TLDS = new Set(
-  "com net org edu gov mil int io co uk de jp cn hk tw kr ru fr nl be br au in it es ch se no fi pl cz at info biz us ca eu local internal lan".split(" "),
+  (
+    "com net org edu gov mil int info biz io co ai dev app cloud local internal lan localdomain " +
+    "ar at au be bg br ca ch cl cn cz de dk ee es eu fi fr gr hk hr hu id ie il in ir is it jp kr " +
+    "lt lu lv mx my nl no nz pe ph pk pl pt ro rs ru se sg si sk th tr tw ua uk us vn za"
+  ).split(" "),
 );
 
 /** a.example.com: labels of letters, digits and `-` ending in a common top-level domain. */
