@@ -1,7 +1,8 @@
 // The image is built by Cloud Build from this repo's Dockerfile; no Docker daemon runs here, so
 // these tests check the Dockerfile itself: it lints clean, it builds with the same npm
 // commands CI uses, and the image it makes is small, unprivileged and starts the job.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 import { validate } from "dockerfile-utils";
 import { load } from "js-yaml";
@@ -13,6 +14,7 @@ const dockerignore = readFileSync(path.join(REPO_ROOT, ".dockerignore"), "utf8")
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
   scripts: Record<string, string>;
   bin: Record<string, string>;
+  dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
 const stages = parseStages(dockerfile);
@@ -91,6 +93,39 @@ describe("Dockerfile", () => {
     for (const entry of [".git", "node_modules", "dist", "*.pem", ".env", ".env.*", "*.tfvars", "*.tfstate*"]) {
       expect(ignored).toContain(entry);
     }
+  });
+});
+
+/** Every module specifier src/ loads at run time (type-only imports are erased by the compiler). */
+function runtimeImports(): { file: string; specifier: string }[] {
+  const srcDir = path.join(REPO_ROOT, "src");
+  const files = (readdirSync(srcDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
+  const pattern = /^\s*(?:import|export)\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|\b(?:require|import)\(\s*["']([^"']+)["']\s*\)/gm;
+  return files.flatMap((file) =>
+    [...readFileSync(path.join(srcDir, file), "utf8").matchAll(pattern)].map((m) => ({ file: path.join("src", file), specifier: (m[1] ?? m[2])! })),
+  );
+}
+
+describe("what the image ships is enough to run", () => {
+  const imports = runtimeImports();
+
+  it("src/ loads only Node built-ins and production dependencies (npm ci --omit=dev drops the rest)", () => {
+    expect(imports.length).toBeGreaterThan(0);
+    const builtins = new Set(builtinModules);
+    const packageOf = (s: string) => s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/");
+    const missing = imports
+      .filter(({ specifier }) => !specifier.startsWith(".") && !specifier.startsWith("node:") && !builtins.has(packageOf(specifier)))
+      .filter(({ specifier }) => !(packageOf(specifier) in pkg.dependencies))
+      .map(({ file, specifier }) => `${file}: ${specifier}`);
+    expect(missing).toEqual([]);
+  });
+
+  it("src/ loads only files under src/ and package.json (the runtime stage copies dist/src and dist/package.json)", () => {
+    const outside = imports
+      .filter(({ specifier }) => specifier.startsWith("."))
+      .map(({ file, specifier }) => path.relative(REPO_ROOT, path.resolve(REPO_ROOT, path.dirname(file), specifier)))
+      .filter((target) => !target.startsWith(`src${path.sep}`) && target !== "package.json");
+    expect(outside).toEqual([]);
   });
 });
 
