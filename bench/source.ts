@@ -12,9 +12,13 @@
  * holds the pipeline back.
  *
  *   node dist/bench/source.js [--entries N] [--page-size N] [--pass source|pipeline|both]
+ *                             [--node-flags "--max-old-space-size=160"] [--verbose]
+ * --node-flags go to the measured process only (not the peer), e.g. the heap limit the job's
+ * container runs with.
  */
 import { fork } from "node:child_process";
 import os from "node:os";
+import v8 from "node:v8";
 import * as grpc from "@grpc/grpc-js";
 import { createCloudLoggingSource } from "../src/adapters/cloud-logging-source";
 import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer } from "../src/core/cluster";
@@ -151,7 +155,8 @@ async function runPass(pass: "source" | "pipeline", port: number, pageSize: numb
     if (verbose && ++ticks % 20 === 0) {
       const m = process.memoryUsage();
       const mb = (x: number) => (x / 1048576).toFixed(0);
-      console.log(`  ${pass} ${n} entries  rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)} MB`);
+      const spaces = v8.getHeapSpaceStatistics().map((sp) => `${sp.space_name.replace("_space", "")} ${mb(sp.space_used_size)}/${mb(sp.space_size)}`);
+      console.log(`  ${pass} ${n} entries  rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)} MB; ${spaces.join(", ")}`);
     }
   }, 25);
   const started = performance.now();
@@ -204,7 +209,10 @@ async function main(): Promise<void> {
   const results: PassResult[] = [];
   try {
     for (const pass of passes) {
-      const child = fork(__filename, ["pass", "--pass", pass, "--port", String(port), "--page-size", String(pageSize), ...(process.argv.includes("--verbose") ? ["--verbose"] : [])], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const child = fork(__filename, ["pass", "--pass", pass, "--port", String(port), "--page-size", String(pageSize), ...(process.argv.includes("--verbose") ? ["--verbose"] : [])], {
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        execArgv: [...process.execArgv, ...arg("node-flags", "").split(" ").filter((f) => f.length > 0)],
+      });
       const result = await new Promise<PassResult>((resolve, reject) => {
         child.once("message", (m) => resolve(m as PassResult));
         child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`pass ${pass} exited with ${code}`))));

@@ -239,8 +239,10 @@ const CODE_NAMES: Record<number, string> = {
 };
 
 interface Page {
-  readonly entries: readonly Entry[];
-  readonly apiEntries: readonly { timestamp?: unknown }[] | undefined;
+  /** Emptied slot by slot as the entries are taken, so a taken entry is garbage at once. */
+  readonly entries: (Entry | undefined)[];
+  /** The response's own Timestamps (full precision), same order; the response itself is let go. */
+  readonly timestamps: readonly unknown[] | undefined;
   readonly nextPageToken: string | undefined;
 }
 
@@ -300,7 +302,7 @@ export class CloudLoggingSource implements LogSource {
     return {
       entries: entries ?? [],
       // The response's own entries keep the Timestamp at full precision; same order.
-      apiEntries: raw?.entries?.length === entries?.length ? raw?.entries : undefined,
+      timestamps: raw?.entries?.length === entries?.length ? raw?.entries?.map((e) => e.timestamp) : undefined,
       nextPageToken: raw?.nextPageToken || undefined,
     };
   }
@@ -346,7 +348,7 @@ export class CloudLoggingSource implements LogSource {
       service,
       read,
       upTo,
-      reason: `reached the cap of ${cap} entries per service (LOG_GARDENER_MAX_ENTRIES); entries after ${upTo || "the start"} in the window were not read`,
+      reason: `the cap of ${cap} entries per service (LOG_GARDENER_MAX_ENTRIES) was reached`,
     });
     report.notes.push(`${service}: read ${read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}, then stopped at the cap`);
     this.options.logger?.warn({ service, read, upTo, cap }, "window truncated at the entry cap");
@@ -412,7 +414,9 @@ class EntryStream implements AsyncIterator<unknown> {
 
   private take(page: Page, read: ServiceRead): unknown {
     const i = this.index++;
-    const raw = toRawEntry(page.entries[i]!, page.apiEntries?.[i]?.timestamp);
+    const entry = page.entries[i]!;
+    page.entries[i] = undefined;
+    const raw = toRawEntry(entry, page.timestamps?.[i]);
     read.read++;
     if (typeof raw.timestamp === "string") read.upTo = raw.timestamp;
     return raw;
