@@ -41,6 +41,18 @@ resource "google_storage_bucket" "worklogs" {
     }
   }
 
+  # Each run deletes its locks when it ends; their old versions are of no use to anyone.
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 1
+      matches_prefix             = ["${var.worklog_prefix}/_locks/"]
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   lifecycle_rule {
     condition {
       days_since_noncurrent_time = var.noncurrent_version_retention_days
