@@ -19,8 +19,8 @@ resource "google_secret_manager_secret" "github_app_key" {
 
 # Cloud Run refuses to create a job that mounts a secret with no version, so Terraform adds a
 # placeholder as version 1. It is not a key and is the only value of this secret Terraform ever
-# holds. The job mounts "latest": until the real key is added as a newer version, runs write
-# their worklogs but fail to authenticate to GitHub, and say so.
+# holds. The job mounts "latest": until the real key is added as a newer version, runs fail to
+# authenticate to GitHub, and say so.
 resource "google_secret_manager_secret_version" "github_app_key_placeholder" {
   secret      = google_secret_manager_secret.github_app_key.id
   secret_data = "placeholder, not a key: add the GitHub App private key as a new version (README, Deploy, step 4)"
