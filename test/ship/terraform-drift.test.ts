@@ -223,6 +223,20 @@ describe("least privilege", () => {
   });
 });
 
+describe("references", () => {
+  it("name only resources and locals that are declared", () => {
+    const text = Object.values(infra.sources).join("\n").replace(/^\s*#.*$/gm, "");
+    const resources = [...text.matchAll(/\b(google_[a-z0-9_]+)\.([a-z0-9_]+)\b/g)].map((m) => `${m[1]}.${m[2]}`);
+    expect(resources.length).toBeGreaterThan(0);
+    expect([...new Set(resources)].filter((r) => {
+      const [type, name] = r.split(".") as [string, string];
+      return infra.resources[type]?.[name] === undefined;
+    })).toEqual([]);
+    const locals = [...text.matchAll(/\blocal\.([a-z0-9_]+)/g)].map((m) => m[1]!);
+    expect([...new Set(locals)].filter((l) => !(l in infra.locals))).toEqual([]);
+  });
+});
+
 describe("outputs", () => {
   it("name the bucket, the job and every service account, each described", () => {
     for (const name of ["worklog_bucket", "worklogs_url", "job_name", "job_service_account", "scheduler_service_account", "build_service_account"]) {
