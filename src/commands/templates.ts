@@ -48,6 +48,13 @@ export async function runTemplatesCommand(argv: string[], io: TemplatesIo): Prom
 
   const input = file === "-" ? io.stdin : createReadStream(file);
   const out = new BufferedWriter(io.stdout);
+  // A reader that goes away (`| head`) ends the run quietly.
+  let outputError: Error | undefined;
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    outputError = error;
+    out.close();
+  };
+  io.stdout.on("error", onOutputError);
   const miner = new TemplateMiner();
   let bad = 0;
   const reportBad = (where: string, problem: string): Promise<void> | undefined => {
@@ -63,10 +70,15 @@ export async function runTemplatesCommand(argv: string[], io: TemplatesIo): Prom
   try {
     if (format === "lines") {
       const lines = createInterface({ input, crlfDelay: Infinity });
-      for await (const line of lines) await emit(line);
+      for await (const line of lines) {
+        if (out.closed) break;
+        await emit(line);
+      }
+      lines.close();
     } else {
       let n = 0;
       for await (const item of readJsonItems(input)) {
+        if (out.closed) break;
         n++;
         const where = `entry ${n}`;
         let entry: unknown;
@@ -83,10 +95,17 @@ export async function runTemplatesCommand(argv: string[], io: TemplatesIo): Prom
     }
   } catch (error) {
     await out.flush();
+    io.stdout.off("error", onOutputError);
     io.stderr.write(`log-gardener templates: cannot read ${file === "-" ? "standard input" : file}: ${(error as Error).message}\n`);
     return 1;
   }
   await out.flush();
+  if (file !== "-") (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  io.stdout.off("error", onOutputError);
+  if (outputError && (outputError as NodeJS.ErrnoException).code !== "EPIPE") {
+    io.stderr.write(`log-gardener templates: cannot write: ${outputError.message}\n`);
+    return 1;
+  }
   if (bad > 0) io.stderr.write(`log-gardener templates: ${bad} entr${bad === 1 ? "y" : "ies"} without a usable message\n`);
   return 0;
 }
@@ -180,10 +199,13 @@ export async function* readJsonItems(input: NodeJS.ReadableStream): AsyncGenerat
 /** Collects output and writes it in large pieces, waiting when the stream asks to. */
 class BufferedWriter {
   private buffer = "";
+  private waiting: (() => void) | undefined;
+  closed = false;
 
   constructor(private readonly stream: NodeJS.WritableStream) {}
 
   write(text: string): Promise<void> | undefined {
+    if (this.closed) return undefined;
     this.buffer += text;
     return this.buffer.length >= FLUSH_CHARS ? this.flush() : undefined;
   }
@@ -191,7 +213,23 @@ class BufferedWriter {
   flush(): Promise<void> {
     const text = this.buffer;
     this.buffer = "";
-    if (text.length === 0 || this.stream.write(text)) return Promise.resolve();
-    return new Promise((resolve) => this.stream.once("drain", () => resolve()));
+    if (this.closed || text.length === 0 || this.stream.write(text)) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.stream.once("drain", () => this.release());
+    });
+  }
+
+  /** The stream failed: stop writing and let a waiting flush go on. */
+  close(): void {
+    this.closed = true;
+    this.buffer = "";
+    this.release();
+  }
+
+  private release(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
   }
 }
