@@ -1,5 +1,7 @@
 // The real @google-cloud/storage client against the loopback GCS peer (test/peers/gcs-server.ts).
 import { createGcsObjectStore, GcsObjectStore, parseGcsUrl } from "../../src/adapters/gcs-object-store";
+import { LocalObjectStore } from "../../src/adapters/local-object-store";
+import { openObjectStore } from "../../src/adapters/object-store-from-url";
 import { ConfigError, PreconditionFailedError, UpstreamError } from "../../src/errors";
 import { startGcsServer, type GcsServer } from "../peers/gcs-server";
 import { describeObjectStoreContract } from "./object-store-contract";
@@ -127,5 +129,18 @@ describe("parseGcsUrl", () => {
   });
   it.each(["gs://", "gs://B/x", "s3://bucket/x", "gs://bucket/a//b", "gs://bucket/../x"])("refuses %s", (url) => {
     expect(() => parseGcsUrl(url)).toThrow(ConfigError);
+  });
+});
+
+describe("openObjectStore", () => {
+  it("opens a bucket for gs:// and a folder for anything else", async () => {
+    const bucket = openObjectStore("gs://worklogs-bucket/opened", { gcsApiEndpoint: server.url, projectId: "test-project" });
+    expect(bucket).toBeInstanceOf(GcsObjectStore);
+    expect(bucket.describe()).toBe("gs://worklogs-bucket/opened");
+    await bucket.put("svc/x.md", "through the peer", { contentType: "text/markdown", ifGeneration: "0" });
+    expect(server.objects.get("worklogs-bucket/opened/svc/x.md")?.body.toString()).toBe("through the peer");
+    const folder = openObjectStore("./worklogs");
+    expect(folder).toBeInstanceOf(LocalObjectStore);
+    expect(folder.locate("svc/2025/09/15/0100Z.md")).toBe("worklogs/svc/2025/09/15/0100Z.md");
   });
 });
