@@ -21,6 +21,14 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
       expect(got?.generation).not.toBe("0");
     });
 
+    it("keeps an empty body and JSON bodies byte for byte", async () => {
+      await store.put("svc/empty.md", "", { contentType: "text/markdown", ifGeneration: "0" });
+      expect((await store.get("svc/empty.md"))?.body).toBe("");
+      const json = '{\n  "b": 1,\n  "a": [ 2 ]\n}\n';
+      await store.put("svc/2025/09/15/0100Z.json", json, { contentType: "application/json", ifGeneration: "0" });
+      expect((await store.get("svc/2025/09/15/0100Z.json"))?.body).toBe(json);
+    });
+
     it("returns undefined for a key that does not exist", async () => {
       await expect(store.get("svc/2025/09/15/0200Z.md")).resolves.toBeUndefined();
     });
