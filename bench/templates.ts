@@ -43,15 +43,21 @@ function readSystem(dir: string, name: string): Row[] {
     .map((l) => JSON.parse(l) as Row);
 }
 
-function score(rows: readonly Row[]): { scores: GroupingScores; templates: number } {
+function score(rows: readonly Row[]): { scores: GroupingScores; templates: number; online: GroupingScores } {
   const miner = new TemplateMiner();
-  const ids = rows.map((r) => miner.add(r.content).clusterId);
+  const matches = rows.map((r) => miner.add(r.content));
+  // As add() returned them, before later merges: what a consumer sees line by line.
+  const online = scoreGrouping(
+    rows,
+    matches.map((m) => ({ group: m.clusterId, template: m.template })),
+  );
+  const ids = matches.map((m) => m.clusterId);
   miner.settle();
   const predicted = ids.map((id) => {
     const group = miner.resolve(id)!;
     return { group, template: miner.templateOf(group)! };
   });
-  return { scores: scoreGrouping(rows, predicted), templates: miner.size() };
+  return { scores: scoreGrouping(rows, predicted), templates: miner.size(), online };
 }
 
 const f3 = (x: number): string => x.toFixed(3);
@@ -80,10 +86,12 @@ function main(): void {
   let fga = 0;
   let pa = 0;
   let minGa = 1;
+  let onlineGa = 0;
   for (const name of systems) {
     const rows = readSystem(dir, name);
     all.push(rows);
-    const { scores, templates } = score(rows);
+    const { scores, templates, online } = score(rows);
+    onlineGa += online.ga;
     ga += scores.ga;
     fga += scores.fga;
     pa += scores.pa;
@@ -95,6 +103,7 @@ function main(): void {
   const n = systems.length;
   process.stdout.write(`${"average".padEnd(11)} ${f3(ga / n).padStart(6)} ${f3(fga / n).padStart(6)} ${f3(pa / n).padStart(6)}\n`);
   const check = (ok: boolean): string => (ok ? "met" : "MISSED");
+  process.stdout.write(`(average GA with each line's id as add() returned it, before later merges: ${f3(onlineGa / n)})\n`);
   process.stdout.write(
     `targets: GA ≥ ${TARGET.ga} ${check(ga / n >= TARGET.ga)}, FGA ≥ ${TARGET.fga} ${check(fga / n >= TARGET.fga)}, ` +
       `PA ≥ ${TARGET.pa} ${check(pa / n >= TARGET.pa)}, every GA ≥ ${TARGET.minGa} ${check(minGa >= TARGET.minGa)}\n\n`,

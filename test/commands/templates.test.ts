@@ -81,3 +81,18 @@ describe("log-gardener templates", () => {
     expect(messageOf(null)).toBeUndefined();
   });
 });
+
+describe("log-gardener templates output", () => {
+  it("ends quietly with exit code 0 when the reader goes away", async () => {
+    const { Writable } = await import("node:stream");
+    const stdout = new Writable({
+      write(_chunk, _enc, cb): void {
+        cb(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+      },
+    });
+    const stderr = new PassThrough();
+    const lines = Array.from({ length: 20000 }, (_, i) => `event ${i} happened`).join("\n");
+    const code = await runTemplatesCommand([], { stdin: Readable.from([lines]), stdout, stderr });
+    expect(code).toBe(0);
+  });
+});
