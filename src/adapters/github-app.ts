@@ -88,15 +88,20 @@ export function octokitLog(logger: LogSink): { debug: (m: string, i?: unknown) =
 
 /**
  * Gives every request attempt its own deadline. Registered before the retry and throttling
- * plugins, so it wraps each attempt rather than the whole retried request.
+ * plugins, so it wraps each attempt rather than the whole retried request. before-after-hook
+ * binds the options when the request starts, so the signal is set on them, not passed anew;
+ * `request` is replaced rather than mutated because it may be the shared defaults object.
  */
 function requestTimeout(octokit: CoreOctokit, options: OctokitOptions & { requestTimeoutMs?: number }): Record<string, never> {
   const ms = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   octokit.hook.wrap("request", (request, opts) => {
-    const own = opts.request?.signal as AbortSignal | undefined;
+    // The caller's own signal, remembered on the first attempt (later ones see our deadline).
+    const req = (opts.request ?? {}) as { signal?: AbortSignal | null; callerSignal?: AbortSignal | null };
+    const own = "callerSignal" in req ? req.callerSignal : req.signal;
     const deadline = AbortSignal.timeout(ms);
     const signal = own ? AbortSignal.any([own, deadline]) : deadline;
-    return request({ ...opts, request: { ...opts.request, signal } });
+    opts.request = { ...opts.request, signal, callerSignal: own ?? null } as typeof opts.request;
+    return request(opts);
   });
   return {};
 }

@@ -228,7 +228,9 @@ describe("GitHubIssueTracker: duplicate-free retries after faults", () => {
 
   it("a timeout after the issue was created: one issue", async () => {
     h.standIn.faults.timeoutAfterWrite("POST", /\/issues$/, 1, 2_000);
+    const started = Date.now();
     const { results } = await runHour(h, 0, [A]);
+    expect(Date.now() - started).toBeLessThan(2_000); // the deadline, not the stand-in, ended the wait
     expect(ok(results)).toEqual([]);
     expect(opened()).toHaveLength(1);
     expect(h.standIn.state.requests.filter((r) => r.fault === "timeout-after-write")).toHaveLength(1);
