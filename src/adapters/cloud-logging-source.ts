@@ -246,7 +246,7 @@ interface Page {
   readonly nextPageToken: string | undefined;
 }
 
-/** An entries-of-all-services query is capped and reported under this name. */
+/** An entries-of-all-services query is named so in notes and errors. */
 export const ALL_SERVICES = "*";
 
 export class CloudLoggingSource implements LogSource {
@@ -324,6 +324,9 @@ export class CloudLoggingSource implements LogSource {
       read: 0,
       pages: 0,
       upTo: "",
+      // Reading every service in one query, the cap is the query's: count per service, so a
+      // truncation can be reported in each service's worklog.
+      perService: service === undefined ? new Map() : undefined,
       fetch: (token) => {
         if (read.pages === 0 && token === undefined) this.options.logger?.debug({ service: name, filter }, "reading Cloud Logging");
         const p = this.fetchPage(filter, token).catch((error: unknown) => {
@@ -333,7 +336,7 @@ export class CloudLoggingSource implements LogSource {
         return p;
       },
       finish: (truncated) => {
-        if (truncated) this.truncate(report, name, read.read, read.upTo, read.cap, read.pages);
+        if (truncated) this.truncate(report, read);
         else {
           report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${read.pages} page${read.pages === 1 ? "" : "s"}`);
           this.options.logger?.info({ service: name, read: read.read, pages: read.pages }, "read Cloud Logging");
@@ -343,15 +346,16 @@ export class CloudLoggingSource implements LogSource {
     return read;
   }
 
-  private truncate(report: SourceReport, service: string, read: number, upTo: string, cap: number, pages: number): void {
-    report.truncations.push({
-      service,
-      read,
-      upTo,
-      reason: `the cap of ${cap} entries per service (LOG_GARDENER_MAX_ENTRIES) was reached`,
-    });
-    report.notes.push(`${service}: read ${read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}, then stopped at the cap`);
-    this.options.logger?.warn({ service, read, upTo, cap }, "window truncated at the entry cap");
+  private truncate(report: SourceReport, read: ServiceRead): void {
+    const { name, cap, upTo, pages } = read;
+    if (read.perService) {
+      const reason = `the cap of ${cap} entries for the query over every service (LOG_GARDENER_MAX_ENTRIES) was reached`;
+      for (const [service, count] of read.perService) report.truncations.push({ service, read: count, upTo, reason });
+    } else {
+      report.truncations.push({ service: name, read: read.read, upTo, reason: `the cap of ${cap} entries per service (LOG_GARDENER_MAX_ENTRIES) was reached` });
+    }
+    report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}, then stopped at the cap`);
+    this.options.logger?.warn({ service: name, read: read.read, upTo, cap }, "window truncated at the entry cap");
   }
 
   private wrap(error: unknown, service: string, read: number, upTo: string): UpstreamError {
@@ -378,6 +382,8 @@ interface ServiceRead {
   read: number;
   pages: number;
   upTo: string;
+  /** Entries read per service, when one query reads every service. */
+  readonly perService: Map<string, number> | undefined;
   fetch(token: string | undefined): Promise<Page>;
   finish(truncated: boolean): void;
 }
@@ -419,6 +425,10 @@ class EntryStream implements AsyncIterator<unknown> {
     const raw = toRawEntry(entry, page.timestamps?.[i]);
     read.read++;
     if (typeof raw.timestamp === "string") read.upTo = raw.timestamp;
+    if (read.perService) {
+      const service = (raw.resource as { labels?: Record<string, string> } | undefined)?.labels?.service_name ?? "unknown";
+      read.perService.set(service, (read.perService.get(service) ?? 0) + 1);
+    }
     return raw;
   }
 

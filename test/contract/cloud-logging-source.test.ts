@@ -274,6 +274,18 @@ describe("CloudLoggingSource over gRPC", () => {
     expect(server.requests.map((r) => r.returned)).toEqual([500, 500, 500, 10]);
   });
 
+  test("with every service in one query, the cap is the query's and each service read is told", async () => {
+    const { source } = await serve({ entries: [...entriesOf("api", 300), ...entriesOf("web", 100)] }, { loggingPageSize: 100 });
+    const { entries: read, report } = await readAll(source, query([], 200));
+    expect(read).toHaveLength(200);
+    const upTo = String(read[199]!.timestamp);
+    const reason = "the cap of 200 entries for the query over every service (LOG_GARDENER_MAX_ENTRIES) was reached";
+    expect(report.truncations).toEqual([
+      { service: "api", read: read.filter((e) => String(e.insertId).startsWith("api-")).length, upTo, reason },
+      { service: "web", read: read.filter((e) => String(e.insertId).startsWith("web-")).length, upTo, reason },
+    ]);
+  });
+
   test("a cap that falls on a page boundary still reports the truncation", async () => {
     const { source, server } = await serve({ entries: entriesOf("api", 1500) }, { loggingPageSize: 500 });
     const { entries: read, report } = await readAll(source, query(["api"], 1000));
