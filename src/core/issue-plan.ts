@@ -27,6 +27,7 @@
 import type { ExistingIssue } from "../ports";
 import type { PrioritizedCluster, Priority } from "./types";
 import { severityRank } from "./severity";
+import { redactDeep, type Redactor } from "./redact";
 import {
   emptyHistory,
   matchIssue,
@@ -210,6 +211,27 @@ export interface PlanInput {
   readonly run: PlanRun;
   /** Related unmanaged issues per fingerprint, found for new problems (see newProblems). */
   readonly related?: ReadonlyMap<string, readonly RelatedIssue[]>;
+  /**
+   * The job's redactor (core/redact.ts), applied to every text of a cluster before rendering.
+   * Clusters are redacted at normalization already; this is the last pass before GitHub, on
+   * top of safe-text's own credential patterns.
+   */
+  readonly redact?: Redactor;
+}
+
+/** A cluster with every string that reaches GitHub passed through `redact`; fingerprint kept. */
+export function redactCluster(c: PrioritizedCluster, redact: Redactor): PrioritizedCluster {
+  return {
+    ...c,
+    template: redact(c.template),
+    ...(c.source !== undefined ? { source: redact(c.source) } : {}),
+    ...(c.exceptionType !== undefined ? { exceptionType: redact(c.exceptionType) } : {}),
+    ...(c.http ? { http: { ...c.http, route: redact(c.http.route) } } : {}),
+    priorityReason: redact(c.priorityReason),
+    revisions: c.revisions.map((r) => ({ ...r, value: redact(r.value) })),
+    variables: c.variables.map((v) => ({ ...v, top: v.top.map((t) => ({ ...t, value: redact(t.value) })) })),
+    samples: c.samples.map((x) => redactDeep(x, redact)),
+  };
 }
 
 const PRIORITY_ORDER: Record<Priority, number> = { P1: 1, P2: 2, P3: 3, P4: 4, P5: 5 };
@@ -302,7 +324,8 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
     const parsed = parseIssueMarker(issue.body);
     if (parsed.ok) marked.push({ issue, marker: parsed.marker });
   }
-  const clusters = [...input.clusters].sort(compareUrgency);
+  const redact = input.redact;
+  const clusters = (redact ? input.clusters.map((c) => redactCluster(c, redact)) : [...input.clusters]).sort(compareUrgency);
   const base = (c: PrioritizedCluster) => ({ fingerprint: c.fingerprint, service: c.service, windowId: run.windowId });
 
   // Match by fingerprint first for every cluster, then by similarity among the issues left.

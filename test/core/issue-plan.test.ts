@@ -12,6 +12,7 @@ import {
 import type { PrioritizedCluster } from "../../src/core/types";
 import type { ExistingIssue } from "../../src/ports";
 import { windowId } from "../../src/core/object-keys";
+import { buildRedactor } from "../../src/core/redact";
 import { cluster, HOUR, issue, T0 } from "./fixtures/issue-clusters";
 
 const DAY = 24 * HOUR;
@@ -143,6 +144,21 @@ describe("planIssueActions: a new issue", () => {
     expect(sent).not.toContain("hunter2");
     expect(sent).not.toContain("ghp_0123456789");
     expect(sent.length).toBeLessThan(60_000);
+  });
+
+  it("passes every text through the job's redactor when given one", () => {
+    const leaky = cluster({
+      fingerprint: "lg1-leak",
+      template: "Customer ACME-4242 failed",
+      variables: [{ name: "customer", top: [{ value: "ACME-4242", count: 3 }], distinct: 1 }],
+      samples: [{ jsonPayload: { message: "Customer ACME-4242 failed", nested: ["ACME-4242"] } }],
+    });
+    const redact = buildRedactor({ extraPatterns: ["ACME-\\d+"] });
+    const [a] = planIssueActions({ clusters: [leaky], existing: [], policy: DEFAULT_TRIAGE_POLICY, run: runAt(T0), redact });
+    const sent = a?.kind === "open" ? `${a.title}\n${a.body}` : "";
+    expect(sent).not.toContain("ACME-4242");
+    expect(sent).toContain("[REDACTED:custom]");
+    expect(a?.fingerprint).toBe("lg1-leak");
   });
 
   it("fits the cap with a huge sample and keeps the marker and latest section", () => {
