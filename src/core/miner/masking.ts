@@ -9,7 +9,8 @@
  *     dates and times;
  *   - long hex words without digits, and the literals true/false/null;
  *   - the value of key=value (up to , ; & ) ] } or a quote) when it holds a digit, is a literal,
- *     a host name or a qualified name (com.example.app):
+ *     a host name or a qualified name (com.example.app), and quoted text, `tag="a b"` when it
+ *     stays in one token:
  *     `vis=0x8`, `id=abc-12.3` → `vis=<*>`, `id=<*>`. Bare words (`user=root`) are left to
  *     regrouping, which tells values from event names by how they vary.
  * Variables joined by a single `.`, `:` or `/` become one (`10.0.0.1` → `<*>`, `12:01:02` →
@@ -261,7 +262,7 @@ function isHostName(core: string): boolean {
 }
 
 /** com.android.phone, com.example/.MainActivity: a qualified name as a value. */
-const DOTTED_NAME = /^[A-Za-z_][\w$-]*(?:[./][\w$-]+){2,}$/;
+const DOTTED_NAME = /^[A-Za-z_][\w$-]*(?:[./]+[\w$-]+){2,}$/;
 
 /**
  * A key=value value masked as a whole: one that holds a digit, or a literal. A bare word
@@ -329,8 +330,20 @@ export function maskToken(tok: string, params: string[], user: { values: string[
       continue;
     }
     if (c === 61 /* = */ && i > 0 && classOf(tok.charCodeAt(i - 1)) & WORD && i + 1 < n) {
-      // key=value: mask the value whatever it is, unless it opens a call: Rect(0, 0)
+      // key=value: mask a data value, unless it opens a call: Rect(0, 0)
       const first = tok.charCodeAt(i + 1);
+      if (first === 34 || first === 39) {
+        // key="quoted text", all in this token: the text is the value
+        const close = tok.indexOf(tok[i + 1]!, i + 2);
+        if (close > i + 2 && !tok.slice(i + 2, close).includes(USER_MARK)) {
+          out += tok.slice(copied, i + 2) + WILDCARD;
+          params.push(tok.slice(i + 2, close));
+          copied = close;
+          lastVarEnd = -2;
+          i = close;
+          continue;
+        }
+      }
       if (first !== 61 && first !== 62 && !(classOf(first) & VALUE_END) && first !== 40 && first !== 91 && first !== 123 && first !== 60) {
         let j = i + 1;
         while (j < n && !(classOf(tok.charCodeAt(j)) & VALUE_END) && tok.charCodeAt(j) !== 40) j++;
