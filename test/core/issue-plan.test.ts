@@ -315,3 +315,23 @@ describe("related search terms", () => {
     expect(newProblems(plan([A], []))).toEqual(["lg1-aaaa"]);
   });
 });
+
+describe("rendered markdown (review snapshot diffs like code)", () => {
+  it("a new issue", () => {
+    const [a] = plan([cluster({ fingerprint: "lg1-snap", timeline: Array.from({ length: 12 }, () => 1) })], []);
+    expect(a?.kind === "open" ? `${a.title}\n\n${a.body}` : "").toMatchSnapshot();
+  });
+
+  it("an escalation comment and a regression comment", () => {
+    const [c] = plan([{ ...A, count: 36 }], openedA(), T0 + HOUR);
+    const closed = openedA().map((i) => ({ ...i, state: "closed" as const, stateReason: "completed" as const, closedAt: "2025-09-15T01:30:00Z" }));
+    const [r] = plan([A], closed, T0 + 2 * HOUR);
+    expect([c?.kind === "comment" ? c.comment : "", r?.kind === "reopen" ? r.comment : ""]).toMatchSnapshot();
+  });
+
+  it("the digest", () => {
+    const many = Array.from({ length: 3 }, (_, i) => cluster({ fingerprint: `lg1-d${i}`, template: `Problem ${i} happened` }));
+    const d = plan(many, [], T0, { maxNewIssuesPerRun: 1 }).find((a) => a.kind === "digest");
+    expect(d?.kind === "digest" ? `${d.title}\n\n${d.body}` : "").toMatchSnapshot();
+  });
+});
