@@ -81,6 +81,8 @@ export interface RunSummary {
   readonly outsideWindow: number;
   readonly belowSeverity: number;
   readonly otherServices: number;
+  /** Malformed records with no service label, while only chosen services were read (part of `skipped`). */
+  readonly unattributed: number;
   readonly truncated: boolean;
   readonly services: readonly ServiceSummary[];
   readonly actions: Readonly<Record<string, number>>;
@@ -131,7 +133,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   const clusterOptions: ClusterOptions = { ...DEFAULT_CLUSTER_OPTIONS, ...options.cluster, window: options.window };
   const minRank = severityRank(options.minSeverity);
   const samplesPerReason = options.skippedSamplesPerReason ?? 3;
-  const totals = { read: 0, clustered: 0, skipped: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0 };
+  const totals = { read: 0, clustered: 0, skipped: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0, unattributed: 0 };
 
   const serviceRun = async (service: string): Promise<ServiceRun> => {
     let run = runs.get(service);
@@ -169,6 +171,15 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
         : normalizeEntry(raw, { maxMessageBytes: options.maxMessageBytes, redact: options.redact });
     if (!result.ok) {
       const service = (raw instanceof UnparseableRecord ? undefined : serviceOfRaw(raw)) ?? UNATTRIBUTED;
+      if (wanted.size > 0 && !wanted.has(service)) {
+        // Another service's, or nobody's while the run reads chosen services only: counted in
+        // the run summary, not in a worklog.
+        if (service === UNATTRIBUTED) {
+          totals.unattributed++;
+          totals.skipped++;
+        } else totals.otherServices++;
+        continue;
+      }
       const run = await serviceRun(service);
       run.stats.read++;
       run.stats.skipped[result.skipped.reason] = (run.stats.skipped[result.skipped.reason] ?? 0) + 1;
