@@ -72,7 +72,7 @@ export function neutralizeReferences(text: string): string {
       // GH-123
       .replace(/\b(GH)-(\d)/gi, `$1-${WJ}$2`)
       // @user, @org/team (not e-mail addresses: those have a word character before the @)
-      .replace(/(^|[^\w`])@([A-Za-z0-9])/g, `$1@${WJ}$2`)
+      .replace(/(^|[^\w])@([A-Za-z0-9])/g, `$1@${WJ}$2`)
       // https://github.com/o/r/issues/1, /pull/1, /discussions/1: no backlink
       .replace(/(\/(?:issues|pull|pulls|discussions|commit))\/(\w)/gi, `$1/${WJ}$2`)
   );

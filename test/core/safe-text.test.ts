@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import {
   capBody,
   neutralizeReferences,
@@ -124,5 +125,41 @@ describe("capBody", () => {
     expect(out.endsWith("\n<!-- tail -->\n")).toBe(true);
     expect(out).toMatch(/Log Gardener cut [\d,]+ characters/);
     expect(openFenceAt(out)).toBeUndefined();
+  });
+});
+
+describe("properties", () => {
+  const risky = fc.stringMatching(/^[ a-z@#<>`/:0-9fixesclo-]{0,60}$/);
+
+  it("inline text never carries a live mention, reference, tag or autolink", () => {
+    fc.assert(
+      fc.property(risky, (s) => {
+        const out = renderInline(s);
+        expect(out).not.toMatch(/(^|[^\w\u2060])@[a-z0-9]/i);
+        expect(out).not.toMatch(/#\d/);
+        expect(out).not.toMatch(/</);
+        expect(out).not.toMatch(/[a-z]:\/\//i);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a fence always closes and holds the text", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => {
+        const out = renderFence(s.replace(/[\r\u2028\u2029]/g, ""));
+        expect(openFenceAt(out)).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("capBody never exceeds the cap", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 3000 }), fc.integer({ min: 500, max: 2000 }), (s, cap) => {
+        expect(capBody(s, cap, "\ntail\n").length).toBeLessThanOrEqual(cap);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
