@@ -89,6 +89,7 @@ function split(
   let splitAt = -1;
   let splitValues: Map<string, number[]> | undefined;
   const weak: number[] = []; // variables only by the "occurs elsewhere" rule
+  const wordy: number[] = []; // variables by count, none of their values masked
   const consider = (p: number, values: Map<string, number[]>): void => {
     if (splitValues === undefined || values.size < splitValues.size) {
       splitAt = p;
@@ -109,24 +110,33 @@ function split(
     const kind = frequent ? "constant" : classify(values, occursElsewhere);
     if (kind === "constant") consider(p, values);
     else if (kind === "weak") weak.push(p);
+    else if (kind === "many-words") wordy.push(p);
   }
   // Two such columns where one value always comes with the same other value ("from NEW to
-  // INITED", "from INITED to SETUP") name states of one event, not independent values.
-  if (weak.length >= 2) {
-    for (const p of weak) {
-      for (const q of weak) {
+  // INITED", "from INITED to SETUP") name states of one event, not independent values. With
+  // many values, only for a small vocabulary shared by both columns and never repeated in one
+  // message: states, not a user and their host, nor a word written twice.
+  const lockable = [...weak, ...wordy].sort((a, b) => a - b);
+  if (lockable.length >= 2) {
+    for (const p of lockable) {
+      for (const q of lockable) {
         if (q <= p) continue;
         const pairs = new Set<string>();
         const left = new Set<string>();
         const right = new Set<string>();
+        let repeated = false;
         for (const i of members) {
           const a = shapes[i]!.tokens[p]!;
           const b = shapes[i]!.tokens[q]!;
           left.add(a);
           right.add(b);
           pairs.add(`${a}\u0000${b}`);
+          if (a === b) repeated = true;
         }
-        if (pairs.size === Math.max(left.size, right.size)) {
+        const bothWeak = weak.includes(p) && weak.includes(q);
+        const vocabulary = new Set([...left, ...right]).size;
+        const states = !repeated && vocabulary <= 2 * MANY_VALUES && vocabulary < left.size + right.size;
+        if (pairs.size === Math.max(left.size, right.size) && (bothWeak || states)) {
           consider(p, valuesAt(shapes, members, p));
           consider(q, valuesAt(shapes, members, q));
         }
@@ -154,8 +164,11 @@ function valuesAt(shapes: readonly Shape[], members: readonly number[], p: numbe
   return values;
 }
 
-function classify(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean): "constant" | "variable" | "weak" {
-  if (values.size >= MANY_VALUES) return "variable";
+function classify(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean): "constant" | "variable" | "weak" | "many-words" {
+  if (values.size >= MANY_VALUES) {
+    for (const tok of values.keys()) if (tok.includes(WILDCARD)) return "variable";
+    return "many-words";
+  }
   // A slot that holds a value, whole, or nothing: `(<*>)` and `()`.
   let pure = 0;
   let empty = 0;

@@ -39,6 +39,14 @@ describe("partitionShapes", () => {
     expect(groups(texts, ["NEW", "INITED", "SETUP", "RUNNING"])).toHaveLength(3);
   });
 
+  it("splits on many states in lockstep, but not on a word written twice", () => {
+    const chain = ["NEW", "UNASSIGNED", "ASSIGNED", "RUNNING", "CLEANUP", "SUCCEEDED", "FAIL_CLEANUP", "FAIL_TASK_CLEANUP", "FAILED"];
+    const transitions = chain.slice(1).map((to, k) => `<*> moved from ${chain[k]} to ${to}`);
+    expect(groups(transitions)).toHaveLength(transitions.length);
+    const names = ["ann", "ben", "cat", "dan", "eve", "fay", "gus", "hal", "ida"];
+    expect(groups(names.map((n) => `job ${n} failed in ${n}`))).toHaveLength(1);
+  });
+
   it("does not merge shapes whose roots differ", () => {
     const texts = [
       ...Array.from({ length: 5 }, () => "Received block <*> of size <*>"),
