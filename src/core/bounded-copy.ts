@@ -110,7 +110,8 @@ function copy(value: unknown, redact: Redactor, options: BoundOptions, state: St
     if (taken >= options.maxKeys || state.budget <= 0) break;
     taken++;
     const v = (value as Record<string, unknown>)[key];
-    const safeKey = cutText(key, 100);
+    // Keys are log text too: maps keyed by e-mail address, token or card number are common.
+    const safeKey = cutText(redact(cutText(key, PRE_REDACT_CHARS)), 100);
     state.budget -= safeKey.length + 4;
     const kind = sensitiveKeyKind(key);
     if (kind && v !== null && v !== undefined && v !== "" && typeof v !== "boolean") {
