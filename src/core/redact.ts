@@ -364,7 +364,8 @@ function walk(value: unknown, redact: Redactor, depth: number): unknown {
     if (kind && v !== null && v !== undefined && v !== "" && typeof v !== "boolean") {
       setOwnKey(out, key, typeof v === "string" && v.startsWith("[REDACTED") ? v : marker(kind));
     } else {
-      setOwnKey(out, key, walk(v, redact, depth + 1));
+      // The key itself may be the secret (a map keyed by e-mail address or token).
+      setOwnKey(out, redact(key), walk(v, redact, depth + 1));
     }
   }
   return out;
