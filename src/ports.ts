@@ -100,6 +100,8 @@ export interface IssueActionResult {
   readonly url?: string;
   readonly ok: boolean;
   readonly error?: string;
+  /** Why, for mute and skip: "not-planned", "quiet-label", "duplicate", "over-cap", "unchanged". */
+  readonly detail?: string;
 }
 
 /**

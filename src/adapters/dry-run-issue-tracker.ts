@@ -61,6 +61,7 @@ export class DryRunIssueTracker implements IssueTracker {
         fingerprint: a.fingerprint,
         action: a.kind,
         ok: true,
+        ...("reason" in a ? { detail: a.reason } : {}),
         ...("issueNumber" in a && a.issueNumber !== undefined ? { issueNumber: a.issueNumber } : {}),
         ...("url" in a && a.url !== undefined ? { url: a.url } : {}),
       });

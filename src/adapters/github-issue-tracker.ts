@@ -141,7 +141,7 @@ export class GitHubIssueTracker implements IssueTracker {
     for (const action of actions) {
       try {
         const outcome = await this.applyOne(action);
-        results.push({ fingerprint: action.fingerprint, action: action.kind, ok: true, ...outcome });
+        results.push({ fingerprint: action.fingerprint, action: action.kind, ok: true, ...outcome, ...("reason" in action ? { detail: action.reason } : {}) });
       } catch (err) {
         const error = describeError(err);
         this.options.logger.error({ err, action: action.kind, fingerprint: action.fingerprint }, `GitHub ${action.kind} failed: ${error}`);
