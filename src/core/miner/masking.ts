@@ -175,7 +175,7 @@ const UNITS = new Set(
 
 function trailingPunctuation(tok: string): string {
   let b = tok.length;
-  while (b > 0 && ",;.".includes(tok[b - 1]!)) b--;
+  while (b > 0 && ",;.)]}".includes(tok[b - 1]!)) b--;
   return tok.slice(b);
 }
 
