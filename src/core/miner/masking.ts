@@ -107,7 +107,8 @@ export function maskMessage(message: string, userMasks: readonly RegExp[] = []):
     if (quantity > 0) {
       // "5 bytes (0.1 KB)," → one value; the punctuation after it stays
       const last = raw[i + quantity - 1]!;
-      const tail = trailingPunctuation(last);
+      // what follows the quantity stays: "5 bytes," → "<*>,", "(free 1 GB)" → "(free <*>)"
+      const tail = quantity === 4 ? last.slice(last.indexOf(")") + 1) : trailingPunctuation(last);
       const text = raw.slice(i, i + quantity).join(" ");
       params.length = paramStarts[paramStarts.length - 1]!;
       params.push(text.slice(0, text.length - tail.length));

@@ -29,6 +29,7 @@ describe("maskMessage: one case per variable kind", () => {
     ["duration with unit word", "renew lease for 113 seconds.", "renew lease for <*>.", ["113 seconds"]],
     ["size with restatement", "x close, 403 bytes (0.39 KB) sent", "x close, <*> sent", ["403 bytes (0.39 KB)"]],
     ["size", "allocated 64MB", "allocated <*>", ["64MB"]],
+    ["size closing a bracket", "(size 12.0 KB, free 1.2 GB)", "(size <*>, free <*>)", ["12.0 KB", "1.2 GB"]],
     ["ISO timestamp", "at 2025-09-15T01:02:03.123Z ok", "at <*> ok", ["2025-09-15T01:02:03.123Z"]],
     ["time of day", "at 12:16:49 ok", "at <*> ok", ["12:16:49"]],
     ["syslog timestamp", "connection at Sat Jul  9 12:16:49 2005", "connection at <*>", ["Sat Jul 9 12:16:49 2005"]],
