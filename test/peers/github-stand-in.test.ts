@@ -62,9 +62,10 @@ describe("GitHub stand-in", () => {
   let installation: InstanceType<ReturnType<typeof octokitClass>>;
   let owner: string;
   let repo: string;
+  const logged: string[] = [];
 
   beforeAll(async () => {
-    standIn = await startGitHubStandIn();
+    standIn = await startGitHubStandIn({ log: (line) => logged.push(line) });
     ({ owner, repo } = standIn);
     calls = { secondary: 0, primary: 0 };
     MyOctokit = octokitClass(standIn.url, calls);
@@ -233,6 +234,7 @@ describe("GitHub stand-in", () => {
     it("answers 404 to GitHub endpoints it does not serve, and records which", async () => {
       expect((await statusOf(installation.rest.repos.get({ owner, repo }))).status).toBe(404);
       expect(standIn.state.requests.at(-1)).toMatchObject({ path: `/repos/${owner}/${repo}`, status: 404, fault: "not-implemented: repos/get" });
+      expect(logged.at(-1)).toMatch(/GET \/repos\/\{owner\}\/\{repo\} \(repos\/get\) is GitHub's but not implemented here/);
     });
 
     it("refuses a body over 65536 characters with GitHub's 422", async () => {

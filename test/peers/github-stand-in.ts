@@ -32,6 +32,8 @@ export interface GitHubStandInOptions {
   now?: () => Date;
   /** Called once per request served, e.g. to log it. */
   onRequest?: (record: RequestRecord) => void;
+  /** Where the stand-in reports its own trouble (violations, unserved endpoints, crashes); default stderr. */
+  log?: (line: string) => void;
 }
 
 export interface RequestMatch {
@@ -119,6 +121,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const validate = options.validate ?? true;
   const searchLimit = options.searchRateLimitPerMinute ?? 30;
   const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   // Load GitHub's description and compile the operations now, so the first request isn't slow.
   if (validate) for (const route of ROUTES) operationValidator(route.method, route.template).prepare();
@@ -249,7 +252,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       const known = validate ? findOperation(method, urlPath) : undefined;
       if (known) {
         record.fault = `not-implemented: ${known.operationId}`;
-        process.stderr.write(`github stand-in: ${method} ${known.template} (${known.operationId}) is GitHub's but not implemented here; answering 404\n`);
+        log(`github stand-in: ${method} ${known.template} (${known.operationId}) is GitHub's but not implemented here; answering 404`);
       }
       finish(notFound(), "core");
       return;
@@ -342,7 +345,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       const problems = validator.checkResponse(result.status, result.body);
       if (problems.length > 0) {
         state.violations.push({ kind: "response", method, path: urlPath, operationId: validator.operationId, status: result.status, problems });
-        process.stderr.write(`github stand-in: response violates OpenAPI (${validator.operationId}): ${problems.join("; ")}\n`);
+        log(`github stand-in: response violates OpenAPI (${validator.operationId}): ${problems.join("; ")}`);
       }
     }
 
@@ -378,7 +381,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       // A crash is a bug in the stand-in: record it where tests look.
       const problem = e instanceof Error ? (e.stack ?? e.message) : String(e);
       state.violations.push({ kind: "response", method: req.method ?? "", path: req.url ?? "", operationId: "", status: 500, problems: [`stand-in crashed: ${problem}`] });
-      process.stderr.write(`github stand-in: ${problem}\n`);
+      log(`github stand-in: ${problem}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": JSON_TYPE }).end(JSON.stringify({ message: "Server Error" }));
     });
   });
