@@ -52,15 +52,27 @@ describe("cloudbuild.yaml", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("installs, lints, tests, builds, pushes and deploys, in that order", () => {
+  it("installs, typechecks, lints, tests, builds, pushes and deploys, in that order", () => {
     expect(commandOf(config.steps[stepIndex("install")]!)).toMatch(/^npm ci\b/);
     expect(commandOf(config.steps[stepIndex("lint")]!)).toBe("npm run lint");
     expect(commandOf(config.steps[stepIndex("test")]!)).toBe("npm test");
     expect(commandOf(config.steps[stepIndex("image")]!)).toMatch(/^build /);
     expect(commandOf(config.steps[stepIndex("push")]!)).toContain("docker push");
     expect(commandOf(config.steps[stepIndex("deploy")]!)).toContain("gcloud run jobs update");
-    const order = ["install", "lint", "test", "image", "smoke", "push", "deploy"].map(stepIndex);
+    const order = ["install", "typecheck", "lint", "test", "image", "smoke", "push", "deploy"].map(stepIndex);
     expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it("checks at least what .ci/run checks, with the same npm scripts", () => {
+    let ciRun: string;
+    try {
+      ciRun = readFileSync(path.join(REPO_ROOT, ".ci/run"), "utf8");
+    } catch {
+      return; // .ci/run not written yet
+    }
+    const scriptsOf = (commands: string[]) => commands.map((c) => (c.startsWith("npm ci") ? "ci" : npmScript(c))).filter((s) => s !== undefined);
+    const ours = new Set(scriptsOf(config.steps.flatMap((s) => npmCommands(commandOf(s)))));
+    expect(scriptsOf(npmCommands(ciRun)).filter((s) => !ours.has(s))).toEqual([]);
   });
 
   it("runs only npm scripts that package.json defines", () => {
