@@ -110,8 +110,22 @@ function main(): void {
       `PA ≥ ${TARGET.pa} ${check(pa / n >= TARGET.pa)}, every GA ≥ ${TARGET.minGa} ${check(minGa >= TARGET.minGa)}\n\n`,
   );
 
-  // Speed: the eight sets repeated past a million lines.
+  // Stable ids: learn all sets in one miner, save, load in a new one, read them again.
   const lines = all.flatMap((rows) => rows.map((r) => r.content));
+  const first = new TemplateMiner();
+  const firstIds = lines.map((l) => first.add(l).clusterId);
+  const saved = JSON.stringify(first.toState());
+  const { miner: second, warning } = TemplateMiner.fromState(JSON.parse(saved));
+  let kept = 0;
+  lines.forEach((l, i) => {
+    if (second.add(l).clusterId === first.resolve(firstIds[i]!)) kept++;
+  });
+  process.stdout.write(
+    `state: ${(saved.length / 1024).toFixed(0)} KiB for ${first.size()} templates; after save and load, ` +
+      `${kept.toLocaleString("en-US")} of ${lines.length.toLocaleString("en-US")} lines get the same id${warning ? ` (${warning})` : ""}\n\n`,
+  );
+
+  // Speed: the eight sets repeated past a million lines.
   const repeats = Math.ceil(MIN_LINES / lines.length);
   const total = lines.length * repeats;
   const gc = collectGarbage();
