@@ -31,15 +31,18 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: undefined,
       redact: { paths: ["*.privateKey", "*.private_key", "*.token", "*.password", "*.authorization", "privateKey", "token", "password"], censor: "[REDACTED]" },
-      formatters: redact ? { log: (obj: Record<string, unknown>) => redactStrings(obj, redact, 0) as Record<string, unknown> } : undefined,
-      hooks: redact
+      // Left out, not undefined, without a redactor: pino reads `hooks.logMethod` unguarded.
+      ...(redact
         ? {
-            logMethod(args, method) {
-              const mapped = args.map((a) => (typeof a === "string" ? redact(a) : a)) as Parameters<typeof method>;
-              method.apply(this, mapped);
+            formatters: { log: (obj: Record<string, unknown>) => redactStrings(obj, redact, 0) as Record<string, unknown> },
+            hooks: {
+              logMethod(args, method) {
+                const mapped = args.map((a) => (typeof a === "string" ? redact(a) : a)) as Parameters<typeof method>;
+                method.apply(this, mapped);
+              },
             },
           }
-        : undefined,
+        : {}),
     },
   );
   const logger = pino(config, options.destination ?? pino.destination({ fd: 2, sync: true }));
