@@ -5,7 +5,8 @@
  * "root" (the longest common pattern); shapes with the same root start as one group. A column
  * where the group disagrees is then settled by direction: tokens more frequent than the root
  * are shared with other templates and split the group; rarer ones are variables when the
- * column holds many values, and split the group when it holds only a few.
+ * column holds many values, and split the group when it holds only a few (see classify). Two
+ * variable columns in lockstep split it too: they name the states of one event.
  *
  * Pure and deterministic: the same shapes in the same order give the same partition.
  */
@@ -18,9 +19,10 @@ export interface Shape {
 }
 
 /**
- * A column rarer than the root is a variable when it holds at least MANY_VALUES values, or at
- * least FEW_VALUES of which half also occur elsewhere (in another template or position): user
- * names and hosts travel between messages, the words that tell events apart do not.
+ * A column rarer than the root is a variable when it holds at least MANY_VALUES values; or at
+ * least FEW_VALUES of which half are masked or also occur elsewhere (in another template or
+ * position): user names and hosts travel between messages, the words that tell events apart
+ * do not; or a whole masked value and otherwise only empty tokens: `(<*>)` and `()`.
  */
 export const FEW_VALUES = 3;
 export const MANY_VALUES = 8;
