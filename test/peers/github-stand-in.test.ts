@@ -182,6 +182,32 @@ describe("GitHub stand-in", () => {
       expect(everything).toHaveLength(8);
     });
 
+    it("filters by since and sorts by updated, on the stand-in's clock", async () => {
+      let clock = Date.parse("2026-11-28T10:00:00Z");
+      const timed = await startGitHubStandIn({ now: () => new Date(clock) });
+      try {
+        const app = new App({ appId: timed.appId, privateKey: timed.privateKeyPem, Octokit: octokitClass(timed.url, { secondary: 0, primary: 0 }), log: quiet });
+        const octokit = (await app.getInstallationOctokit(timed.installationId)) as unknown as InstanceType<typeof MyOctokit>;
+        const a = timed.actAsHuman.openIssue({ title: "A" });
+        clock += 60 * 60 * 1000;
+        timed.actAsHuman.openIssue({ title: "B" });
+        clock += 60 * 60 * 1000;
+        timed.actAsHuman.comment(a, "A again");
+        const params = { owner: timed.owner, repo: timed.repo, state: "all" as const };
+        const titles = async (extra: Record<string, string>) =>
+          (await octokit.rest.issues.listForRepo({ ...params, ...extra })).data.map((i) => i.title);
+        expect(await titles({ since: "2026-11-28T11:30:00Z" })).toEqual(["A"]);
+        expect(await titles({ sort: "updated", direction: "desc" })).toEqual(["A", "B"]);
+        expect(await titles({ sort: "created", direction: "desc" })).toEqual(["B", "A"]);
+        expect(await titles({ sort: "comments", direction: "desc" })).toEqual(["A", "B"]);
+        const { data } = await octokit.rest.issues.get({ owner: timed.owner, repo: timed.repo, issue_number: a });
+        expect([data.created_at, data.updated_at]).toEqual(["2026-11-28T10:00:00Z", "2026-11-28T12:00:00Z"]);
+        timed.assertNoViolations();
+      } finally {
+        await timed.close();
+      }
+    });
+
     it("comments, closes with a reason, and sees a person reopen and relabel", async () => {
       const { data: issue } = await installation.rest.issues.create({ owner, repo, title: "Timeout calling payments", labels: ["log-gardener"] });
       await installation.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: "Seen again in window 2026-11-28T18" });
