@@ -76,6 +76,23 @@ describe("TemplateMiner", () => {
     expect(b.template).toBe("TypeError: boom");
   });
 
+  it("returns one param per wildcard of the template", () => {
+    const miner = new TemplateMiner();
+    const lines = [
+      "connection from 10.0.0.1 (host-1.example.com) at Sat Jul  9 12:16:49 2005",
+      "connection from 10.0.0.2 () at Sun Jul 10 01:02:03 2005",
+      "x close, 403 bytes (0.39 KB) sent, 12 bytes received, lifetime <1 sec",
+      'acquire lock=123, tag="RILJ_ACK_WL", name=com.android.phone, uid=1000',
+      ...users.map((u) => `session closed for user ${u}`),
+    ];
+    for (const line of lines) {
+      const m = miner.add(line);
+      expect(m.params).toHaveLength(m.template.split("<*>").length - 1);
+    }
+    const last = miner.add("connection from 10.0.0.3 (h.example.org) at Mon Jul 11 01:02:03 2005");
+    expect(last.params).toEqual(["10.0.0.3", "h.example.org", "Mon Jul 11 01:02:03 2005"]);
+  });
+
   it("applies user masks", () => {
     const miner = new TemplateMiner({ extraMasks: [{ name: "tenant", pattern: "tenant-[a-z]+" }] });
     const a = miner.add("quota exceeded for tenant-acme");
