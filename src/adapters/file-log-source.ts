@@ -175,10 +175,9 @@ export async function* splitJsonRecords(stream: AsyncIterable<Buffer | string>, 
       start = i;
       if (c === 0x7b || c === 0x5b) depth = 1;
       else if (c === 0x22) {
+        // A top-level string: a scalar record ending at the next separator.
         inString = true;
-        scalar = false;
         depth = 0;
-        // A top-level string: treat as a scalar record ending at the next separator.
         scalar = true;
       } else scalar = true;
     }

@@ -11,7 +11,7 @@ export const FINGERPRINT_VERSION = "lg1";
 export function buildFingerprint(parts: readonly string[]): string {
   const h = createHash("sha256");
   for (const p of parts) {
-    h.update(p.replace(/\u0000/g, ""));
+    h.update(p.replaceAll("\u0000", ""));
     h.update("\u0000");
   }
   return `${FINGERPRINT_VERSION}-${h.digest("hex").slice(0, 16)}`;

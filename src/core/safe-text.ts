@@ -11,6 +11,8 @@
  *    longer than any backtick run in the text (GitHub links nothing inside code).
  */
 
+import { buildRedactor } from "./redact";
+
 /** GitHub rejects bodies over 65,536 characters; we stop well short of it. */
 export const GITHUB_BODY_LIMIT = 65_536;
 export const DEFAULT_BODY_CAP = 60_000;
@@ -20,38 +22,18 @@ export const GITHUB_LABEL_LIMIT = 50;
 /** U+2060 WORD JOINER: invisible, breaks GitHub's autolinking of mentions and references. */
 const WJ = "\u2060";
 
-export const REDACTED = "[REDACTED]";
-
-interface SecretRule {
-  readonly pattern: RegExp;
-  readonly replace: string;
-}
 
 /**
- * Defense in depth: normalization already masks secrets in entries; these catch what reaches
- * the GitHub edge anyway (a template or a variable value that kept one).
+ * Defense in depth: normalization already masks secrets in entries; this catches what reaches
+ * the GitHub edge anyway (a template or a variable value that kept one). It is the same
+ * redactor as everywhere else (core/redact.ts), so one list of kinds is kept and tested, and
+ * text that was already redacted passes unchanged.
  */
-const SECRET_RULES: readonly SecretRule[] = [
-  { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, replace: REDACTED },
-  { pattern: /\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1$2${REDACTED}` },
-  { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: REDACTED },
-  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, replace: REDACTED },
-  { pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, replace: REDACTED },
-  { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: REDACTED },
-  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: REDACTED },
-  { pattern: /\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]{10,}/g, replace: REDACTED },
-  { pattern: /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s:/@]+:[^\s/@]+@/gi, replace: `$1${REDACTED}@` },
-  {
-    pattern: /(["']?\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token|token|authorization|cookie|set-cookie|private[_-]?key|session[_-]?id)\b["']?\s*[:=]\s*)(?:"[^"]*"|'[^']*'|[^\s,;&}\]]+)/gi,
-    replace: `$1${REDACTED}`,
-  },
-];
+const defaultRedactor = buildRedactor();
 
 /** Masks credentials: tokens, keys, passwords in key=value or JSON, userinfo in URLs. */
 export function redactSecrets(text: string): string {
-  let out = text;
-  for (const rule of SECRET_RULES) out = out.replace(rule.pattern, rule.replace);
-  return out;
+  return defaultRedactor(text);
 }
 
 /**

@@ -18,7 +18,7 @@ import { severityRank, type Severity } from "../core/severity";
 import { buildSidecar } from "../core/sidecar";
 import { UnparseableRecord, type PrioritizedCluster, type SkipReason, type SkippedEntry, type TimeWindow } from "../core/types";
 import { renderWorklog } from "../core/worklog";
-import { planIssueActions, type IssueAction, type TriagePolicy } from "../core/issue-plan";
+import { newProblems, planIssueActions, type IssueAction, type RelatedIssue, type TriagePolicy } from "../core/issue-plan";
 import type { WorklogIssue, WorklogModel } from "../core/worklog-model";
 import { PreconditionFailedError } from "../errors";
 import type { IssueActionResult, IssueTracker, LogSource, ObjectStore, SourceReport } from "../ports";
@@ -293,7 +293,14 @@ interface Publishing {
   readonly release: () => Promise<void>;
   readonly issues: Record<string, WorklogIssue>;
   readonly results: IssueActionResult[];
+  related?: Record<string, readonly RelatedIssue[]>;
+  researched?: boolean;
   worklog?: string;
+}
+
+/** "mute (not-planned)", "skip (unchanged)", "open". */
+function describeAction(kind: string, detail: string | undefined): string {
+  return detail ? `${kind} (${detail})` : kind;
 }
 
 /**
@@ -325,22 +332,44 @@ async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promis
     const logsExplorerUrls: Record<string, string> = {};
     for (const p of publishing) for (const c of p.clusters) logsExplorerUrls[c.fingerprint] = logsExplorerUrl(options.project, c, options.window);
     let planned = false;
+    let researched = false;
+    const related = new Map<string, readonly RelatedIssue[]>();
     let actions: IssueAction[] = [];
     try {
       const existing = await deps.tracker.listManagedIssues();
-      actions = planIssueActions({
-        clusters: publishing.flatMap((p) => p.clusters),
+      const clusters = publishing.flatMap((p) => p.clusters);
+      const input = {
+        clusters,
         existing,
         policy: options.triage,
+        redact: options.redact,
         run: {
           windowId: windowId(windowStart),
           windowStart,
           windowEnd: options.window.end,
           now: deps.now(),
-          worklogUrl: (service) => deps.store.locate(worklogKey(service, windowStart)),
-          logsExplorerUrl: (c) => logsExplorerUrls[c.fingerprint] ?? "",
+          worklogUrl: (service: string) => deps.store.locate(worklogKey(service, windowStart)),
+          logsExplorerUrl: (c: PrioritizedCluster) => logsExplorerUrls[c.fingerprint] ?? "",
         },
-      });
+      };
+      actions = planIssueActions(input);
+      // Related issues the job does not manage, looked up for new problems only (the search
+      // API's quota is small), then the plan again with them linked.
+      const searchRelated = deps.tracker.searchRelated?.bind(deps.tracker);
+      if (searchRelated) {
+        const byFingerprint = new Map(clusters.map((c) => [c.fingerprint, c]));
+        for (const fp of newProblems(actions)) {
+          const c = byFingerprint.get(fp);
+          if (!c) continue;
+          try {
+            related.set(fp, await searchRelated(c));
+          } catch (err) {
+            log.warn({ err, fingerprint: fp }, "related-issue search failed; the issue is opened without links");
+          }
+        }
+        researched = true;
+        if (related.size > 0) actions = planIssueActions({ ...input, related });
+      }
       planned = true;
     } catch (err) {
       const message = `listing existing issues failed, so no issue was planned or published: ${(err as Error).message}`;
@@ -348,9 +377,14 @@ async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promis
       log.error({ err }, message);
     }
     const byService = new Map(publishing.map((p) => [p.run.service, p]));
+    const fpService = new Map(publishing.flatMap((p) => p.clusters.map((c) => [c.fingerprint, p.run.service] as const)));
     for (const a of actions) {
       const p = byService.get(a.service);
-      if (p) p.issues[a.fingerprint] = { action: a.kind, number: "issueNumber" in a ? a.issueNumber : undefined, url: "url" in a ? a.url : undefined, dryRun: options.dryRun };
+      if (p) p.issues[a.fingerprint] = { action: describeAction(a.kind, "reason" in a ? a.reason : undefined), number: "issueNumber" in a ? a.issueNumber : undefined, url: "url" in a ? a.url : undefined, dryRun: options.dryRun };
+    }
+    for (const p of publishing) {
+      p.related = Object.fromEntries([...related].filter(([fp, list]) => fpService.get(fp) === p.run.service && list.length > 0));
+      p.researched = researched;
     }
 
     // 1. Every worklog, with the plan, before anything is published.
@@ -368,12 +402,21 @@ async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promis
         ctx.failures.push(message);
         log.error({ err }, message);
       }
-      const fpService = new Map(actions.map((a) => [a.fingerprint, a.service]));
+      const digest = actions.find((a): a is Extract<IssueAction, { kind: "digest" }> => a.kind === "digest");
       for (const r of results) {
+        if (r.fingerprint === digest?.fingerprint) {
+          // The digest issue lists the problems over the cap: each of them points at it.
+          if (!r.ok) ctx.failures.push(`digest issue: ${r.action} failed: ${r.error ?? "unknown error"}`);
+          for (const fp of digest.fingerprints) {
+            const p = byService.get(fpService.get(fp) ?? "");
+            if (p) p.issues[fp] = { action: "listed in the digest issue (over the per-run cap)", number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
+          }
+          continue;
+        }
         const p = byService.get(fpService.get(r.fingerprint) ?? "");
         if (!p) continue;
         p.results.push(r);
-        p.issues[r.fingerprint] = { action: r.action, number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
+        p.issues[r.fingerprint] = { action: describeAction(r.action, r.detail), number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
         if (!r.ok) ctx.failures.push(`${p.run.service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
       }
       // 3. The worklogs again, with issue numbers and outcomes.
@@ -425,14 +468,15 @@ function model(p: Publishing, ctx: PublishContext, logsExplorerUrls: Record<stri
     skippedSamples: run.skippedSamples,
     truncations: ctx.report.truncations.filter((t) => t.service === run.service),
     issues: { ...p.issues },
+    related: p.related ?? {},
     status: {
       collected: true,
       clustered: true,
       issuesPlanned: planned,
       issuesPublished: published && !options.dryRun,
       dryRun: options.dryRun,
-      relatedResearched: false,
-      relatedLinked: false,
+      relatedResearched: p.researched === true,
+      relatedLinked: published && Object.keys(p.related ?? {}).length > 0,
     },
     notes: [...run.notes, ...ctx.report.notes],
     logsExplorerUrls: urls,

@@ -9,7 +9,6 @@ import {
   renderInline,
   renderLabel,
   renderTitle,
-  REDACTED,
 } from "../../src/core/safe-text";
 
 const WJ = "\u2060";
@@ -28,7 +27,12 @@ describe("redactSecrets", () => {
   ])("%s", (_name, input, secret) => {
     const out = redactSecrets(input);
     expect(out).not.toContain(secret);
-    expect(out).toContain(REDACTED);
+    expect(out).toMatch(/\[REDACTED:[a-z-]+\]/);
+  });
+
+  it("passes text that was already redacted unchanged", () => {
+    const once = "Stripe charge failed: api_key=[REDACTED:stripe-key] rejected";
+    expect(redactSecrets(once)).toBe(once);
   });
 
   it("leaves ordinary text alone", () => {
