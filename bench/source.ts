@@ -261,13 +261,13 @@ async function main(): Promise<void> {
   } finally {
     peer.send("close");
   }
-  let ok = true;
-  for (const r of results) {
-    if (r.entries !== count) ok = false;
-    if (r.peakRssMb >= RSS_TARGET_MB) ok = false;
-    if (r.pass === "job" && r.perSecond < RATE_TARGET) ok = false;
-  }
-  console.log(`targets: peak RSS < ${RSS_TARGET_MB} MB, >= ${RATE_TARGET.toLocaleString("en")} entries/s end to end: ${ok ? "met" : "NOT met"}`);
+  const complete = results.every((r) => r.entries === count);
+  const rssOk = results.every((r) => r.peakRssMb < RSS_TARGET_MB);
+  const job = results.find((r) => r.pass === "job");
+  const rateOk = job === undefined ? undefined : job.perSecond >= RATE_TARGET;
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? "not measured (no job pass)" : ok ? "met" : "NOT met");
+  console.log(`targets: every entry read: ${verdict(complete)}; peak RSS < ${RSS_TARGET_MB} MB in every pass: ${verdict(rssOk)}; >= ${RATE_TARGET.toLocaleString("en")} entries/s end to end (job pass, wall clock): ${verdict(rateOk)}`);
+  const ok = complete && rssOk && rateOk !== false;
   if (!ok) process.exitCode = 1;
 }
 
