@@ -95,7 +95,7 @@ export function checkMarkdown(markdown: string, ownRefs: readonly string[] = [],
     for (const ref of ownRefs) prose = prose.split(ref).join(" ");
     for (const { problem, pattern } of CHECKS) {
       const m = pattern.exec(prose);
-      if (m) problems.push({ line, problem: `${problem} ${JSON.stringify(m[0])}`, text: text.slice(0, 200) });
+      if (m) problems.push({ line, problem: `${problem} ${JSON.stringify(m[0])}`, text: text.slice(0, 600) });
     }
   }
   return problems;
