@@ -9,6 +9,8 @@
  * duplicate, outside the window, below the severity floor), and the markdown stays well-formed
  * with no HTML, mention or issue reference from the input outside code.
  */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import fc from "fast-check";
 import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer } from "../../src/core/cluster";
 import { TemplateMiner } from "../../src/core/miner/template-miner";
@@ -21,6 +23,7 @@ import type { SkipReason, SkippedEntry, TimeWindow } from "../../src/core/types"
 import { renderWorklog } from "../../src/core/worklog";
 import type { WorklogModel } from "../../src/core/worklog-model";
 import { recordFigures } from "./figures";
+import { jsonLines, MemorySource, readTree, runOnce, tempDir } from "./harness";
 import { checkMarkdown } from "./markdown-check";
 
 const WINDOW: TimeWindow = { start: Date.parse("2026-11-28T17:00:00Z"), end: Date.parse("2026-11-28T18:00:00Z") };
@@ -385,4 +388,121 @@ describe("the markdown check itself", () => {
   ])("passes %s", (_name, markdown) => {
     expect(checkMarkdown(markdown)).toEqual([]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The whole run: the CLI's `run` on an in-memory source, and on an export file of arbitrary text.
+
+describe("runJob end to end on hostile input", () => {
+  const runCounts = (stderr: string) => {
+    const summary = jsonLines(stderr).filter((l) => l.message === "run summary");
+    expect(summary).toHaveLength(1);
+    return summary[0] as Record<string, number>;
+  };
+
+  async function checkRun(dir: string, inputs: number, r: { code: number; stderr: string }): Promise<void> {
+    expect(r.code).toBe(0);
+    const s = runCounts(r.stderr);
+    expect(s.read).toBe(inputs);
+    const files = await readTree(dir);
+    let counted = 0;
+    for (const [name, text] of files) {
+      if (/\/\d{4}Z\.json$/.test(name)) {
+        const parsed = parseSidecar(JSON.parse(text));
+        if (!parsed.ok) throw new Error(`${name}: ${parsed.problems.join("; ")}`);
+        const st = parsed.sidecar.stats;
+        counted += st.clustered + st.skipped + st.duplicates + st.outsideWindow + st.belowSeverity;
+        expect(parsed.sidecar.clusters.reduce((n, c) => n + c.count, 0)).toBe(st.clustered);
+      }
+      if (/\/\d{4}Z\.md$/.test(name)) expect(checkMarkdown(text, [], OWN_LINES)).toEqual([]);
+    }
+    const totals = jsonLines(r.stderr).find((l) => l.message === "read complete") as Record<string, number>;
+    expect(totals.read).toBe(totals.clustered + totals.skipped + totals.duplicates + totals.outsideWindow + totals.belowSeverity + totals.otherServices);
+    expect(counted + totals.otherServices).toBe(inputs);
+  }
+
+  test("from memory: every entry clustered or counted, markdown well-formed, exit 0", async () => {
+    let inputs = 0;
+    let crashes = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(rawArb, { maxLength: 30 }), async (raws) => {
+          inputs += raws.length;
+          const t = await tempDir("lg-fuzz-run-");
+          try {
+            const r = await runOnce({ out: t.dir, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString(), LOG_GARDENER_LOG_LEVEL: "info" }, overrides: { source: new MemorySource(raws) } });
+            await checkRun(t.dir, raws.length, r);
+          } catch (err) {
+            crashes++;
+            throw err;
+          } finally {
+            await t.remove();
+          }
+        }),
+        { numRuns: 40, endOnFailure: true },
+      );
+    } finally {
+      recordFigures("fuzz: whole run", { inputsFuzzed: inputs, crashes });
+    }
+  }, 60_000);
+
+  test("1 MB lines and 1,000-deep payloads, from memory and from a file", async () => {
+    let deep: unknown = "leaf \uD800 <script>";
+    for (let i = 0; i < 1000; i++) deep = i % 2 ? { nested: deep } : [deep];
+    const at = new Date(WINDOW.start + 60_000).toISOString();
+    const labels = { service_name: "checkout-api" };
+    const raws = [
+      { insertId: "mb-text", timestamp: at, severity: "ERROR", resource: { labels }, textPayload: "x\uD800`@octocat ".repeat(70_000) },
+      { insertId: "mb-json", timestamp: at, severity: "ERROR", resource: { labels }, jsonPayload: { message: "short", blob: "y".repeat(1_000_000) } },
+      { insertId: "deep", timestamp: at, severity: "ERROR", resource: { labels }, jsonPayload: { message: "deep", payload: deep } },
+      { insertId: "deep-root", timestamp: at, severity: "ERROR", resource: { labels }, jsonPayload: deep },
+    ];
+    const t = await tempDir("lg-fuzz-big-");
+    try {
+      const r = await runOnce({ out: path.join(t.dir, "a"), env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() }, overrides: { source: new MemorySource(raws) } });
+      await checkRun(path.join(t.dir, "a"), raws.length, r);
+      const file = path.join(t.dir, "export.json");
+      // JSON.stringify itself gives up around depth 10^4; 1,000 is what an export can hold.
+      await writeFile(file, JSON.stringify(raws));
+      const f = await runOnce({ out: path.join(t.dir, "b"), env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() } });
+      await checkRun(path.join(t.dir, "b"), raws.length, f);
+      recordFigures("fuzz: whole run", { inputsFuzzed: 2 * raws.length, crashes: 0 });
+    } finally {
+      await t.remove();
+    }
+  });
+
+  test("from an export file of arbitrary text: unparseable records are counted, never fatal", async () => {
+    let inputs = 0;
+    let crashes = 0;
+    const record = fc.oneof(
+      logEntryArb.map((e) => JSON.stringify(e)),
+      fc.string({ unit: anyCodeUnit, maxLength: 60 }),
+      fc.constantFrom("{", "}", "[", "]", '{"a":', "null", "[1,2", '"\\uD800"', "{}{}", ""),
+    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(record, { maxLength: 25 }), fc.constantFrom("\n", "\r\n"), async (lines, eol) => {
+          inputs += lines.length;
+          const t = await tempDir("lg-fuzz-file-");
+          try {
+            const file = path.join(t.dir, "export.jsonl");
+            await writeFile(file, lines.join(eol));
+            const out = path.join(t.dir, "out");
+            const r = await runOnce({ out, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() } });
+            // However the reader splits the text into records, each one it yields is read and counted.
+            await checkRun(out, runCounts(r.stderr).read, r);
+          } catch (err) {
+            crashes++;
+            throw err;
+          } finally {
+            await t.remove();
+          }
+        }),
+        { numRuns: 40, endOnFailure: true },
+      );
+    } finally {
+      recordFigures("fuzz: whole run", { inputsFuzzed: inputs, crashes });
+    }
+  }, 60_000);
 });
