@@ -397,7 +397,7 @@ describe("runJob end to end on hostile input", () => {
   const runCounts = (stderr: string) => {
     const summary = jsonLines(stderr).filter((l) => l.message === "run summary");
     expect(summary).toHaveLength(1);
-    return summary[0] as Record<string, number>;
+    return summary[0] as { read: number };
   };
 
   async function checkRun(dir: string, inputs: number, r: { code: number; stderr: string }): Promise<void> {
@@ -416,7 +416,7 @@ describe("runJob end to end on hostile input", () => {
       }
       if (/\/\d{4}Z\.md$/.test(name)) expect(checkMarkdown(text, [], OWN_LINES)).toEqual([]);
     }
-    const totals = jsonLines(r.stderr).find((l) => l.message === "read complete") as Record<string, number>;
+    const totals = jsonLines(r.stderr).find((l) => l.message === "read complete") as Record<"read" | "clustered" | "skipped" | "duplicates" | "outsideWindow" | "belowSeverity" | "otherServices", number>;
     expect(totals.read).toBe(totals.clustered + totals.skipped + totals.duplicates + totals.outsideWindow + totals.belowSeverity + totals.otherServices);
     expect(counted + totals.otherServices).toBe(inputs);
   }
