@@ -69,8 +69,8 @@ interface Accumulator {
   revisions: BoundedCounter;
   instances: Set<string>;
   variables: { name: string; values: BoundedCounter }[];
-  traceIds: string[];
-  samples: unknown[];
+  /** The first entry and the most recent ones; samples are built from them at the end. */
+  kept: NormalizedEntry[];
   timeline: number[];
   http?: Cluster["http"];
   exceptionType?: string;
@@ -98,14 +98,15 @@ export class ServiceClusterer {
   }
 
   add(entry: NormalizedEntry): void {
-    const { key, template, params, paramNames, fingerprintParts, minerId } = this.classify(entry);
+    const { key, template, params, fingerprintParts, minerId } = this.classify(entry);
     let acc = this.byKey.get(key);
     if (!acc) {
       if (this.byKey.size >= this.options.maxClusters) {
         this.overflowed++;
         acc = this.byKey.get(OVERFLOW_KEY) ?? this.create(OVERFLOW_KEY, entry, "(clusters over the per-service cap)", ["overflow"], [], undefined);
       } else {
-        acc = this.create(key, entry, template, fingerprintParts, paramNames, minerId);
+        const names = entry.kind === "request" && entry.http ? ["url"] : entry.kind === "stacktrace" && entry.exception ? ["message"] : variableNames(template, params.length);
+        acc = this.create(key, entry, template, fingerprintParts, names, minerId);
       }
     }
     this.record(acc, entry, params);
@@ -115,7 +116,6 @@ export class ServiceClusterer {
     key: string;
     template: string;
     params: string[];
-    paramNames: string[];
     fingerprintParts: string[];
     minerId?: string;
   } {
@@ -123,13 +123,13 @@ export class ServiceClusterer {
     if (entry.kind === "request" && entry.http) {
       const { method, route, status } = entry.http;
       const parts = [service, "request", method, route, String(status)];
-      return { key: parts.join("\u0001"), template: `${method} ${route} → ${status}`, params: [entry.http.url], paramNames: ["url"], fingerprintParts: parts };
+      return { key: parts.join("\u0001"), template: `${method} ${route} → ${status}`, params: [entry.http.url], fingerprintParts: parts };
     }
     if (entry.kind === "stacktrace" && entry.exception) {
       const { type, frames } = entry.exception;
       const parts = [service, "stacktrace", type, ...frames];
       const firstLine = entry.message.split("\n", 1)[0] ?? "";
-      return { key: parts.join("\u0001"), template: firstLine || type, params: [firstLine], paramNames: ["message"], fingerprintParts: parts };
+      return { key: parts.join("\u0001"), template: firstLine || type, params: [firstLine], fingerprintParts: parts };
     }
     const match = this.templater.add(entry.message);
     const parts = [service, "application", entry.source ?? "", match.clusterId];
@@ -137,7 +137,6 @@ export class ServiceClusterer {
       key: parts.join("\u0001"),
       template: match.template,
       params: match.params,
-      paramNames: variableNames(match.template, match.params.length),
       fingerprintParts: parts,
       minerId: match.clusterId,
     };
@@ -158,8 +157,7 @@ export class ServiceClusterer {
       revisions: new BoundedCounter(this.options.maxDistinctValues),
       instances: new Set(),
       variables: names.map((name) => ({ name, values: new BoundedCounter(this.options.maxDistinctValues) })),
-      traceIds: [],
-      samples: [],
+      kept: [],
       timeline: new Array<number>(this.buckets).fill(0),
       http: entry.http ? { method: entry.http.method, route: entry.http.route, status: entry.http.status } : undefined,
       exceptionType: entry.exception?.type,
@@ -187,15 +185,12 @@ export class ServiceClusterer {
     }
     const bucket = Math.floor((entry.timestamp - this.options.window.start) / (this.options.bucketMinutes * 60_000));
     if (bucket >= 0 && bucket < acc.timeline.length) acc.timeline[bucket]!++;
-    // Samples: the first occurrence, then the most recent ones.
-    const withTrace = entry.trace !== undefined;
-    if (acc.samples.length < this.options.maxSamples) {
-      acc.samples.push(entry.sample);
-      if (withTrace && acc.traceIds.length < this.options.maxTraceIds) acc.traceIds.push(entry.trace!);
-    } else if (this.options.maxSamples > 1) {
-      acc.samples.splice(1, 1);
-      acc.samples.push(entry.sample);
-      if (withTrace && acc.traceIds.length < this.options.maxTraceIds) acc.traceIds.push(entry.trace!);
+    // Samples: the first occurrence, then the most recent ones. Entries are kept, not their
+    // samples: a sample is built (redacted, bounded) only for the ones still kept at the end.
+    if (acc.kept.length < this.options.maxSamples) acc.kept.push(entry);
+    else if (this.options.maxSamples > 1) {
+      acc.kept.splice(1, 1);
+      acc.kept.push(entry);
     }
   }
 
@@ -224,8 +219,8 @@ export class ServiceClusterer {
         revisions: acc.revisions.top(this.options.maxTopValues),
         instances: acc.instances.size,
         variables,
-        traceIds: acc.traceIds,
-        samples: acc.samples,
+        traceIds: acc.kept.flatMap((e) => (e.trace ? [e.trace] : [])).slice(0, this.options.maxTraceIds),
+        samples: acc.kept.map((e) => e.sample),
         timeline: acc.timeline,
         bucketMinutes: this.options.bucketMinutes,
         http: acc.http,
