@@ -14,6 +14,10 @@ import type { Cluster, NormalizedEntry, TimeWindow, VariableValues } from "./typ
 export interface MessageTemplater {
   add(message: string): { clusterId: string; template: string; params: string[] };
   templateOf(clusterId: string): string | undefined;
+  /** The id a cluster goes by now, after the miner merged it into another (if it did). */
+  resolve?(clusterId: string): string | undefined;
+  /** Finish any pending regrouping; called before clusters are read out. */
+  settle?(): void;
 }
 
 export interface ClusterOptions {
@@ -57,6 +61,7 @@ class BoundedCounter {
 
 interface Accumulator {
   fingerprint: string;
+  fingerprintParts: string[];
   kind: Cluster["kind"];
   minerId?: string;
   template: string;
@@ -145,6 +150,7 @@ export class ServiceClusterer {
   private create(key: string, entry: NormalizedEntry, template: string, parts: string[], names: string[], minerId: string | undefined): Accumulator {
     const acc: Accumulator = {
       fingerprint: buildFingerprint(parts),
+      fingerprintParts: parts,
       kind: entry.kind,
       minerId,
       template,
@@ -194,11 +200,49 @@ export class ServiceClusterer {
     }
   }
 
+  /**
+   * Application-log groups whose miner clusters were merged during the run (the miner
+   * regroups as it learns) become one: the merged group takes the fingerprint of the cluster
+   * the miner kept, which is the older one.
+   */
+  private mergedAccumulators(): Accumulator[] {
+    this.templater.settle?.();
+    const byResolved = new Map<string, Accumulator>();
+    const out: Accumulator[] = [];
+    for (const acc of this.byKey.values()) {
+      const resolved = acc.minerId ? (this.templater.resolve?.(acc.minerId) ?? acc.minerId) : undefined;
+      if (!resolved || resolved === acc.minerId) {
+        if (resolved) {
+          const key = `${acc.source ?? ""}\u0001${resolved}`;
+          const existing = byResolved.get(key);
+          if (existing) {
+            mergeAccumulator(existing, acc, this.options.maxSamples);
+            continue;
+          }
+          byResolved.set(key, acc);
+        }
+        out.push(acc);
+        continue;
+      }
+      const key = `${acc.source ?? ""}\u0001${resolved}`;
+      const existing = byResolved.get(key);
+      if (existing) {
+        mergeAccumulator(existing, acc, this.options.maxSamples);
+        continue;
+      }
+      const parts = [...acc.fingerprintParts.slice(0, -1), resolved];
+      const renamed: Accumulator = { ...acc, minerId: resolved, fingerprintParts: parts, fingerprint: buildFingerprint(parts) };
+      byResolved.set(key, renamed);
+      out.push(renamed);
+    }
+    return out;
+  }
+
   /** The clusters so far, templates as the miner knows them now. */
   clusters(): Cluster[] {
     const minutes = Math.max(1, (this.options.window.end - this.options.window.start) / 60_000);
     const out: Cluster[] = [];
-    for (const acc of this.byKey.values()) {
+    for (const acc of this.mergedAccumulators()) {
       const template = acc.minerId ? (this.templater.templateOf(acc.minerId) ?? acc.template) : acc.template;
       const variables: VariableValues[] = acc.variables
         .filter((v) => v !== undefined)
@@ -249,4 +293,23 @@ export function variableNames(template: string, count: number): string[] {
   }
   while (names.length < count) names.push(`var${names.length + 1}`);
   return names;
+}
+
+/** Folds b into a: counts add up, extremes widen, samples keep the earliest and the latest. */
+function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): void {
+  a.count += b.count;
+  a.severity = maxSeverity(a.severity, b.severity);
+  for (const [sev, n] of Object.entries(b.severities) as [Severity, number][]) a.severities[sev] = (a.severities[sev] ?? 0) + n;
+  a.firstSeen = Math.min(a.firstSeen, b.firstSeen);
+  a.lastSeen = Math.max(a.lastSeen, b.lastSeen);
+  for (const [v, n] of b.revisions.counts) for (let i = 0; i < n; i++) a.revisions.add(v);
+  for (const i of b.instances) a.instances.add(i);
+  b.variables.forEach((v, i) => {
+    const target = a.variables[i];
+    if (!target) a.variables[i] = v;
+    else for (const [value, n] of v.values.counts) for (let k = 0; k < n; k++) target.values.add(value);
+  });
+  for (let i = 0; i < a.timeline.length; i++) a.timeline[i]! += b.timeline[i] ?? 0;
+  const kept = [...a.kept, ...b.kept].sort((x, y) => x.timestamp - y.timestamp);
+  a.kept = kept.length <= maxSamples ? kept : [kept[0]!, ...kept.slice(kept.length - (maxSamples - 1))];
 }

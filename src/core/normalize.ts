@@ -125,7 +125,10 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   let sample: unknown;
   let sampled = false;
   const resourceLabels = entry.resource?.labels ?? {};
-  const severity = entrySeverity(entry);
+  // Cloud Run gives unstructured stderr lines no severity; an uncaught stack trace there is an
+  // error all the same (and is what LOG_GARDENER_INCLUDE_STDERR reads them for).
+  const declared = entrySeverity(entry);
+  const severity = kind === "stacktrace" && declared === "DEFAULT" ? "ERROR" : declared;
   const normalized: NormalizedEntry = {
     key: entryKey(entry, message),
     timestamp,

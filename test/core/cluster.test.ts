@@ -130,6 +130,30 @@ describe("ServiceClusterer", () => {
   });
 });
 
+test("groups whose miner clusters merged during the run become one, under the survivor's fingerprint", () => {
+  // A miner that learns "a" and "b" as two clusters, then merges t1 into t0 when it settles.
+  const merged = new Map<string, string>();
+  const templater: MessageTemplater = {
+    add: (m) => ({ clusterId: m.startsWith("a") ? "t0" : "t1", template: m, params: [] }),
+    templateOf: (id) => (id === "t0" || merged.has(id) ? "x <*>" : "b"),
+    resolve: (id) => merged.get(id) ?? id,
+    settle: () => void merged.set("t1", "t0"),
+  };
+  const reference = new ServiceClusterer("svc", { ...templater, settle: undefined, resolve: undefined }, { window: WINDOW, bucketMinutes: 5, maxSamples: 3, maxTraceIds: 5, maxTopValues: 5, maxDistinctValues: 200, maxClusters: 10 });
+  reference.add(entry({ message: "a 1" }, 1));
+  const c = new ServiceClusterer("svc", templater, { window: WINDOW, bucketMinutes: 5, maxSamples: 3, maxTraceIds: 5, maxTopValues: 5, maxDistinctValues: 200, maxClusters: 10 });
+  c.add(entry({ message: "b 1", severity: "ERROR" }, 1));
+  c.add(entry({ message: "a 1" }, 2));
+  c.add(entry({ message: "a 2" }, 30));
+  const clusters = c.clusters();
+  expect(clusters).toHaveLength(1);
+  expect(clusters[0]!.count).toBe(3);
+  expect(clusters[0]!.severity).toBe("ERROR");
+  expect(clusters[0]!.template).toBe("x <*>");
+  expect(clusters[0]!.fingerprint).toBe(reference.clusters()[0]!.fingerprint);
+  expect(clusters[0]!.timeline.reduce((a, b) => a + b, 0)).toBe(3);
+});
+
 describe("variableNames", () => {
   test.each([
     ["user <*> failed", 1, ["user"]],

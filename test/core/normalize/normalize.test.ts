@@ -387,3 +387,14 @@ describe("sample bounds", () => {
     expect(JSON.stringify(entry.sample).length).toBeLessThanOrEqual(4400);
   });
 });
+
+describe("stack traces without a severity", () => {
+  test("a DEFAULT-severity stderr stack trace counts as ERROR; a plain DEFAULT line stays DEFAULT", () => {
+    const redact = (t: string) => t;
+    const base = { timestamp: "2025-09-15T01:00:00Z", insertId: "x", logName: "projects/p/logs/run.googleapis.com%2Fstderr", resource: { type: "cloud_run_revision", labels: { service_name: "svc" } } };
+    const trace = normalizeEntry({ ...base, textPayload: 'Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\n    g()\nValueError: bad' }, { maxMessageBytes: 65536, redact });
+    const plain = normalizeEntry({ ...base, textPayload: "listening on :8080" }, { maxMessageBytes: 65536, redact });
+    expect(trace.ok && trace.entry.severity).toBe("ERROR");
+    expect(plain.ok && plain.entry.severity).toBe("DEFAULT");
+  });
+});
