@@ -4,11 +4,9 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
-const FIGURES_FILE = path.join(os.tmpdir(), "log-gardener-reliability", "figures.jsonl");
-
 const ROWS = [
   ["secrets in corpus", "secretsInCorpus"],
-  ["secret occurrences checked on every path out", "secretsChecked"],
+  ["secret × output searches", "secretsChecked"],
   ["secrets leaked", "secretsLeaked"],
   ["inputs fuzzed", "inputsFuzzed"],
   ["crashes", "crashes"],
@@ -18,14 +16,17 @@ const ROWS = [
 ];
 
 class FiguresReporter {
-  onRunStart() {
-    fs.rmSync(FIGURES_FILE, { force: true });
+  constructor() {
+    // One file per run, named before any worker starts: workers inherit the variable, and
+    // test runs without this reporter record nothing.
+    this.file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lg-reliability-")), "figures.jsonl");
+    process.env.LOG_GARDENER_RELIABILITY_FIGURES = this.file;
   }
 
   onRunComplete(_contexts, results) {
     let lines;
     try {
-      lines = fs.readFileSync(FIGURES_FILE, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      lines = fs.readFileSync(this.file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
     } catch {
       lines = [];
     }
@@ -51,6 +52,7 @@ class FiguresReporter {
     }
     out.push(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed`, "");
     process.stdout.write(out.join("\n") + "\n");
+    fs.rmSync(path.dirname(this.file), { recursive: true, force: true });
   }
 }
 

@@ -3,14 +3,11 @@
  * and leaked, inputs fuzzed and crashes, faults injected, duplicates and lost entries), and
  * figures-reporter.cjs prints them as one table at the end of `npm run test:reliability`.
  *
- * Tests run in jest workers, the reporter in the main process, so the figures go through a
- * JSON-lines file in the temporary folder. The reporter empties it when the run starts.
+ * Tests may run in jest workers, the reporter in the main process, so the figures go through a
+ * JSON-lines file the reporter names, per run, in LOG_GARDENER_RELIABILITY_FIGURES (set before
+ * any worker starts, so workers inherit it). Without the reporter, nothing is recorded.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-
-export const FIGURES_FILE = path.join(os.tmpdir(), "log-gardener-reliability", "figures.jsonl");
+import { appendFileSync } from "node:fs";
 
 export type FigureName =
   | "secretsInCorpus"
@@ -24,6 +21,6 @@ export type FigureName =
 
 /** Adds to the named figures under a section ("leak paths", "fuzz: normalize", …). */
 export function recordFigures(section: string, figures: Partial<Record<FigureName, number>>): void {
-  mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
-  appendFileSync(FIGURES_FILE, JSON.stringify({ section, figures }) + "\n");
+  const file = process.env.LOG_GARDENER_RELIABILITY_FIGURES;
+  if (file) appendFileSync(file, JSON.stringify({ section, figures }) + "\n");
 }
