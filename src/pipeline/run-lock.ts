@@ -4,7 +4,8 @@
  *
  * The lock is an object created with ifGeneration "0": of two runs, exactly one creates it. It
  * holds its owner and an expiry. A lock past its expiry belongs to a run that crashed (or ran
- * far over its time), and is taken over by compare-and-swap on the generation that was read:
+ * far over its time), and is taken over by compare-and-swap on the generation that was read, as
+ * is a lock held by an earlier attempt of the same Cloud Run task (see isEarlierAttempt):
  * of two runs taking over the same expired lock, exactly one wins. `release()` deletes it,
  * again only at the generation this run wrote, so it never removes a lock someone else took.
  *
@@ -52,6 +53,19 @@ export function parseLockBody(text: string): { owner: string; expiresAt: number 
   }
 }
 
+/**
+ * True when `holder` is an earlier attempt of the same Cloud Run task as `owner`
+ * ("exec-abc/task-0/attempt-0" before "exec-abc/task-0/attempt-1"). Cloud Run starts a retry only
+ * once the attempt before it has ended, so that holder is dead: its lock is taken over at once,
+ * or a task killed between publishing and rewriting its worklogs would leave them incomplete
+ * until the lock expired, long after the retry gave up. Pure.
+ */
+export function isEarlierAttempt(holder: string, owner: string): boolean {
+  const h = /^(.+)\/attempt-(\d+)$/.exec(holder);
+  const o = /^(.+)\/attempt-(\d+)$/.exec(owner);
+  return !!h && !!o && h[1] === o[1] && Number(h[2]) < Number(o[2]);
+}
+
 export async function acquireRunLock(store: ObjectStore, service: string, windowStart: number, options: AcquireRunLockOptions): Promise<RunLock> {
   const key = lockKey(service, windowStart);
   const body = renderLockBody(options.owner, options.now, options.ttlMs);
@@ -84,7 +98,7 @@ export async function acquireRunLock(store: ObjectStore, service: string, window
     // Our own create, retried by the client after its response was lost.
     if (current.body === body) return held(current.generation);
     const lock = parseLockBody(current.body);
-    if (lock && lock.expiresAt > options.now) return { acquired: false, key, holder: lock.owner, expiresAt: lock.expiresAt };
+    if (lock && lock.expiresAt > options.now && !isEarlierAttempt(lock.owner, options.owner)) return { acquired: false, key, holder: lock.owner, expiresAt: lock.expiresAt };
     try {
       return held(await store.put(key, body, { ...put, ifGeneration: current.generation }), lock?.owner ?? "(unreadable lock)");
     } catch (error) {

@@ -30,6 +30,19 @@ describe.each(STORES)("acquireRunLock on %s", (_name, open) => {
     store = await open();
   });
 
+  it("lets a retry of the same task take over at once from its dead attempt, and no one else", async () => {
+    const dead = await acquireRunLock(store, SERVICE, WINDOW.start, { ttlMs: TTL, owner: "exec-a/task-0/attempt-0", now: T0 });
+    expect(dead.acquired).toBe(true);
+    // Another task or execution still waits for the lock to expire.
+    expect((await acquireRunLock(store, SERVICE, WINDOW.start, { ttlMs: TTL, owner: "exec-a/task-1/attempt-1", now: T0 + 60_000 })).acquired).toBe(false);
+    expect((await acquireRunLock(store, SERVICE, WINDOW.start, { ttlMs: TTL, owner: "exec-b/task-0/attempt-1", now: T0 + 60_000 })).acquired).toBe(false);
+    // Cloud Run's retry of the same task: attempt 0 has ended.
+    const retry = await acquireRunLock(store, SERVICE, WINDOW.start, { ttlMs: TTL, owner: "exec-a/task-0/attempt-1", now: T0 + 60_000 });
+    expect(retry).toMatchObject({ acquired: true, tookOverFrom: "exec-a/task-0/attempt-0" });
+    // ...and an earlier attempt never takes it back.
+    expect((await acquireRunLock(store, SERVICE, WINDOW.start, { ttlMs: TTL, owner: "exec-a/task-0/attempt-0", now: T0 + 61_000 })).acquired).toBe(false);
+  });
+
   it("gives the window to the first run and tells the second who holds it until when", async () => {
     const first = await acquireRunLock(store, SERVICE, WINDOW.start, { ttlMs: TTL, owner: "exec-a/task-0/attempt-0", now: T0 });
     const second = await acquireRunLock(store, SERVICE, WINDOW.start, { ttlMs: TTL, owner: "exec-b/task-0/attempt-0", now: T0 + 5_000 });
