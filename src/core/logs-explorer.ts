@@ -29,8 +29,13 @@ export function clusterLogQuery(cluster: Cluster): string {
   return clauses.join("\n");
 }
 
+/** Lone surrogates (logs carry them) as U+FFFD: encodeURIComponent throws on them. */
+function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
 export function logsExplorerUrl(project: string | undefined, cluster: Cluster, window: TimeWindow): string {
-  const query = encodeURIComponent(clusterLogQuery(cluster)).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const query = encodeURIComponent(wellFormed(clusterLogQuery(cluster))).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const range = `startTime=${new Date(window.start).toISOString()};endTime=${new Date(window.end).toISOString()}`;
   const projectPart = project ? `?project=${encodeURIComponent(project)}` : "";
   return `https://console.cloud.google.com/logs/query;query=${query};${range}${projectPart}`;
