@@ -70,16 +70,16 @@ export function withoutCodeSpans(line: string): string {
   return out;
 }
 
-/** Our own HTML: comments (issue markers) and link destinations in angle brackets. */
+/** Our own HTML and links: comments (issue markers) and link destinations, which show no text. */
 function withoutOwnHtml(text: string): string {
-  return text.replace(/<!--[\s\S]*?-->/g, " ").replace(/\]\(<[^<>\s]*>\)/g, "]()");
+  return text.replace(/<!--[\s\S]*?-->/g, " ").replace(/\]\(<[^<>\s]*>\)/g, "]()").replace(/\]\([^()\s]*\)/g, "]()");
 }
 
 const CHECKS: readonly { problem: string; pattern: RegExp }[] = [
   { problem: "raw HTML tag", pattern: /<\/?(?:script|img|a|iframe|svg|style|details|div|span|table|input|form|object|embed|meta|link)(?=[\s/>])/i },
   { problem: "live @mention", pattern: /(?<![\w`@.\\])@[A-Za-z0-9][\w-]*(?:\/[\w-]+)?/ },
   { problem: "live issue reference", pattern: /(?<![\w&\\])(?:[\w.-]+\/[\w.-]+)?#\d+\b/ },
-  { problem: "live GH- reference", pattern: /\bGH-\d/i },
+  { problem: "live GH- reference", pattern: /(?<![\w-])GH-\d+\b/i },
 ];
 
 /**
