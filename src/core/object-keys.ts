@@ -10,13 +10,19 @@
  *
  * For windows that do not start on the hour, the minutes are kept: <HH><MM>Z.md.
  */
+import { createHash } from "node:crypto";
+
 function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
 export function safeServiceName(service: string): string {
-  // Cloud Run names are [a-z0-9-]; anything else is kept readable but path-safe.
-  return service.replace(/[^A-Za-z0-9._-]/g, "_") || "_";
+  // Cloud Run names are [a-z0-9-] and stay as they are. A name from a log can be anything: it is
+  // kept readable but path-safe (no "." or ".." segment, no leading dot), and a short hash of the
+  // original keeps two such names ("a b", "a?b") from sharing, and overwriting, one worklog.
+  if (/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(service)) return service;
+  const readable = service.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\./, "_").slice(0, 60);
+  return `${readable}~${createHash("sha256").update(service, "utf8").digest("hex").slice(0, 8)}`;
 }
 
 function dayPrefix(service: string, windowStart: number): string {
