@@ -8,6 +8,8 @@ const ROWS = [
   ["secrets in corpus", "secretsInCorpus"],
   ["secret × output searches", "secretsChecked"],
   ["secrets leaked", "secretsLeaked"],
+  ["secrets cut short by the app (limit)", "cutSecrets"],
+  ["  of which the head survives redaction", "cutSecretHeadsLeft"],
   ["inputs fuzzed", "inputsFuzzed"],
   ["crashes", "crashes"],
   ["faults injected", "faultsInjected"],

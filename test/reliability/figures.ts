@@ -13,6 +13,8 @@ export type FigureName =
   | "secretsInCorpus"
   | "secretsChecked"
   | "secretsLeaked"
+  | "cutSecrets"
+  | "cutSecretHeadsLeft"
   | "inputsFuzzed"
   | "crashes"
   | "faultsInjected"

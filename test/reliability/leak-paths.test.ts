@@ -185,6 +185,36 @@ describe("no secret leaves the process", () => {
   });
 });
 
+/**
+ * A limit, measured: applications cut long lines ("…" after 200 characters), and a secret cut in
+ * the middle no longer looks like its kind (a JWT without its signature, an `AIza` key short of
+ * its 39 characters). This counts, over every corpus secret of 24 characters or more, how often
+ * the first 20 characters survive redaction when the line ends 60% of the way into the secret.
+ * The ceiling only goes down; lower it when the redactor learns to catch cut secrets.
+ */
+const MAX_CUT_SECRET_HEADS_LEFT = 31;
+
+describe("secrets the application cut short", () => {
+  test("how many keep their head after redaction (a ratchet, not a guarantee)", () => {
+    const redact = buildRedactor();
+    let cut = 0;
+    const left: string[] = [];
+    for (const { line, secrets, kind } of SECRET_LINES) {
+      for (const secret of secrets) {
+        const at = line.indexOf(secret);
+        if (secret.length < 24 || at < 0) continue;
+        cut++;
+        const head = secret.slice(0, 20);
+        if (redact(line.slice(0, at + Math.ceil(secret.length * 0.6))).includes(head)) left.push(kind);
+      }
+    }
+    const byKind = Object.entries(left.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {}));
+    console.log(`cut secrets: ${left.length} of ${cut} keep their first 20 characters (${byKind.map(([k, n]) => `${k} ${n}`).join(", ")})`);
+    recordFigures("leak paths: secrets cut short by the application", { cutSecrets: cut, cutSecretHeadsLeft: left.length });
+    expect(left.length).toBeLessThanOrEqual(MAX_CUT_SECRET_HEADS_LEFT);
+  });
+});
+
 describe("no secret reaches GitHub", () => {
   // Two hours of the job publishing: hour 1 opens an issue per problem; someone closes them all
   // as fixed; hour 2 sees every problem again, so each is reopened with a comment. Hundreds of
