@@ -13,7 +13,7 @@
  *
  * Expected: zero leaks. The figures go to the reliability table.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { recordFigures } from "./figures";
 import { checkMarkdown } from "./markdown-check";
@@ -179,6 +179,39 @@ describe("no secret leaves the process", () => {
       recordFigures("leak paths", { secretsChecked: ALL_SECRETS.length * outputs.size, secretsLeaked: new Set(leaks.map((l) => l.split(" in ")[0])).size });
       expect(leaks).toEqual([]);
       for (const [name, text] of files) if (name.endsWith(".md")) expect(checkMarkdown(text, [], new Set(text.split("\n").filter((l) => /^<\/?details|^<summary/.test(l))))).toEqual([]);
+    } finally {
+      await remove();
+    }
+  });
+});
+
+describe("no secret leaves through the export reader", () => {
+  // An export that is not JSON at all (someone piped raw text in): every line is an unparseable
+  // record, counted, and the worklog shows two samples per reason with their parse error. So each
+  // run gets two lines, and the runs go through two lines of every kind (and the custom values).
+  test("raw text lines: unparseable records, their samples and parse errors", async () => {
+    const byKind = new Map<string, string[]>();
+    for (const l of SECRET_LINES) byKind.set(l.kind, [...(byKind.get(l.kind) ?? []), l.line]);
+    const pairs = [...byKind.values()].map((lines) => lines.slice(0, 2));
+    pairs.push(CUSTOM_SECRETS.slice(0, 2).map((c) => `card ${c} declined`));
+    const { dir, remove } = await tempDir("lg-leaks-raw-");
+    try {
+      const outputs = new Map<string, string>();
+      for (const [i, pair] of pairs.entries()) {
+        const file = path.join(dir, `export-${i}.txt`);
+        writeFileSync(file, pair.map((line) => line.replace(/\n/g, " ")).join("\n"));
+        const out = path.join(dir, `out-${i}`);
+        const r = await runOnce({ out, env: { ...baseEnv(), LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_SERVICES: "" } });
+        expect(r.code).toBe(0);
+        const files = await readTree(out);
+        expect([...files.values()].join("\n")).toMatch(/unparseable/);
+        for (const [k, v] of files) outputs.set(`run ${i} file ${k}`, v);
+        outputs.set(`run ${i} stdout`, r.stdout);
+        outputs.set(`run ${i} stderr (job logs)`, r.stderr);
+      }
+      const leaks = findLeaks(outputs);
+      recordFigures("leak paths", { secretsChecked: ALL_SECRETS.length * outputs.size, secretsLeaked: new Set(leaks.map((l) => l.split(" in ")[0])).size });
+      expect(leaks).toEqual([]);
     } finally {
       await remove();
     }
