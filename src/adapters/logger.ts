@@ -55,8 +55,12 @@ export function createLogger(options: LoggerOptions): Logger {
 
 function redactStrings(value: unknown, redact: (s: string) => string, depth: number): unknown {
   if (typeof value === "string") return redact(value);
-  if (depth > 8 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return value;
+  if (value === null || typeof value !== "object") return value;
+  // Deeper than anyone logs on purpose: dropped rather than written unredacted.
+  if (depth > 8) return "[depth limit]";
+  // Errors from the outside world can quote what was sent: serialized (message, stack, cause,
+  // own fields) and then redacted like everything else.
+  if (value instanceof Error) return redactStrings(pino.stdSerializers.err(value), redact, depth + 1);
   if (Array.isArray(value)) return value.map((v) => redactStrings(v, redact, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = redactStrings(v, redact, depth + 1);
