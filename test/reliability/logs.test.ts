@@ -6,6 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { createLogger } from "../../src/adapters/logger";
+import { buildRedactor } from "../../src/core/redact";
 import { SEVERITIES } from "../../src/core/severity";
 import { recordFigures } from "./figures";
 import { jsonLines, logEntry, MemorySource, runOnce, startGitHub, tempDir, WINDOW_START, type GitHubPeer } from "./harness";
@@ -105,5 +107,25 @@ describe("the job's own logs", () => {
     const found = [...leaks(r.stderr), ...leaks(github!.logs.join(""))];
     recordFigures("job logs", { secretsChecked: SECRET_LINES.reduce((n, l) => n + l.secrets.length, 0), secretsLeaked: found.length });
     expect(found).toEqual([]);
+  });
+});
+
+describe("the logger redacts whatever it is handed", () => {
+  // Errors from the outside world can quote what was sent (a request body, a filter, a line).
+  test("errors (message, stack, own fields, cause) and deeply nested objects", () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: "info", executionId: EXECUTION, taskIndex: 0, redact: buildRedactor(), destination: { write: (s: string) => void lines.push(s) } });
+    const cause = new Error("upstream said: password=hunter2hunter2");
+    const err = Object.assign(new Error("POST failed: api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ", { cause }), { body: "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789" });
+    log.error({ err }, "publishing failed");
+    let deep: unknown = "Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345";
+    for (let i = 0; i < 12; i++) deep = { nested: deep };
+    log.warn({ deep }, "deep");
+    log.info("message with sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ in it");
+    const text = lines.join("");
+    expect(text).toContain("publishing failed");
+    for (const secret of ["sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ", "hunter2hunter2", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "abcdefghijklmnopqrstuvwxyz012345"]) {
+      expect(text).not.toContain(secret);
+    }
   });
 });
