@@ -91,3 +91,47 @@ export const logEntrySchema = z.looseObject({
 export type LogEntry = z.infer<typeof logEntrySchema>;
 export type HttpRequest = z.infer<typeof httpRequestSchema>;
 export type ProtoPayload = z.infer<typeof protoPayloadSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Fast path
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function isStringMap(v: unknown): boolean {
+  if (!isPlainObject(v)) return false;
+  for (const k in v) if (typeof v[k] !== "string") return false;
+  return true;
+}
+
+const optString = (v: unknown) => v === undefined || typeof v === "string";
+const LATENCY = /^-?\d+(?:\.\d+)?s$/;
+
+/**
+ * True when a record certainly satisfies `logEntrySchema` as it is, so the common entry skips
+ * the schema's copy (it is most of normalization's validation cost). Conservative: anything
+ * unusual (protoPayload, sourceLocation, operation, numbers as strings, null fields) answers
+ * false and goes through the schema, which also writes the error message. A property test holds
+ * the two in step: whatever this accepts, the schema accepts.
+ */
+export function isCommonLogEntry(r: Record<string, unknown>): boolean {
+  if (typeof r.timestamp !== "string") return false;
+  if (!optString(r.insertId) || !optString(r.logName) || !optString(r.receiveTimestamp) || !optString(r.textPayload) || !optString(r.trace) || !optString(r.spanId)) return false;
+  if (r.severity !== undefined && typeof r.severity !== "string" && !(typeof r.severity === "number" && Number.isFinite(r.severity))) return false;
+  if (r.traceSampled !== undefined && typeof r.traceSampled !== "boolean") return false;
+  if (r.labels !== undefined && !isStringMap(r.labels)) return false;
+  if (r.jsonPayload !== undefined && !isPlainObject(r.jsonPayload)) return false;
+  if (r.resource !== undefined) {
+    const res = r.resource;
+    if (!isPlainObject(res) || !optString(res.type) || (res.labels !== undefined && !isStringMap(res.labels))) return false;
+  }
+  if (r.httpRequest !== undefined) {
+    const h = r.httpRequest;
+    if (!isPlainObject(h)) return false;
+    for (const k of ["requestMethod", "requestUrl", "userAgent", "remoteIp", "serverIp", "referer", "protocol"]) if (!optString(h[k])) return false;
+    for (const k of ["requestSize", "status", "responseSize"]) if (h[k] !== undefined && !(typeof h[k] === "number" && Number.isFinite(h[k]))) return false;
+    if (h.latency !== undefined && !(typeof h.latency === "string" && LATENCY.test(h.latency))) return false;
+  }
+  return r.protoPayload === undefined && r.sourceLocation === undefined && r.operation === undefined;
+}

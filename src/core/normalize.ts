@@ -19,7 +19,7 @@
  * line already says it.
  */
 import { boundedRedactedCopy, cutText } from "./bounded-copy";
-import { type HttpRequest, type LogEntry, logEntrySchema, type ProtoPayload } from "./entry-schema";
+import { type HttpRequest, isCommonLogEntry, type LogEntry, logEntrySchema, type ProtoPayload } from "./entry-schema";
 import type { Redactor } from "./redact";
 import { maskRoute } from "./route";
 import { parseSeverity, type Severity } from "./severity";
@@ -72,6 +72,7 @@ function normalizeUnchecked(raw: unknown, options: NormalizeOptions): NormalizeR
   if (nullPayload && !otherPayload) return skip("null-payload", `${nullPayload} is null`, raw, options);
 
   // A null field reads as an absent one ("trace": null in hand-made exports).
+  if (isCommonLogEntry(record)) return build(record as LogEntry, timestamp, options, raw);
   const parsed = logEntrySchema.safeParse(withoutNulls(record));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
