@@ -149,20 +149,37 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   log.info({ source: deps.source.describe(), services: options.services, minSeverity: options.minSeverity }, "reading entries");
   const readUntil = options.deadline === undefined ? Infinity : options.deadline - (options.publishReserveMs ?? 0);
   let lastTimestamp: string | undefined;
-  for await (const raw of deps.source.listEntries(
+  const entries = deps.source.listEntries(
     { window: options.window, services: options.services, minSeverity: options.minSeverity, maxEntriesPerService: options.maxEntriesPerService },
     report,
-  )) {
-    if (deps.now() >= readUntil) {
-      // Out of time: stop reading (the source's stream is closed by leaving the loop) and
-      // publish what was read, saying so in every worklog.
-      const upTo = lastTimestamp ?? "the start of the window";
-      for (const service of runs.keys()) {
-        report.truncations.push({ service, read: runs.get(service)!.stats.read, upTo, reason: "the run's deadline (LOG_GARDENER_DEADLINE) was reached" });
-      }
-      log.warn({ read: totals.read, upTo }, "deadline reached; publishing what was read");
+  )[Symbol.asyncIterator]();
+  const stopReading = (reason: string, message: string) => {
+    const upTo = lastTimestamp ?? "the start of the window";
+    for (const service of runs.keys()) report.truncations.push({ service, read: runs.get(service)!.stats.read, upTo, reason });
+    log.warn({ read: totals.read, upTo }, message);
+  };
+  let collectionFailed: string | undefined;
+  const deadline = deadlineSignal(readUntil, deps.now);
+  for (;;) {
+    // Wait for the next entry, but never past the reading deadline: a stalled source must not
+    // keep the run from publishing what it has.
+    let next: IteratorResult<unknown> | "deadline";
+    try {
+      next = readUntil === Infinity ? await entries.next() : await Promise.race([entries.next(), deadline.promise]);
+    } catch (err) {
+      // The source gave up (retries exhausted, a broken file). What was read is still
+      // published, the worklogs say collection did not finish, and the run exits non-zero.
+      collectionFailed = `reading logs failed after ${totals.read} entries: ${(err as Error).message}`;
+      stopReading(`reading failed: ${(err as Error).message}`, "reading failed; publishing what was read");
       break;
     }
+    if (next === "deadline" || deps.now() >= readUntil) {
+      stopReading("the run's deadline (LOG_GARDENER_DEADLINE) was reached", "deadline reached; publishing what was read");
+      void entries.return?.().catch(() => undefined);
+      break;
+    }
+    if (next.done) break;
+    const raw = next.value;
     totals.read++;
     if (deps.onProgress && totals.read % 5000 === 0) deps.onProgress(totals.read);
     const result =
@@ -210,10 +227,11 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
       totals.clustered++;
     }
   }
+  deadline.cancel();
   log.info({ ...totals, services: runs.size, truncations: report.truncations.length }, "read complete");
 
-  const failures: string[] = [];
-  const summaries = await publish([...runs.values()].sort((a, b) => a.service.localeCompare(b.service)), { options, deps, report, log, failures });
+  const failures: string[] = collectionFailed ? [collectionFailed] : [];
+  const summaries = await publish([...runs.values()].sort((a, b) => a.service.localeCompare(b.service)), { options, deps, report, log, failures, collected: collectionFailed === undefined });
   const actionCounts: Record<string, number> = {};
   for (const s of summaries) for (const r of s.issues) actionCounts[r.action] = (actionCounts[r.action] ?? 0) + 1;
 
@@ -285,6 +303,8 @@ interface PublishContext {
   readonly report: SourceReport;
   readonly log: Logger;
   readonly failures: string[];
+  /** False when the source failed before the end of the window. */
+  readonly collected: boolean;
 }
 
 interface Publishing {
@@ -470,7 +490,7 @@ function model(p: Publishing, ctx: PublishContext, logsExplorerUrls: Record<stri
     issues: { ...p.issues },
     related: p.related ?? {},
     status: {
-      collected: true,
+      collected: ctx.collected,
       clustered: true,
       issuesPlanned: planned,
       issuesPublished: published && !options.dryRun,
@@ -517,4 +537,17 @@ async function saveMinerState(store: ObjectStore, run: ServiceRun, log: Logger):
     }
     throw err;
   }
+}
+
+/**
+ * A promise that resolves to "deadline" at `until` (epoch ms, by `now`), made once per read so
+ * each entry only races it, without a timer of its own.
+ */
+function deadlineSignal(until: number, now: () => number): { promise: Promise<"deadline">; cancel: () => void } {
+  if (until === Infinity) return { promise: new Promise<"deadline">(() => undefined), cancel: () => undefined };
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), Math.max(0, until - now()));
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
 }

@@ -59,11 +59,9 @@ test("a source slower than the deadline: reading stops in time, the worklogs are
   recordFigures("deadline", { faultsInjected: 1, lostEntries: Math.max(0, source.yielded - 1 - counted) });
 });
 
-// Known gap, reported to the lead: the deadline is only looked at when the source hands over an
-// entry. A source that stalls (a page request hanging, retries backing off) keeps the run past
-// its deadline until Cloud Run kills the task, and nothing is published. Wanted: reading is
-// abandoned at the deadline whether or not an entry arrives.
-test.failing("a source that stalls: the run still publishes at its deadline", async () => {
+// A source that stalls (a page request hanging, retries backing off) must not keep the run past
+// its deadline: reading is abandoned at the deadline whether or not an entry arrives.
+test("a source that stalls: the run still publishes at its deadline", async () => {
   const t = await tempDir("lg-deadline-stall-");
   remove = t.remove;
   const list = entries(10);

@@ -381,13 +381,11 @@ describe("Cloud Logging faults mid-paging", () => {
     expect(lost).toBe(0);
   });
 
-  // Known gap, reported to the lead: when Cloud Logging keeps failing past the retries, the
-  // source throws out of runJob's read loop, so nothing is published: no worklog says the
-  // collection failed, and the entries already read are dropped. Wanted: the worklogs are
-  // written with what was read, say collection did not finish, and the run exits 1.
-  test.failing("UNAVAILABLE past every retry: the worklogs are still written, say collection failed, and the run exits 1", async () => {
+  // When Cloud Logging keeps failing past the retries, the worklogs are written with what was
+  // read, say collection did not finish, and the run exits 1 so Cloud Run retries it.
+  test("UNAVAILABLE past every retry: the worklogs are still written, say collection failed, and the run exits 1", async () => {
     const { r, all, lost } = await runWithLogging([{ code: "UNAVAILABLE", afterRequests: 3, times: 1000 }], { LOG_GARDENER_LOGGING_RETRIES: "2" });
-    figures("faults: Cloud Logging gives up (known gap)", 1, undefined, lost);
+    figures("faults: Cloud Logging gives up", 1, undefined, lost);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/UNAVAILABLE/);
     expect([...all.keys()].sort()).toEqual([...SERVICES].sort());
