@@ -165,7 +165,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
     // keep the run from publishing what it has.
     let next: IteratorResult<unknown> | "deadline";
     try {
-      next = readUntil === Infinity ? await entries.next() : await Promise.race([entries.next(), deadline.promise]);
+      next = await deadline.next(entries);
     } catch (err) {
       // The source gave up (retries exhausted, a broken file). What was read is still
       // published, the worklogs say collection did not finish, and the run exits non-zero.
@@ -540,14 +540,30 @@ async function saveMinerState(store: ObjectStore, run: ServiceRun, log: Logger):
 }
 
 /**
- * A promise that resolves to "deadline" at `until` (epoch ms, by `now`), made once per read so
- * each entry only races it, without a timer of its own.
+ * Waits for an iterator's next value, but never past `until` (epoch ms, by `now`). One timer
+ * for the whole read wakes whichever wait is pending; nothing is attached to a long-lived
+ * promise, so memory does not grow with the entries (a plain Promise.race against one shared
+ * deadline promise would keep a reaction per entry until the deadline).
  */
-function deadlineSignal(until: number, now: () => number): { promise: Promise<"deadline">; cancel: () => void } {
-  if (until === Infinity) return { promise: new Promise<"deadline">(() => undefined), cancel: () => undefined };
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<"deadline">((resolve) => {
-    timer = setTimeout(() => resolve("deadline"), Math.max(0, until - now()));
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
+function deadlineSignal(until: number, now: () => number): { next<T>(it: AsyncIterator<T>): Promise<IteratorResult<T> | "deadline">; cancel: () => void } {
+  let expired = false;
+  let wake: ((v: "deadline") => void) | undefined;
+  const timer =
+    until === Infinity
+      ? undefined
+      : setTimeout(() => {
+          expired = true;
+          wake?.("deadline");
+        }, Math.max(0, until - now()));
+  return {
+    next<T>(it: AsyncIterator<T>): Promise<IteratorResult<T> | "deadline"> {
+      if (timer === undefined) return it.next();
+      if (expired) return Promise.resolve("deadline");
+      return new Promise<IteratorResult<T> | "deadline">((resolve, reject) => {
+        wake = resolve;
+        it.next().then(resolve, reject);
+      });
+    },
+    cancel: () => clearTimeout(timer),
+  };
 }
