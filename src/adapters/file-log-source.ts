@@ -91,7 +91,7 @@ export async function* splitJsonRecords(stream: AsyncIterable<Buffer | string>, 
 
   const flush = function* (): Generator<string | UnparseableRecord> {
     if (!inRecord) return;
-    if (oversized) yield new UnparseableRecord(parts.join("").slice(0, 200), `record larger than ${maxRecordBytes} bytes`);
+    if (oversized) yield new UnparseableRecord(parts.join("").slice(0, 4000), `record larger than ${maxRecordBytes} bytes`);
     else {
       const text = parts.join("").trim();
       if (text.length > 0) yield text;
@@ -108,7 +108,7 @@ export async function* splitJsonRecords(stream: AsyncIterable<Buffer | string>, 
     size += s.length;
     if (size > maxRecordBytes) {
       oversized = true;
-      parts = [parts.join("").slice(0, 200)];
+      parts = [parts.join("").slice(0, 4000)];
       return;
     }
     parts.push(s);
@@ -161,7 +161,7 @@ export async function* splitJsonRecords(stream: AsyncIterable<Buffer | string>, 
           inRecord = false;
           depth = 0;
           inString = false;
-          yield new UnparseableRecord(broken.slice(0, 500), "unterminated JSON record");
+          yield new UnparseableRecord(broken.slice(0, 4000), "unterminated JSON record");
         }
         continue;
       }
@@ -187,7 +187,7 @@ export async function* splitJsonRecords(stream: AsyncIterable<Buffer | string>, 
   if (rest) parts.push(rest);
   if (inRecord) {
     if (depth > 0 && !scalar) {
-      yield new UnparseableRecord(parts.join("").slice(0, 500), "input ended inside a JSON record");
+      yield new UnparseableRecord(parts.join("").slice(0, 4000), "input ended inside a JSON record");
       return;
     }
     yield* flush();

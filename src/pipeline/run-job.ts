@@ -22,6 +22,7 @@ import { newProblems, planIssueActions, type IssueAction, type RelatedIssue, typ
 import type { WorklogIssue, WorklogModel } from "../core/worklog-model";
 import { PreconditionFailedError } from "../errors";
 import type { IssueActionResult, IssueTracker, LogSource, ObjectStore, SourceReport } from "../ports";
+import { cutText } from "../core/bounded-copy";
 import { RecentKeys } from "./dedupe";
 import { publishWorklog } from "./worklog-writer";
 import { acquireRunLock } from "./run-lock";
@@ -184,7 +185,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
     if (deps.onProgress && totals.read % 5000 === 0) deps.onProgress(totals.read);
     const result =
       raw instanceof UnparseableRecord
-        ? { ok: false as const, skipped: { reason: "unparseable-line" as const, detail: raw.error, sample: options.redact(raw.text).slice(0, 500) } }
+        ? { ok: false as const, skipped: { reason: "unparseable-line" as const, detail: options.redact(raw.error), sample: cutText(options.redact(raw.text), 500) } }
         : normalizeEntry(raw, { maxMessageBytes: options.maxMessageBytes, redact: options.redact });
     if (!result.ok) {
       const service = (raw instanceof UnparseableRecord ? undefined : serviceOfRaw(raw)) ?? UNATTRIBUTED;
