@@ -49,6 +49,12 @@ export interface GcsObjectStoreOptions {
   /** Tries of one download (see `get`), and the first pause between them. Default 4, 250 ms. */
   readonly downloadAttempts?: number;
   readonly downloadPauseMs?: number;
+  /**
+   * Longest one upload may take. The client sends multipart uploads with no timeout of its own,
+   * so the store bounds them: past it the write fails as retryable (a late landing is harmless,
+   * every write is preconditioned). Default 60 s.
+   */
+  readonly writeTimeoutMs?: number;
 }
 
 export class GcsObjectStore implements ObjectStore {
@@ -59,6 +65,7 @@ export class GcsObjectStore implements ObjectStore {
   private readonly pageSize: number;
   private readonly downloadAttempts: number;
   private readonly downloadPauseMs: number;
+  private readonly writeTimeoutMs: number;
 
   constructor(options: GcsObjectStoreOptions) {
     this.bucketName = options.bucket;
@@ -68,6 +75,7 @@ export class GcsObjectStore implements ObjectStore {
     this.pageSize = options.listPageSize ?? 1000;
     this.downloadAttempts = Math.max(1, options.downloadAttempts ?? 4);
     this.downloadPauseMs = options.downloadPauseMs ?? 250;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? 60_000;
   }
 
   describe(): string {
@@ -121,8 +129,12 @@ export class GcsObjectStore implements ObjectStore {
   async put(key: string, body: string, options: PutOptions): Promise<string> {
     const file = this.bucket.file(this.objectName(key));
     const bytes = Buffer.from(body, "utf8");
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UpstreamError(SERVICE, "put", true, `${this.locate(key)}: no answer within ${this.writeTimeoutMs} ms`)), this.writeTimeoutMs);
+    });
     try {
-      await file.save(bytes, {
+      const saving = file.save(bytes, {
         contentType: options.contentType,
         metadata: { contentType: options.contentType, ...(options.metadata ? { metadata: { ...options.metadata } } : {}) },
         resumable: bytes.length > this.resumableThreshold,
@@ -130,8 +142,13 @@ export class GcsObjectStore implements ObjectStore {
         // A string: generations are microsecond timestamps, past Number's exact range.
         ...(options.ifGeneration !== undefined ? { preconditionOpts: { ifGenerationMatch: options.ifGeneration } } : {}),
       });
+      saving.catch(() => undefined); // if the timeout won, a late failure is not unhandled
+      await Promise.race([saving, timedOut]);
     } catch (error) {
+      if (error instanceof UpstreamError) throw error;
       throw toJobError(error, "put", key);
+    } finally {
+      clearTimeout(timer);
     }
     const generation = file.metadata.generation;
     if (generation === undefined) throw new UpstreamError(SERVICE, "put", false, `${this.locate(key)}: the upload response had no generation`);
