@@ -121,20 +121,29 @@ function issueRef(issue: WorklogIssue): string {
 
 const ACTION_WORDS: Record<string, { done: string; planned: string }> = {
   open: { done: "opened", planned: "open a new issue" },
+  "open-successor": { done: "opened a new issue linking the old one", planned: "open a new issue linking the old one" },
   update: { done: "updated", planned: "update" },
+  "update-body": { done: "updated quietly (no notification)", planned: "update quietly" },
   comment: { done: "commented on", planned: "comment on" },
-  reopen: { done: "reopened", planned: "reopen" },
+  reopen: { done: "reopened (regression)", planned: "reopen (regression)" },
+  mute: { done: "muted, left alone", planned: "leave alone (muted)" },
+  digest: { done: "listed in the digest issue", planned: "list in the digest issue" },
+  "listed-in-digest": { done: "over the per-run cap, listed in the digest issue", planned: "list in the digest issue (over the per-run cap)" },
   skip: { done: "no change to", planned: "leave as is" },
 };
 
-/** "opened [#12](…)", "dry run: would comment on #12", "⚠️ comment on #12 failed: …". */
+/** "opened [#12](…)", "dry run: would comment on #12", "⚠️ comment on #12 failed: …". Actions may carry a reason: "mute (not-planned)". */
 export function describeIssue(issue: WorklogIssue): string {
-  const words = ACTION_WORDS[issue.action] ?? { done: escapeText(issue.action), planned: escapeText(issue.action) };
+  const m = /^([\w-]+) \(([^)]*)\)$/.exec(issue.action);
+  const kind = m ? m[1]! : issue.action;
+  const reason = m ? ` (${escapeText(m[2]!)})` : "";
+  const base = ACTION_WORDS[kind] ?? { done: escapeText(kind), planned: escapeText(kind) };
+  const words = { done: base.done + reason, planned: base.planned + reason };
   const ref = issueRef(issue);
   const planned = ref ? `${words.planned} ${ref}` : words.planned;
   if (issue.error !== undefined) return `⚠️ ${planned} failed: ${escapeText(truncate(issue.error, 200))}`;
   if (issue.dryRun) return `dry run: would ${planned}`;
-  if (issue.action === "skip") return ref ? `${ref} (no change)` : "none (skipped)";
+  if (kind === "skip") return ref ? `${ref} (no change${reason ? `,${reason.slice(1, -1)}` : ""})` : `none (skipped${reason})`;
   return ref ? `${words.done} ${ref}` : words.done;
 }
 

@@ -401,7 +401,8 @@ async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promis
     const fpService = new Map(publishing.flatMap((p) => p.clusters.map((c) => [c.fingerprint, p.run.service] as const)));
     for (const a of actions) {
       const p = byService.get(a.service);
-      if (p) p.issues[a.fingerprint] = { action: describeAction(a.kind, "reason" in a ? a.reason : undefined), number: "issueNumber" in a ? a.issueNumber : undefined, url: "url" in a ? a.url : undefined, dryRun: options.dryRun };
+      const reason = "reason" in a ? a.reason : undefined;
+      if (p) p.issues[a.fingerprint] = { action: a.kind === "skip" && reason === "over-cap" ? "listed-in-digest" : describeAction(a.kind, reason), number: "issueNumber" in a ? a.issueNumber : undefined, url: "url" in a ? a.url : undefined, dryRun: options.dryRun };
     }
     for (const p of publishing) {
       p.related = Object.fromEntries([...related].filter(([fp, list]) => fpService.get(fp) === p.run.service && list.length > 0));
@@ -430,13 +431,14 @@ async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promis
           if (!r.ok) ctx.failures.push(`digest issue: ${r.action} failed: ${r.error ?? "unknown error"}`);
           for (const fp of digest.fingerprints) {
             const p = byService.get(fpService.get(fp) ?? "");
-            if (p) p.issues[fp] = { action: "listed in the digest issue (over the per-run cap)", number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
+            if (p) p.issues[fp] = { action: "listed-in-digest", number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
           }
           continue;
         }
         const p = byService.get(fpService.get(r.fingerprint) ?? "");
         if (!p) continue;
         p.results.push(r);
+        if (r.action === "skip" && r.detail === "over-cap") continue; // listed in the digest, above
         p.issues[r.fingerprint] = { action: describeAction(r.action, r.detail), number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
         if (!r.ok) ctx.failures.push(`${p.run.service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
       }
