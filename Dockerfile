@@ -16,8 +16,10 @@ COPY . .
 RUN npm run build
 
 FROM node:24.9.0-bookworm-slim AS runtime
+# A 16 MB young generation (V8 picks 64 MB+ on big hosts) keeps the job's peak RSS under
+# 300 MB on a million entries, and costs no speed (npm run bench:source measures both).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--enable-source-maps
+    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=16"
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -15,7 +15,8 @@
  *
  *   node dist/bench/source.js [--entries N] [--page-size N] [--pass all|source,stages,job]
  *                             [--node-flags "--max-old-space-size=160"] [--verbose]
- * --node-flags go to the measured process only (not the peer), e.g. the heap limit the job's
+ * --node-flags go to the measured process only (not the peer); the default is the container's
+ * own (--max-semi-space-size=16). Pass --node-flags "" for Node's defaults, or e.g. the heap limit the job's
  * container runs with.
  */
 import { fork } from "node:child_process";
@@ -41,6 +42,8 @@ const PROJECT = "bench-proj";
 const WINDOW = { start: Date.parse("2025-09-15T01:00:00Z"), end: Date.parse("2025-09-15T02:00:00Z") };
 const SERVICES = ["api", "web", "worker", "billing"];
 const RSS_TARGET_MB = 300;
+/** The container image's NODE_OPTIONS (Dockerfile), so the measured process runs as deployed. */
+const CONTAINER_NODE_FLAGS = "--max-semi-space-size=16";
 const RATE_TARGET = 50_000;
 
 function arg(name: string, fallback: string): string {
@@ -247,7 +250,7 @@ async function main(): Promise<void> {
     for (const pass of passes) {
       const child = fork(__filename, ["pass", "--pass", pass, "--port", String(port), "--page-size", String(pageSize), ...(process.argv.includes("--verbose") ? ["--verbose"] : [])], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
-        execArgv: [...process.execArgv, ...arg("node-flags", "").split(" ").filter((f) => f.length > 0)],
+        execArgv: [...process.execArgv, ...arg("node-flags", CONTAINER_NODE_FLAGS).split(" ").filter((f) => f.length > 0)],
       });
       const result = await new Promise<PassResult>((resolve, reject) => {
         child.once("message", (m) => resolve(m as PassResult));

@@ -5,14 +5,14 @@
  * Logging returns entries in timestamp order and redeliveries sit next to the original, so a
  * window of recent keys catches them; in a file export, copies further apart than 2 ×
  * capacity entries are not compared (stated in the README). Two different keys share a hash
- * with a probability of about n²/2⁵³ (1 in 50,000 runs at 400,000 keys); such an entry would be
+ * with a probability of about n²/2⁵³ (about 1 in 200,000 runs at 200,000 keys); such an entry would be
  * counted as a duplicate, never silently lost.
  */
 export class RecentKeys {
   private current = new Set<number>();
   private previous = new Set<number>();
 
-  constructor(private readonly capacity = 500_000) {}
+  constructor(private readonly capacity = 100_000) {}
 
   /** True if the key was seen recently; records it otherwise. */
   seen(key: string): boolean {
