@@ -6,7 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Readable, Writable } from "node:stream";
-import { SETTINGS, loadConfig, processEnv, type FlagValues, type SettingName, type SettingSpec } from "./config";
+import { SETTINGS, processEnv, type FlagValues, type SettingName, type SettingSpec } from "./config";
 import { ConfigError } from "./errors";
 import { runRunCommand } from "./commands/run";
 import { runTemplatesCommand } from "./commands/templates";
@@ -121,10 +121,6 @@ export function describeError(err: unknown): string {
   return text;
 }
 
-/** Validates config once for commands that share `run`'s settings. */
-export function configFrom(flags: FlagValues, env: NodeJS.ProcessEnv) {
-  return loadConfig(flags, env);
-}
 
 if (require.main === module) {
   main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: processEnv(), now: Date.now }).then(
