@@ -25,6 +25,7 @@ import { maskRoute } from "./route";
 import { parseSeverity, type Severity } from "./severity";
 import { type LocatedStackTrace, locateStackTrace } from "./stacktrace";
 import type { EntryKind, NormalizedEntry, SkippedEntry, SkipReason } from "./types";
+import { fnvPair } from "./hash";
 
 export interface NormalizeOptions {
   /** Entries whose message is longer than this (UTF-8 bytes) are skipped as "message-too-large". */
@@ -433,12 +434,7 @@ function entryKey(entry: LogEntry, message: string): string {
 }
 
 function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
+  return fnvPair(text).a.toString(16).padStart(8, "0");
 }
 
 function buildSample(entry: LogEntry, redact: Redactor): unknown {

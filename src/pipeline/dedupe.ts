@@ -1,3 +1,5 @@
+import { fnvPair } from "../core/hash";
+
 /**
  * Drops entries delivered twice (same insertId + logName + timestamp). Memory is bounded and
  * small: each key is kept as a 52-bit hash (a number, not the string), in two generations of
@@ -27,15 +29,8 @@ export class RecentKeys {
   }
 }
 
-/** Two 32-bit FNV-1a hashes with different offsets, folded into a 52-bit integer. */
+/** The two 32-bit halves of fnvPair folded into a 52-bit integer (exact in a double). */
 export function hash52(text: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+  const { a, b } = fnvPair(text);
+  return a * 0x100000 + (b & 0xfffff);
 }

@@ -18,6 +18,7 @@ import { WILDCARD, compileMasks, maskMessage, type MaskedMessage, type UserMask 
 import { MINER_STATE_VERSION, parseMinerState, type MinerState } from "./miner-state";
 import { partitionShapes } from "./regroup";
 import { shapeKey } from "./shape-key";
+import { fnvPair } from "../hash";
 
 export interface MinerOptions {
   extraMasks?: readonly UserMask[];
@@ -383,13 +384,6 @@ function paramsOf(cluster: Cluster, masked: MaskedMessage): string[] {
 
 /** 12 hex digits from two 32-bit FNV-1a variants. */
 function hashId(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  return (h1 >>> 0).toString(16).padStart(8, "0") + ((h2 >>> 0) & 0xffff).toString(16).padStart(4, "0");
+  const { a, b } = fnvPair(text);
+  return a.toString(16).padStart(8, "0") + (b & 0xffff).toString(16).padStart(4, "0");
 }
