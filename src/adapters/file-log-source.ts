@@ -9,6 +9,7 @@ import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { UnparseableRecord } from "../core/types";
 import type { LogQuery, LogSource, SourceReport } from "../ports";
+import { serviceOfEntry } from "../core/normalize";
 
 export interface FileLogSourceOptions {
   /** A path, or "-" for stdin. */
@@ -43,7 +44,7 @@ export class FileLogSource implements LogSource {
         yield new UnparseableRecord(record, (err as Error).message);
         continue;
       }
-      const service = serviceOf(value);
+      const service = serviceOfEntry(value);
       if (service !== undefined && (wanted.size === 0 || wanted.has(service))) {
         const n = (perService.get(service) ?? 0) + 1;
         perService.set(service, n);
@@ -56,13 +57,6 @@ export class FileLogSource implements LogSource {
       yield value;
     }
   }
-}
-
-function serviceOf(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const labels = (value as { resource?: { labels?: Record<string, unknown> } }).resource?.labels;
-  const name = labels?.service_name ?? labels?.job_name ?? labels?.function_name;
-  return typeof name === "string" ? name : undefined;
 }
 
 function noteTruncation(report: SourceReport, service: string, read: number, lastRead: unknown): void {

@@ -43,6 +43,25 @@ const MAX_SKIPPED_SAMPLE_CHARS = 500;
 const PAYLOAD_SAMPLE_CHARS = 3000;
 const META_SAMPLE_CHARS = 1000;
 
+/** The service of an entry with no Cloud Run, job or function name. */
+export const UNKNOWN_SERVICE = "unknown";
+
+/**
+ * Which service an entry belongs to: the Cloud Run service name, else the job or function
+ * name; undefined when it has none. Works on unvalidated input, so sources and the pipeline
+ * can attribute even entries that normalization rejects.
+ */
+export function serviceOfEntry(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const labels = (raw as { resource?: { labels?: Record<string, unknown> } }).resource?.labels;
+  if (typeof labels !== "object" || labels === null) return undefined;
+  for (const key of ["service_name", "job_name", "function_name"]) {
+    const name = labels[key];
+    if (typeof name === "string" && name.length > 0) return name;
+  }
+  return undefined;
+}
+
 export function normalizeEntry(raw: unknown, options: NormalizeOptions): NormalizeResult {
   try {
     return normalizeUnchecked(raw, options);
@@ -136,7 +155,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
     timestamp,
     timestampText: entry.timestamp,
     severity,
-    service: resourceLabels.service_name || resourceLabels.job_name || resourceLabels.function_name || "unknown",
+    service: serviceOfEntry(entry) ?? UNKNOWN_SERVICE,
     ...(resourceLabels.revision_name ? { revision: resourceLabels.revision_name } : {}),
     ...(entry.labels?.instanceId ? { instanceId: entry.labels.instanceId } : {}),
     ...(entry.trace ? { trace: entry.trace.replace(/^projects\/[^/]+\/traces\//, "") } : {}),

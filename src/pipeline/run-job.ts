@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer, type ClusterOptions } from "../core/cluster";
 import { logsExplorerUrl } from "../core/logs-explorer";
 import { TemplateMiner, type MinerOptions } from "../core/miner/template-miner";
-import { normalizeEntry } from "../core/normalize";
+import { normalizeEntry, serviceOfEntry, UNKNOWN_SERVICE } from "../core/normalize";
 import { minerStateKey, windowId, worklogKey } from "../core/object-keys";
 import { prioritizeAll } from "../core/priority";
 import { severityRank, type Severity } from "../core/severity";
@@ -111,17 +111,9 @@ interface ServiceRun {
   readonly notes: string[];
 }
 
-const UNATTRIBUTED = "unknown";
 
 function emptyStats(): MutableStats {
   return { read: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0, clustered: 0, skipped: {} };
-}
-
-function serviceOfRaw(raw: unknown): string | undefined {
-  if (typeof raw !== "object" || raw === null) return undefined;
-  const labels = (raw as { resource?: { labels?: Record<string, unknown> } }).resource?.labels;
-  const name = labels?.service_name ?? labels?.job_name ?? labels?.function_name;
-  return typeof name === "string" && name.length > 0 ? name : undefined;
 }
 
 export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<RunSummary> {
@@ -188,17 +180,17 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
         ? { ok: false as const, skipped: { reason: "unparseable-line" as const, detail: options.redact(raw.error), sample: cutText(options.redact(raw.text), 500) } }
         : normalizeEntry(raw, { maxMessageBytes: options.maxMessageBytes, redact: options.redact });
     if (!result.ok) {
-      const service = (raw instanceof UnparseableRecord ? undefined : serviceOfRaw(raw)) ?? UNATTRIBUTED;
+      const service = (raw instanceof UnparseableRecord ? undefined : serviceOfEntry(raw)) ?? UNKNOWN_SERVICE;
       if (wanted.size > 0 && !wanted.has(service)) {
         // Another service's, or nobody's while the run reads chosen services only: counted in
         // the run summary, not in a worklog.
-        if (service === UNATTRIBUTED) {
+        if (service === UNKNOWN_SERVICE) {
           totals.unattributed++;
           totals.skipped++;
         } else totals.otherServices++;
         continue;
       }
-      const run = await serviceRun(service);
+      const run = runs.get(service) ?? (await serviceRun(service));
       run.stats.read++;
       run.stats.skipped[result.skipped.reason] = (run.stats.skipped[result.skipped.reason] ?? 0) + 1;
       if (run.skippedSamples.filter((s) => s.reason === result.skipped.reason).length < samplesPerReason) run.skippedSamples.push(result.skipped);
@@ -211,7 +203,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
       totals.otherServices++;
       continue;
     }
-    const run = await serviceRun(entry.service);
+    const run = runs.get(entry.service) ?? (await serviceRun(entry.service)); // no await once the service is known: this runs per entry
     run.stats.read++;
     if (recent.seen(entry.key)) {
       run.stats.duplicates++;
