@@ -1,4 +1,4 @@
-import { loadConfig, parseDuration, SETTINGS } from "../src/config";
+import { loadConfig, parseDuration } from "../src/config";
 import { ConfigError } from "../src/errors";
 
 function problems(flags: Record<string, string>, env: Record<string, string> = {}): string[] {
