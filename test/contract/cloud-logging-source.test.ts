@@ -178,6 +178,25 @@ describe("CloudLoggingSource over gRPC", () => {
     expect(report).toEqual({ truncations: [], notes: ["api: read 2345 entries from Cloud Logging in 5 pages"] });
   });
 
+  test("the peer's response cache (bench:source): primed pages are served from memory, the read is the same", async () => {
+    const entries = [...entriesOf("api", 1200), ...entriesOf("web", 300)];
+    const fresh = await serve({ entries }, { loggingPageSize: 500 });
+    const uncached = await readAll(fresh.source, query(["api"]));
+    await fresh.server.close();
+
+    const { source, server: cached } = await serve({ entries, cacheResponses: true }, { loggingPageSize: 500 });
+    const filter = buildLoggingFilter({ window: WINDOW, service: "api", minSeverity: "WARNING", includeStderr: false, excludeLogIds: ["log-gardener"], extraFilter: undefined });
+    expect(cached.prime({ resourceNames: [`projects/${PROJECT}`], filter, orderBy: "timestamp asc", pageSize: 500 })).toEqual({ pages: 3, entries: 1200 });
+    expect(cached.requests).toHaveLength(0);
+    const read = await readAll(source, query(["api"]));
+    expect(read).toEqual(uncached);
+    expect(cached.cacheStats()).toEqual({ hits: 3, misses: 3 });
+    expect(cached.requests.map((r) => r.returned)).toEqual([500, 500, 200]);
+    // A query not primed is built on request, then cached too.
+    await readAll(source, query(["web"]));
+    expect(cached.cacheStats()).toEqual({ hits: 3, misses: 4 });
+  });
+
   test("several services: one paged query each", async () => {
     const { source, server } = await serve({ entries: [...entriesOf("api", 30), ...entriesOf("web", 20), ...entriesOf("auth", 5)] }, { loggingPageSize: 25 });
     const { entries: read } = await readAll(source, query(["api", "web"]));

@@ -77,6 +77,21 @@ export interface LoggingServerOptions {
   readonly faults?: readonly Fault[];
   /** Keep every request in `requests` (default true; the bench turns it off). */
   readonly recordRequests?: boolean;
+  /**
+   * Keep each page's encoded response, keyed by its query and token, and serve a page asked
+   * again from memory (default false). With `prime`, a benchmark takes the peer's own work
+   * (generating, filtering, encoding) out of what it measures, as the real service's is.
+   */
+  readonly cacheResponses?: boolean;
+}
+
+/** A ListLogEntries request as the peer reads it. */
+export interface ListRequest {
+  readonly resourceNames: readonly string[];
+  readonly filter: string;
+  readonly orderBy: string;
+  readonly pageSize: number;
+  readonly pageToken: string;
 }
 
 export interface LoggingServer {
@@ -84,6 +99,14 @@ export interface LoggingServer {
   readonly requests: ReceivedRequest[];
   /** Requests received so far, including failed ones. */
   requestCount(): number;
+  /**
+   * Walks every page of a query as the client will ask for them (first page, then each
+   * token), filling the response cache (`cacheResponses`); returns the pages and entries.
+   * Not recorded as requests.
+   */
+  prime(request: Omit<ListRequest, "pageToken">): { pages: number; entries: number };
+  /** Pages served from the response cache, and pages that had to be built (cache on). */
+  cacheStats(): { hits: number; misses: number };
   close(): Promise<void>;
 }
 
@@ -396,12 +419,81 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
   const requests: ReceivedRequest[] = [];
   let received = 0;
 
+  type PageResult = { readonly fail: FaultCode; readonly message: string } | { readonly entries: Record<string, unknown>[]; readonly nextPageToken: string };
+
+  /** One page of a query, or the status to fail it with: the service's rules, no transport. */
+  function page(req: ListRequest): PageResult {
+    const fail = (code: FaultCode, message: string) => ({ fail: code, message });
+    if (req.resourceNames.length === 0 || !req.resourceNames.every((n) => /^projects\/[a-z][a-z0-9-]+$/.test(n))) {
+      return fail("INVALID_ARGUMENT", `resource_names: expected projects/PROJECT_ID (got ${JSON.stringify(req.resourceNames)})`);
+    }
+    if (req.pageSize < 0 || req.pageSize > 1000) return fail("INVALID_ARGUMENT", `page_size must be between 0 and 1000 (got ${req.pageSize})`);
+    if (req.filter.length > 20_000) return fail("INVALID_ARGUMENT", "filter is longer than 20000 characters");
+    const order = req.orderBy.trim().toLowerCase() || "timestamp asc";
+    if (order !== "timestamp asc" && order !== "timestamp desc") {
+      return fail("INVALID_ARGUMENT", `order_by: expected "timestamp asc" or "timestamp desc" (got ${JSON.stringify(req.orderBy)})`);
+    }
+    let accept: EntryPredicate;
+    try {
+      accept = compileFilter(parseFilter(req.filter));
+    } catch (error) {
+      return fail("INVALID_ARGUMENT", `unparseable filter: ${(error as Error).message}`);
+    }
+    const key = queryKey(req);
+    let pos = 0;
+    if (req.pageToken) {
+      let token: PageToken;
+      try {
+        token = JSON.parse(Buffer.from(req.pageToken, "base64url").toString("utf8")) as PageToken;
+      } catch {
+        return fail("INVALID_ARGUMENT", "page_token: not a token this server issued");
+      }
+      if (token.q !== key) return fail("INVALID_ARGUMENT", "page_token: belongs to a different query");
+      pos = token.pos;
+    }
+    const pageSize = req.pageSize || 50;
+    const descending = order === "timestamp desc";
+    const entries: Record<string, unknown>[] = [];
+    while (pos < source.count && entries.length < pageSize) {
+      const entry = source.at(descending ? source.count - 1 - pos : pos);
+      pos++;
+      if (accept(entry)) entries.push(toApiEntry(entry));
+    }
+    const nextPageToken = pos < source.count ? Buffer.from(JSON.stringify({ q: key, pos } satisfies PageToken)).toString("base64url") : "";
+    return { entries, nextPageToken };
+  }
+
+  const service = loadLoggingService();
+  const list = service.ListLogEntries!;
+  const serialize = list.responseSerialize;
+  const cache = new Map<string, { readonly bytes: Buffer; readonly entries: number; readonly nextPageToken: string }>();
+  let hits = 0;
+  let misses = 0;
+  const cacheKey = (req: ListRequest) => `${req.pageSize}\u0000${req.pageToken}\u0000${queryKey(req)}`;
+
+  /** The page, from the cache when it is on; the encoded response is cached, not the objects. */
+  function cachedPage(req: ListRequest): PageResult | { readonly bytes: Buffer; readonly entries: number; readonly nextPageToken: string } {
+    if (!options.cacheResponses) return page(req);
+    const key = cacheKey(req);
+    const hit = cache.get(key);
+    if (hit) {
+      hits++;
+      return hit;
+    }
+    misses++;
+    const result = page(req);
+    if ("fail" in result) return result;
+    const encoded = { bytes: serialize({ entries: result.entries, nextPageToken: result.nextPageToken }), entries: result.entries.length, nextPageToken: result.nextPageToken };
+    cache.set(key, encoded);
+    return encoded;
+  }
+
   function listLogEntries(
     call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>,
     callback: grpc.sendUnaryData<unknown>,
   ): void {
     const body = call.request;
-    const req = {
+    const req: ListRequest = {
       resourceNames: (body.resourceNames as string[] | undefined) ?? [],
       filter: (body.filter as string | undefined) ?? "",
       orderBy: (body.orderBy as string | undefined) ?? "",
@@ -420,61 +512,38 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
       fail(fault.code, fault.message ?? `injected ${fault.code}`);
       return;
     }
-    if (req.resourceNames.length === 0 || !req.resourceNames.every((n) => /^projects\/[a-z][a-z0-9-]+$/.test(n))) {
-      fail("INVALID_ARGUMENT", `resource_names: expected projects/PROJECT_ID (got ${JSON.stringify(req.resourceNames)})`);
+    const result = cachedPage(req);
+    if ("fail" in result) {
+      fail(result.fail, result.message);
       return;
     }
-    if (req.pageSize < 0 || req.pageSize > 1000) {
-      fail("INVALID_ARGUMENT", `page_size must be between 0 and 1000 (got ${req.pageSize})`);
+    if ("bytes" in result) {
+      if (record) requests.push({ ...req, returned: result.entries });
+      callback(null, result.bytes);
       return;
     }
-    if (req.filter.length > 20_000) {
-      fail("INVALID_ARGUMENT", "filter is longer than 20000 characters");
-      return;
-    }
-    const order = req.orderBy.trim().toLowerCase() || "timestamp asc";
-    if (order !== "timestamp asc" && order !== "timestamp desc") {
-      fail("INVALID_ARGUMENT", `order_by: expected "timestamp asc" or "timestamp desc" (got ${JSON.stringify(req.orderBy)})`);
-      return;
-    }
-    let accept: EntryPredicate;
-    try {
-      accept = compileFilter(parseFilter(req.filter));
-    } catch (error) {
-      fail("INVALID_ARGUMENT", `unparseable filter: ${(error as Error).message}`);
-      return;
-    }
-    const key = queryKey(req);
-    let pos = 0;
-    if (req.pageToken) {
-      let token: PageToken;
-      try {
-        token = JSON.parse(Buffer.from(req.pageToken, "base64url").toString("utf8")) as PageToken;
-      } catch {
-        fail("INVALID_ARGUMENT", "page_token: not a token this server issued");
-        return;
-      }
-      if (token.q !== key) {
-        fail("INVALID_ARGUMENT", "page_token: belongs to a different query");
-        return;
-      }
-      pos = token.pos;
-    }
-    const pageSize = req.pageSize || 50;
-    const descending = order === "timestamp desc";
-    const entries: Record<string, unknown>[] = [];
-    while (pos < source.count && entries.length < pageSize) {
-      const entry = source.at(descending ? source.count - 1 - pos : pos);
-      pos++;
-      if (accept(entry)) entries.push(toApiEntry(entry));
-    }
-    const nextPageToken = pos < source.count ? Buffer.from(JSON.stringify({ q: key, pos } satisfies PageToken)).toString("base64url") : "";
-    if (record) requests.push({ ...req, returned: entries.length });
-    callback(null, { entries, nextPageToken });
+    if (record) requests.push({ ...req, returned: result.entries.length });
+    callback(null, { entries: result.entries, nextPageToken: result.nextPageToken });
+  }
+
+  function prime(request: Omit<ListRequest, "pageToken">): { pages: number; entries: number } {
+    let pageToken = "";
+    let pages = 0;
+    let entries = 0;
+    do {
+      const result = cachedPage({ ...request, pageToken });
+      if ("fail" in result) throw new Error(`peer: cannot prime ${request.filter}: ${result.fail} ${result.message}`);
+      pages++;
+      entries += "bytes" in result ? result.entries : result.entries.length;
+      pageToken = result.nextPageToken;
+    } while (pageToken);
+    return { pages, entries };
   }
 
   const server = new grpc.Server();
-  server.addService(loadLoggingService(), {
+  // Cached responses are already encoded: they pass the serializer as they are.
+  const passBytes = (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : serialize(value));
+  server.addService({ ...service, ListLogEntries: { ...list, responseSerialize: passBytes } }, {
     ListLogEntries: listLogEntries,
   });
   const port = await new Promise<number>((resolvePort, reject) => {
@@ -484,6 +553,8 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
     port,
     requests,
     requestCount: () => received,
+    prime,
+    cacheStats: () => ({ hits, misses }),
     close: () =>
       new Promise<void>((done) => {
         server.tryShutdown(() => done());
