@@ -29,3 +29,39 @@ describe("RecentKeys", () => {
     expect(seen.size).toBe(200_000);
   });
 });
+
+describe("RecentKeys against a model", () => {
+  /** The rule stated in plain Sets: two generations of at most `capacity` keys. */
+  class Model {
+    current = new Set<string>();
+    previous = new Set<string>();
+    constructor(readonly capacity: number) {}
+    seen(key: string): boolean {
+      if (this.current.has(key) || this.previous.has(key)) return true;
+      if (this.current.size >= this.capacity) {
+        this.previous = this.current;
+        this.current = new Set();
+      }
+      this.current.add(key);
+      return false;
+    }
+  }
+
+  test("answers as the model does over many generations, redeliveries near and far", () => {
+    for (const capacity of [1, 7, 1000]) {
+      const keys = new RecentKeys(capacity);
+      const model = new Model(capacity);
+      let state = 12345;
+      const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      let duplicates = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const back = random() < 0.3 ? Math.floor(random() * capacity * 3) : 0;
+        const key = `id-${Math.max(0, i - back)}|projects/p/logs/stdout|2025-09-15T01:00:00Z`;
+        const expected = model.seen(key);
+        if (expected) duplicates++;
+        expect(keys.seen(key)).toBe(expected);
+      }
+      expect(duplicates).toBeGreaterThan(1000);
+    }
+  });
+});
