@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, type NormalizeOptions } from "../../../src/core/normalize";
+import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, parseTimestamp, parseTimestampText, type NormalizeOptions } from "../../../src/core/normalize";
 import { buildRedactor } from "../../../src/core/redact";
 import type { NormalizedEntry, SkipReason } from "../../../src/core/types";
 
@@ -396,5 +396,44 @@ describe("stack traces without a severity", () => {
     const plain = normalizeEntry({ ...base, textPayload: "listening on :8080" }, { maxMessageBytes: 65536, redact });
     expect(trace.ok && trace.entry.severity).toBe("ERROR");
     expect(plain.ok && plain.entry.severity).toBe("DEFAULT");
+  });
+});
+
+describe("parseTimestamp", () => {
+  test("reads RFC 3339 to epoch milliseconds and refuses what is not", () => {
+    expect(parseTimestamp("2025-09-15T01:02:03Z")).toBe(Date.parse("2025-09-15T01:02:03Z"));
+    expect(parseTimestamp("2025-09-15T01:02:03.123456789Z")).toBe(Date.parse("2025-09-15T01:02:03.123Z"));
+    expect(parseTimestamp("2025-09-15T01:02:03.5Z")).toBe(Date.parse("2025-09-15T01:02:03.500Z"));
+    expect(parseTimestamp("2025-09-15T03:02:03+02:00")).toBe(Date.parse("2025-09-15T01:02:03Z"));
+    for (const bad of ["2025-09-15T01:02:03.Z", "2025-09-15T01:02:03.12a4Z", "2025-02-30T01:02:03Z", "2025-09-15T01:02:03.1234567890Z", "2025-09-15T01:02:03"]) {
+      expect(parseTimestamp(bad)).toBeUndefined();
+    }
+  });
+
+  // The memo of the last second read must never change a result: in order, out of order, the
+  // same second with odd fractions, and malformed text right after a good one of its second.
+  test("the same second read again gives what a fresh parse gives", () => {
+    const second = fc.integer({ min: Date.parse("1969-12-31T23:59:00Z") / 1000, max: Date.parse("2030-01-01T00:00:00Z") / 1000 }).map((s) => new Date(s * 1000).toISOString().slice(0, 19));
+    const tail = fc.oneof(
+      fc.constant("Z"),
+      fc.constant("z"),
+      fc.stringMatching(/^\.\d{1,9}Z$/),
+      fc.stringMatching(/^,\d{1,3}z$/),
+      fc.stringMatching(/^\.\d{10,11}Z$/),
+      fc.constant("."),
+      fc.constant(".Z"),
+      fc.stringMatching(/^\.\d{0,3}[a-y ]\d?Z$/),
+      fc.constant("+01:00"),
+      fc.constant(".5 "),
+      fc.constant(""),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(second, tail), { minLength: 1, maxLength: 8 }), (parts) => {
+        for (const [s, t] of parts) {
+          for (const text of [`${s}${t}`, `${s}.000Z`, `${s}${t}`]) expect(parseTimestamp(text)).toBe(parseTimestampText(text));
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
