@@ -107,11 +107,12 @@ function isStringMap(v: unknown): boolean {
 
 const optString = (v: unknown) => v === undefined || typeof v === "string";
 const LATENCY = /^-?\d+(?:\.\d+)?s$/;
+const INT = /^-?\d+$/;
 
 /**
  * True when a record certainly satisfies `logEntrySchema` as it is, so the common entry skips
  * the schema's copy (it is most of normalization's validation cost). Conservative: anything
- * unusual (protoPayload, sourceLocation, operation, numbers as strings, null fields) answers
+ * unusual (protoPayload, operation, numbers as strings, null fields) answers
  * false and goes through the schema, which also writes the error message. A property test holds
  * the two in step: whatever this accepts, the schema accepts.
  */
@@ -133,5 +134,10 @@ export function isCommonLogEntry(r: Record<string, unknown>): boolean {
     for (const k of ["requestSize", "status", "responseSize"]) if (h[k] !== undefined && !(typeof h[k] === "number" && Number.isFinite(h[k]))) return false;
     if (h.latency !== undefined && !(typeof h.latency === "string" && LATENCY.test(h.latency))) return false;
   }
-  return r.protoPayload === undefined && r.sourceLocation === undefined && r.operation === undefined;
+  if (r.sourceLocation !== undefined) {
+    const l = r.sourceLocation;
+    if (!isPlainObject(l) || !optString(l.file) || !optString(l.function)) return false;
+    if (l.line !== undefined && !(typeof l.line === "number" && Number.isFinite(l.line)) && !(typeof l.line === "string" && INT.test(l.line))) return false;
+  }
+  return r.protoPayload === undefined && r.operation === undefined;
 }

@@ -24,6 +24,12 @@ const entryLike = fc.record(
     ),
     trace: field(fc.string()),
     traceSampled: field(fc.boolean()),
+    sourceLocation: field(
+      fc.record(
+        { file: fc.oneof(fc.string(), fc.string(), value), line: fc.oneof(fc.integer().map(String), fc.integer(), fc.string(), fc.double(), value), function: fc.oneof(fc.string(), fc.string(), value) },
+        { requiredKeys: [] },
+      ),
+    ),
     protoPayload: fc.option(fc.dictionary(fc.string(), value), { nil: undefined, freq: 2 }),
   },
   { requiredKeys: ["timestamp"] },
@@ -52,5 +58,9 @@ describe("isCommonLogEntry", () => {
     expect(isCommonLogEntry({ ...ok, labels: { n: 1 } })).toBe(false);
     expect(isCommonLogEntry({ ...ok, jsonPayload: [] })).toBe(false);
     expect(isCommonLogEntry({ ...ok, protoPayload: {} })).toBe(false);
+    expect(isCommonLogEntry({ ...ok, sourceLocation: { file: "src/db.ts", line: "42", function: "query" } })).toBe(true);
+    expect(isCommonLogEntry({ ...ok, sourceLocation: { file: "src/db.ts", line: 42 } })).toBe(true);
+    expect(isCommonLogEntry({ ...ok, sourceLocation: { line: "forty-two" } })).toBe(false);
+    expect(isCommonLogEntry({ ...ok, sourceLocation: { file: 7 } })).toBe(false);
   });
 });
