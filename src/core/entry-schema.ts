@@ -108,6 +108,8 @@ function isStringMap(v: unknown): boolean {
 const optString = (v: unknown) => v === undefined || typeof v === "string";
 const LATENCY = /^-?\d+(?:\.\d+)?s$/;
 const INT = /^-?\d+$/;
+/** What `intLike` accepts. */
+const isIntLike = (v: unknown) => (typeof v === "number" && Number.isFinite(v)) || (typeof v === "string" && INT.test(v));
 
 /**
  * True when a record certainly satisfies `logEntrySchema` as it is, so the common entry skips
@@ -131,13 +133,14 @@ export function isCommonLogEntry(r: Record<string, unknown>): boolean {
     const h = r.httpRequest;
     if (!isPlainObject(h)) return false;
     for (const k of ["requestMethod", "requestUrl", "userAgent", "remoteIp", "serverIp", "referer", "protocol"]) if (!optString(h[k])) return false;
-    for (const k of ["requestSize", "status", "responseSize"]) if (h[k] !== undefined && !(typeof h[k] === "number" && Number.isFinite(h[k]))) return false;
+    // int64 fields arrive as numbers from exports and as decimal strings from the client library.
+    for (const k of ["requestSize", "status", "responseSize"]) if (h[k] !== undefined && !isIntLike(h[k])) return false;
     if (h.latency !== undefined && !(typeof h.latency === "string" && LATENCY.test(h.latency))) return false;
   }
   if (r.sourceLocation !== undefined) {
     const l = r.sourceLocation;
     if (!isPlainObject(l) || !optString(l.file) || !optString(l.function)) return false;
-    if (l.line !== undefined && !(typeof l.line === "number" && Number.isFinite(l.line)) && !(typeof l.line === "string" && INT.test(l.line))) return false;
+    if (l.line !== undefined && !isIntLike(l.line)) return false;
   }
   return r.protoPayload === undefined && r.operation === undefined;
 }

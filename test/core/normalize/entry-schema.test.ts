@@ -18,7 +18,7 @@ const entryLike = fc.record(
     textPayload: field(fc.string()),
     httpRequest: field(
       fc.record(
-        { requestMethod: fc.oneof(fc.string(), fc.string(), value), status: fc.oneof(fc.integer(), fc.integer(), fc.string(), value), latency: fc.oneof(fc.constant("0.12s"), fc.constant("3s"), fc.string(), value), requestUrl: fc.string() },
+        { requestMethod: fc.oneof(fc.string(), fc.string(), value), responseSize: fc.oneof(fc.integer().map(String), fc.string(), value), status: fc.oneof(fc.integer(), fc.integer(), fc.string(), value), latency: fc.oneof(fc.constant("0.12s"), fc.constant("3s"), fc.string(), value), requestUrl: fc.string() },
         { requiredKeys: [] },
       ),
     ),
@@ -54,7 +54,10 @@ describe("isCommonLogEntry", () => {
   test("the usual Cloud Run entry takes the fast path; odd ones do not", () => {
     const ok = { timestamp: "2025-09-15T01:00:00Z", insertId: "a", severity: "ERROR", resource: { type: "cloud_run_revision", labels: { service_name: "s" } }, jsonPayload: { message: "m" } };
     expect(isCommonLogEntry(ok)).toBe(true);
-    expect(isCommonLogEntry({ ...ok, httpRequest: { status: "500" } })).toBe(false);
+    expect(isCommonLogEntry({ ...ok, httpRequest: { status: 500, responseSize: "1234", latency: "0.012s" } })).toBe(true);
+    expect(isCommonLogEntry({ ...ok, httpRequest: { status: "500" } })).toBe(true);
+    expect(isCommonLogEntry({ ...ok, httpRequest: { status: "5xx" } })).toBe(false);
+    expect(isCommonLogEntry({ ...ok, httpRequest: { responseSize: Number.POSITIVE_INFINITY } })).toBe(false);
     expect(isCommonLogEntry({ ...ok, labels: { n: 1 } })).toBe(false);
     expect(isCommonLogEntry({ ...ok, jsonPayload: [] })).toBe(false);
     expect(isCommonLogEntry({ ...ok, protoPayload: {} })).toBe(false);
