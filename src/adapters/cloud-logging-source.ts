@@ -38,10 +38,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Fractional seconds as protobuf's JSON mapping writes them: 0, 3, 6 or 9 digits. */
 function fraction(nanos: number): string {
   if (!nanos) return "";
-  const digits = String(nanos).padStart(9, "0");
-  if (nanos % 1_000_000 === 0) return `.${digits.slice(0, 3)}`;
-  if (nanos % 1_000 === 0) return `.${digits.slice(0, 6)}`;
-  return `.${digits}`;
+  if (nanos % 1_000_000 === 0) return `.${padded(nanos / 1_000_000, 3)}`;
+  if (nanos % 1_000 === 0) return `.${padded(nanos / 1_000, 6)}`;
+  return `.${padded(nanos, 9)}`;
+}
+
+const ZEROS = "000000000";
+function padded(n: number, width: number): string {
+  const text = String(n);
+  return text.length >= width ? text : ZEROS.slice(0, width - text.length) + text;
 }
 
 function isSecondsNanos(value: unknown): value is ApiSecondsNanos {
@@ -85,14 +90,21 @@ export function formatDuration(value: unknown): string | undefined {
 }
 
 /** Drops what protobuf decodes as defaults (empty strings, "0", false, null, {}), as the JSON shape omits them. */
-function withoutDefaults(object: Record<string, unknown>): Record<string, unknown> | undefined {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(object)) {
+function withoutDefaults(object: Record<string, unknown>, skip?: string): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const k in object) {
+    if (k === skip || !Object.prototype.hasOwnProperty.call(object, k)) continue;
+    const v = object[k];
     if (v === undefined || v === null || v === "" || v === false || v === 0 || v === "0") continue;
-    if (isRecord(v) && Object.keys(v).length === 0) continue;
-    out[k] = v;
+    if (isRecord(v) && isEmpty(v)) continue;
+    (out ??= {})[k] = v;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return out;
+}
+
+function isEmpty(object: object): boolean {
+  for (const k in object) if (Object.prototype.hasOwnProperty.call(object, k)) return false;
+  return true;
 }
 
 /** A proto map<string, string> as decoded: a fresh plain object, passed on as it is. */
@@ -147,11 +159,10 @@ export function toRawEntry(entry: SdkEntry, apiTimestamp?: unknown): Record<stri
   }
 
   if (isRecord(m.httpRequest)) {
-    const { latency, ...rest } = m.httpRequest;
-    const http = withoutDefaults(rest) ?? {};
-    const latencyText = formatDuration(latency);
-    if (latencyText) http.latency = latencyText;
-    if (Object.keys(http).length > 0) raw.httpRequest = http;
+    let http = withoutDefaults(m.httpRequest, "latency");
+    const latencyText = formatDuration(m.httpRequest.latency);
+    if (latencyText) (http ??= {}).latency = latencyText;
+    if (http) raw.httpRequest = http;
   }
   if (typeof m.trace === "string" && m.trace) raw.trace = m.trace;
   if (typeof m.spanId === "string" && m.spanId) raw.spanId = m.spanId;

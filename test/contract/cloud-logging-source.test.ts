@@ -10,6 +10,8 @@ import {
   createCloudLoggingSource,
   RequestPacer,
   readsPerMinuteOfTask,
+  formatDuration,
+  formatTimestamp,
   toRawEntry,
   type CloudLoggingConfig,
   type CloudLoggingOverrides,
@@ -94,6 +96,24 @@ describe("toRawEntry", () => {
     expect(toRawEntry(entry, { seconds: "1757898000", nanos: 123456789 }).timestamp).toBe("2025-09-15T01:00:00.123456789Z");
     expect(toRawEntry(entry, { seconds: "1757898000", nanos: 120000000 }).timestamp).toBe("2025-09-15T01:00:00.120Z");
     expect(toRawEntry(entry, { seconds: "1757898000", nanos: 0 }).timestamp).toBe("2025-09-15T01:00:00Z");
+  });
+});
+
+describe("formatTimestamp and formatDuration", () => {
+  test("fractions as protobuf's JSON mapping writes them: none, 3, 6 or 9 digits, zeros kept", () => {
+    const at = (seconds: string | number, nanos: number) => formatTimestamp({ seconds, nanos });
+    expect(at("1757898000", 0)).toBe("2025-09-15T01:00:00Z");
+    expect(at("1757898000", 5_000_000)).toBe("2025-09-15T01:00:00.005Z");
+    expect(at("1757898000", 120_000_000)).toBe("2025-09-15T01:00:00.120Z");
+    expect(at("1757898000", 5_000)).toBe("2025-09-15T01:00:00.000005Z");
+    expect(at(1757898001, 123_456_000)).toBe("2025-09-15T01:00:01.123456Z");
+    expect(at("1757898000", 5)).toBe("2025-09-15T01:00:00.000000005Z");
+    expect(at("1757898000", 999_999_999)).toBe("2025-09-15T01:00:00.999999999Z");
+    expect(at("1757898000", 1_000_000_000)).toBeUndefined();
+    expect(at("x", 0)).toBeUndefined();
+    expect(formatDuration({ seconds: "0", nanos: 12_000_000 })).toBe("0.012s");
+    expect(formatDuration({ seconds: "3", nanos: 0 })).toBe("3s");
+    expect(formatDuration({ seconds: "1", nanos: 7 })).toBe("1.000000007s");
   });
 });
 
