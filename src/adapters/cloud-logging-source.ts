@@ -399,9 +399,6 @@ interface ServiceRead {
   finish(truncated: boolean): void;
 }
 
-/** Entries handed out between two turns of the event loop while a page is being fetched. */
-const EVENT_LOOP_TURN_EVERY = 50;
-
 /**
  * The entries of several services' reads, one after the other, as one async iterator. Written
  * by hand rather than as an async generator: an entry already in the page costs one resolved
@@ -415,24 +412,13 @@ class EntryStream implements AsyncIterator<unknown> {
   private index = 0;
   private pending: Promise<Page> | undefined;
   private done = false;
-  private sinceTurn = 0;
 
   constructor(private readonly reads: ServiceRead[]) {}
 
   next(): Promise<IteratorResult<unknown>> {
     const page = this.page;
     const read = this.current;
-    if (page && read && this.index < page.entries.length && read.read < read.cap) {
-      const result: IteratorResult<unknown> = { done: false, value: this.take(page, read) };
-      // Entries of a page in memory resolve as microtasks, which never let the event loop turn.
-      // While the next page is being fetched, give it a turn now and then, so the response is
-      // received (and HTTP/2 flow control answered) while this page is processed, not after.
-      if (this.pending !== undefined && ++this.sinceTurn >= EVENT_LOOP_TURN_EVERY) {
-        this.sinceTurn = 0;
-        return new Promise((resolve) => setImmediate(resolve, result));
-      }
-      return Promise.resolve(result);
-    }
+    if (page && read && this.index < page.entries.length && read.read < read.cap) return Promise.resolve({ done: false, value: this.take(page, read) });
     return this.advance();
   }
 
