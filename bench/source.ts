@@ -14,7 +14,7 @@
  * holds the pipeline back.
  *
  *   node dist/bench/source.js [--entries N] [--page-size N] [--pass all|source,stages,job]
- *                             [--node-flags "--max-old-space-size=160"] [--uncached-peer] [--verbose]
+ *                             [--node-flags "--max-old-space-size=160"] [--runs N] [--uncached-peer] [--verbose]
  * --node-flags go to the measured process only (not the peer); the default is the container's
  * own (--max-semi-space-size=16). Pass --node-flags "" for Node's defaults, or e.g. the heap limit the job's
  * container runs with.
@@ -272,9 +272,12 @@ async function main(): Promise<void> {
       ? `peer: ${ready.pages} pages built and encoded in ${ready.primeSeconds.toFixed(1)} s before the passes, then served from memory (--uncached-peer builds each page on request)`
       : "peer: uncached, each page filtered and encoded on request (its CPU competes with the measured process)",
   );
+  // On a shared host the wall-clock rate of one pass varies by a quarter from run to run:
+  // --runs N repeats each pass and judges the rate target on the median.
+  const runs = Math.max(1, Number(arg("runs", "1")) || 1);
   const results: PassResult[] = [];
   try {
-    for (const pass of passes) {
+    for (let run = 0; run < runs; run++) for (const pass of passes) {
       const child = fork(__filename, ["pass", "--pass", pass, "--port", String(port), "--page-size", String(pageSize), ...(process.argv.includes("--verbose") ? ["--verbose"] : [])], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
         execArgv: [...process.execArgv, ...arg("node-flags", CONTAINER_NODE_FLAGS).split(" ").filter((f) => f.length > 0)],
@@ -299,10 +302,12 @@ async function main(): Promise<void> {
   }
   const complete = results.every((r) => r.entries === count);
   const rssOk = results.every((r) => r.peakRssMb < RSS_TARGET_MB);
-  const job = results.find((r) => r.pass === "job");
-  const rateOk = job === undefined ? undefined : job.perSecond >= RATE_TARGET;
+  const jobRates = results.filter((r) => r.pass === "job").map((r) => r.perSecond).sort((a, b) => a - b);
+  const median = jobRates.length === 0 ? undefined : jobRates.length % 2 === 1 ? jobRates[(jobRates.length - 1) / 2]! : (jobRates[jobRates.length / 2 - 1]! + jobRates[jobRates.length / 2]!) / 2;
+  if (jobRates.length > 1) console.log(`job pass over ${jobRates.length} runs: median ${Math.round(median!).toLocaleString("en")} entries/s (lowest ${Math.round(jobRates[0]!).toLocaleString("en")}, highest ${Math.round(jobRates.at(-1)!).toLocaleString("en")})`);
+  const rateOk = median === undefined ? undefined : median >= RATE_TARGET;
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "not measured (no job pass)" : ok ? "met" : "NOT met");
-  console.log(`targets: every entry read: ${verdict(complete)}; peak RSS < ${RSS_TARGET_MB} MB in every pass: ${verdict(rssOk)}; >= ${RATE_TARGET.toLocaleString("en")} entries/s end to end (job pass, wall clock): ${verdict(rateOk)}`);
+  console.log(`targets: every entry read: ${verdict(complete)}; peak RSS < ${RSS_TARGET_MB} MB in every pass: ${verdict(rssOk)}; >= ${RATE_TARGET.toLocaleString("en")} entries/s end to end (job pass, wall clock${runs > 1 ? ", median" : ""}): ${verdict(rateOk)}`);
   const ok = complete && rssOk && rateOk !== false;
   if (!ok) process.exitCode = 1;
 }
