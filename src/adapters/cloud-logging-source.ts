@@ -5,9 +5,9 @@
  * streamed entry by entry: at most the current page and the one being fetched are in memory,
  * whatever the number of entries. The filter (src/core/logging-filter.ts) always carries the
  * window. Requests are paced under the entries.list quota (60 per minute per project, shared by
- * the tasks of an execution), and transient failures (RESOURCE_EXHAUSTED, UNAVAILABLE,
- * DEADLINE_EXCEEDED) are retried by the client library's own backoff with full jitter, a bounded
- * number of times. A service that reaches the entry cap stops there, and the truncation is
+ * the tasks of an execution), retries included, and transient failures (RESOURCE_EXHAUSTED,
+ * UNAVAILABLE, DEADLINE_EXCEEDED) are retried here with exponential backoff and full jitter, a
+ * bounded number of times, each retry logged and counted in the worklog's notes. A service that reaches the entry cap stops there, and the truncation is
  * recorded in the report for the worklog: never silently dropped.
  *
  * `toRawEntry` maps the SDK's Entry to Cloud Logging's JSON shape, the shape the file source
@@ -240,6 +240,9 @@ export interface CloudLoggingSourceOptions {
   readonly logger?: Pick<Logger, "debug" | "info" | "warn">;
   /** For tests: the pacer's clock. */
   readonly pacer?: RequestPacer;
+  /** For tests: the backoff's sleep and jitter. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
 }
 
 /** gRPC status codes retried: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
@@ -264,9 +267,14 @@ export class CloudLoggingSource implements LogSource {
   private readonly pageSize: number;
   private readonly pacer: RequestPacer;
 
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
   constructor(private readonly options: CloudLoggingSourceOptions) {
     this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
     this.pacer = options.pacer ?? new RequestPacer(options.readsPerMinute ?? 60);
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
   }
 
   describe(): string {
@@ -279,26 +287,51 @@ export class CloudLoggingSource implements LogSource {
   }
 
   private gaxOptions(): Record<string, unknown> {
-    const r = this.options.retry;
+    const { timeoutMs } = this.options.retry;
+    // One attempt per call: retries are made here (fetchPage), where each is paced, logged and
+    // counted for the worklog; google-gax would make them out of sight.
     return {
-      timeout: r.timeoutMs,
+      timeout: timeoutMs,
       retry: {
-        retryCodes: [...RETRIED_CODES],
+        retryCodes: [],
         backoffSettings: {
-          initialRetryDelayMillis: r.initialDelayMs,
-          retryDelayMultiplier: r.multiplier ?? 2,
-          maxRetryDelayMillis: r.maxDelayMs,
-          initialRpcTimeoutMillis: r.timeoutMs,
+          initialRetryDelayMillis: 0,
+          retryDelayMultiplier: 1,
+          maxRetryDelayMillis: 0,
+          initialRpcTimeoutMillis: timeoutMs,
           rpcTimeoutMultiplier: 1,
-          maxRpcTimeoutMillis: r.timeoutMs,
-          // google-gax counts attempts, the first included.
-          maxRetries: r.retries + 1,
+          maxRpcTimeoutMillis: timeoutMs,
+          totalTimeoutMillis: timeoutMs,
         },
       },
     };
   }
 
-  private async fetchPage(filter: string, pageToken: string | undefined): Promise<Page> {
+  /**
+   * One page, retried on RESOURCE_EXHAUSTED, UNAVAILABLE and DEADLINE_EXCEEDED up to
+   * `retry.retries` times, each sleep uniform in [0, delay) with the delay growing by
+   * `multiplier` up to `maxDelayMs` (full jitter). Every attempt waits for the pacer.
+   */
+  private async fetchPage(filter: string, pageToken: string | undefined, read: ServiceRead): Promise<Page> {
+    const retry = this.options.retry;
+    let delay = retry.initialDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fetchOnce(filter, pageToken);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (!isRetried(code) || attempt > retry.retries) throw this.wrap(error, read, attempt);
+        const name = CODE_NAMES[code] ?? `code ${code}`;
+        read.retried.set(name, (read.retried.get(name) ?? 0) + 1);
+        const sleepMs = Math.floor(this.random() * delay);
+        this.options.logger?.warn({ service: read.name, code: name, attempt, retryInMs: sleepMs }, "Cloud Logging page request failed; retrying");
+        await this.sleep(sleepMs);
+        delay = Math.min(retry.maxDelayMs, delay * (retry.multiplier ?? 2));
+      }
+    }
+  }
+
+  private async fetchOnce(filter: string, pageToken: string | undefined): Promise<Page> {
     await this.pacer.acquire();
     const [entries, , response] = await this.options.logging.getEntries({
       resourceNames: [`projects/${this.options.projectId}`],
@@ -338,19 +371,18 @@ export class CloudLoggingSource implements LogSource {
       // Reading every service in one query, the cap is the query's: count per service, so a
       // truncation can be reported in each service's worklog.
       perService: service === undefined ? new Map() : undefined,
+      retried: new Map(),
       fetch: (token) => {
         if (read.pages === 0 && token === undefined) this.options.logger?.debug({ service: name, filter }, "reading Cloud Logging");
-        const p = this.fetchPage(filter, token).catch((error: unknown) => {
-          throw this.wrap(error, name, read.read, read.upTo);
-        });
+        const p = this.fetchPage(filter, token, read);
         p.catch(() => undefined); // a prefetch abandoned by an early return must not go unhandled
         return p;
       },
       finish: (truncated) => {
         if (truncated) this.truncate(report, read);
         else {
-          report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${read.pages} page${read.pages === 1 ? "" : "s"}`);
-          this.options.logger?.info({ service: name, read: read.read, pages: read.pages }, "read Cloud Logging");
+          report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${read.pages} page${read.pages === 1 ? "" : "s"}${describeRetries(read.retried)}`);
+          this.options.logger?.info({ service: name, read: read.read, pages: read.pages, retries: Object.fromEntries(read.retried) }, "read Cloud Logging");
         }
       },
     };
@@ -365,26 +397,31 @@ export class CloudLoggingSource implements LogSource {
     } else {
       report.truncations.push({ service: name, read: read.read, upTo, reason: `the cap of ${cap} entries per service (LOG_GARDENER_MAX_ENTRIES) was reached` });
     }
-    report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}, then stopped at the cap`);
+    report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}${describeRetries(read.retried)}, then stopped at the cap`);
     this.options.logger?.warn({ service: name, read: read.read, upTo, cap }, "window truncated at the entry cap");
   }
 
-  private wrap(error: unknown, service: string, read: number, upTo: string): UpstreamError {
+  /** The error a read fails with, after `attempts` attempts at its current page. */
+  private wrap(error: unknown, read: ServiceRead, attempts: number): UpstreamError {
     const message = error instanceof Error ? error.message : String(error);
-    let code = (error as { code?: unknown }).code;
-    let gaveUp = "";
-    // google-gax reports exhausted retries as DEADLINE_EXCEEDED "Exceeded maximum number of
-    // retries retrying error Error: 8 RESOURCE_EXHAUSTED: …"; name the error that was retried.
-    const retried = /^Exceeded maximum number of retries retrying error Error: (\d+) /.exec(message);
-    if (retried) {
-      code = Number(retried[1]);
-      gaveUp = `gave up after ${this.options.retry.retries + 1} attempts: `;
-    }
+    const code = (error as { code?: unknown }).code;
     const codeName = typeof code === "number" ? (CODE_NAMES[code] ?? `code ${code}`) : "error";
-    const retryable = typeof code === "number" && (RETRIED_CODES as readonly number[]).includes(code);
-    const where = read > 0 ? `after ${read} entries of ${service} (up to ${upTo})` : `for ${service}`;
+    const retryable = isRetried(code);
+    const gaveUp = retryable && attempts > 1 ? `gave up after ${attempts} attempts: ` : "";
+    const where = read.read > 0 ? `after ${read.read} entries of ${read.name} (up to ${read.upTo})` : `for ${read.name}`;
     return new UpstreamError("cloud-logging", "entries.list", retryable, `${codeName} ${where}: ${gaveUp}${message}`, { cause: error });
   }
+}
+
+function isRetried(code: unknown): code is number {
+  return typeof code === "number" && (RETRIED_CODES as readonly number[]).includes(code);
+}
+
+/** ", after 3 retried requests (RESOURCE_EXHAUSTED 2, UNAVAILABLE 1)", or nothing. */
+function describeRetries(retried: ReadonlyMap<string, number>): string {
+  if (retried.size === 0) return "";
+  const total = [...retried.values()].reduce((a, b) => a + b, 0);
+  return `, after ${total} retried request${total === 1 ? "" : "s"} (${[...retried].map(([code, n]) => `${code} ${n}`).join(", ")})`;
 }
 
 interface ServiceRead {
@@ -395,6 +432,8 @@ interface ServiceRead {
   upTo: string;
   /** Entries read per service, when one query reads every service. */
   readonly perService: Map<string, number> | undefined;
+  /** Requests retried, by the status that failed them. */
+  readonly retried: Map<string, number>;
   fetch(token: string | undefined): Promise<Page>;
   finish(truncated: boolean): void;
 }
@@ -529,6 +568,10 @@ export interface CloudLoggingOverrides {
   readonly retry?: Partial<CloudLoggingRetry>;
   readonly readsPerMinute?: number;
   readonly logger?: Pick<Logger, "debug" | "info" | "warn">;
+  /** For tests: the pacer, the backoff's sleep and its jitter. */
+  readonly pacer?: RequestPacer;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
 }
 
 export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: CloudLoggingOverrides = {}): CloudLoggingSource {
@@ -564,5 +607,8 @@ export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: 
     extraFilter: config.extraFilter,
     excludeLogIds: config.excludeLogs,
     logger: overrides.logger,
+    pacer: overrides.pacer,
+    sleep: overrides.sleep,
+    random: overrides.random,
   });
 }

@@ -37,11 +37,12 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test("gRPC peer → CloudLoggingSource → pipeline → worklog, with the cap reported", async () => {
+test("gRPC peer → CloudLoggingSource → pipeline → worklog, with the cap and a retry reported", async () => {
   const api = entries("api", 1500, (i) => `failed to load order ${i} for user u-${i % 7}: connection reset`);
   const web = entries("web", 40, (i) => `template render took ${100 + i}ms`, "WARNING");
   const noise = entries("api", 30, (i) => `request ${i} served`, "INFO");
-  server = await startLoggingServer({ entries: [...api, ...web, ...noise] });
+  // web's first page fails once with UNAVAILABLE and is asked again.
+  server = await startLoggingServer({ entries: [...api, ...web, ...noise], faults: [{ code: "UNAVAILABLE", afterRequests: 3 }] });
   dir = await mkdtemp(path.join(os.tmpdir(), "lg-e2e-"));
 
   const config = loadConfig(
@@ -54,6 +55,7 @@ test("gRPC peer → CloudLoggingSource → pipeline → worklog, with the cap re
       LOG_GARDENER_MAX_ENTRIES: "1200",
       LOG_GARDENER_LOGGING_PAGE_SIZE: "500",
       LOG_GARDENER_LOGGING_READS_PER_MINUTE: "0",
+      LOG_GARDENER_LOGGING_RETRY_DELAY: "1s",
       LOG_GARDENER_DRY_RUN: "true",
     },
   );
@@ -70,7 +72,7 @@ test("gRPC peer → CloudLoggingSource → pipeline → worklog, with the cap re
   const filters = [...new Set(server.requests.map((r) => r.filter))];
   expect(filters).toHaveLength(2);
   for (const f of filters) expect(f).toContain('timestamp>="2025-09-15T01:00:00.000Z" AND timestamp<"2025-09-15T02:00:00.000Z" AND severity>=WARNING');
-  expect(server.requests.map((r) => r.returned)).toEqual([500, 500, 500, 40]);
+  expect(server.requests.map((r) => r.status ?? r.returned)).toEqual([500, 500, 500, "UNAVAILABLE", 40]);
 
   expect(summary).toMatchObject({ read: 1240, clustered: 1240, truncated: true });
   const apiWorklog = await readFile(path.join(dir, worklogKey("api", WINDOW_START)), "utf8");
@@ -82,4 +84,5 @@ test("gRPC peer → CloudLoggingSource → pipeline → worklog, with the cap re
   const webWorklog = await readFile(path.join(dir, worklogKey("web", WINDOW_START)), "utf8");
   expect(webWorklog).toMatch(/template render took/);
   expect(webWorklog).not.toContain("Truncated Reads");
+  expect(webWorklog).toMatch(/web: read 40 entries from Cloud Logging in 1 page, after 1 retried request \(UNAVAILABLE 1\)/);
 });

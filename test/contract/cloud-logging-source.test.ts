@@ -269,11 +269,47 @@ describe("CloudLoggingSource over gRPC", () => {
       },
       { loggingPageSize: 100 },
     );
-    const { entries: read } = await readAll(source, query(["api"]));
+    const { entries: read, report } = await readAll(source, query(["api"]));
     expect(read.map((e) => e.insertId)).toEqual(entries.map((e) => e.insertId));
     expect(server.requests.map((r) => r.status ?? r.returned)).toEqual([100, "RESOURCE_EXHAUSTED", "RESOURCE_EXHAUSTED", "UNAVAILABLE", 100, "DEADLINE_EXCEEDED", 50]);
     // A retry asks again for the same page.
     expect(server.requests[1]!.pageToken).toBe(server.requests[4]!.pageToken);
+    // The worklog says what was retried.
+    expect(report.notes).toEqual(["api: read 250 entries from Cloud Logging in 3 pages, after 4 retried requests (RESOURCE_EXHAUSTED 2, UNAVAILABLE 1, DEADLINE_EXCEEDED 1)"]);
+  });
+
+  test("every attempt waits for the pacer, retries included; backoff grows to its cap with full jitter; each retry is logged", async () => {
+    class CountingPacer extends RequestPacer {
+      calls = 0;
+      override acquire(): Promise<number> {
+        this.calls++;
+        return Promise.resolve(0);
+      }
+    }
+    const pacer = new CountingPacer(60);
+    const sleeps: number[] = [];
+    const warnings: unknown[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (fields: unknown) => void warnings.push(fields) };
+    const { source, server } = await serve(
+      { entries: entriesOf("api", 150), faults: [{ code: "UNAVAILABLE", times: 4, afterRequests: 1 }] },
+      { loggingPageSize: 100, loggingRetries: 5 },
+      {
+        pacer,
+        retry: { initialDelayMs: 100, maxDelayMs: 300 },
+        random: () => 0.5,
+        sleep: (ms) => {
+          sleeps.push(ms);
+          return Promise.resolve();
+        },
+        logger: logger as never,
+      },
+    );
+    const { entries: read } = await readAll(source, query(["api"]));
+    expect(read).toHaveLength(150);
+    expect(server.requests).toHaveLength(6);
+    expect(pacer.calls).toBe(6);
+    expect(sleeps).toEqual([50, 100, 150, 150]);
+    expect(warnings).toEqual([1, 2, 3, 4].map((attempt, i) => ({ service: "api", code: "UNAVAILABLE", attempt, retryInMs: sleeps[i] })));
   });
 
   test("retries are bounded: past them the read fails clearly, as a retryable upstream error", async () => {
