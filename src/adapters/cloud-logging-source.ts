@@ -7,8 +7,9 @@
  * window. Requests are paced under the entries.list quota (60 per minute per project, shared by
  * the tasks of an execution), retries included, and transient failures (RESOURCE_EXHAUSTED,
  * UNAVAILABLE, DEADLINE_EXCEEDED) are retried here with exponential backoff and full jitter, a
- * bounded number of times, each retry logged and counted in the worklog's notes. A service that reaches the entry cap stops there, and the truncation is
- * recorded in the report for the worklog: never silently dropped.
+ * bounded number of times, each retry logged and counted in the worklog's notes. A service that
+ * reaches the entry cap stops there, and the truncation is recorded in the report for the
+ * worklog: never silently dropped.
  *
  * `toRawEntry` maps the SDK's Entry to Cloud Logging's JSON shape, the shape the file source
  * reads and `normalizeEntry` takes.
