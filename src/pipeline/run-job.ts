@@ -224,9 +224,10 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   log.info({ ...totals, services: runs.size, truncations: report.truncations.length }, "read complete");
 
   const failures: string[] = collectionFailed ? [collectionFailed] : [];
-  const summaries = await publish([...runs.values()].sort((a, b) => a.service.localeCompare(b.service)), { options, deps, report, log, failures, collected: collectionFailed === undefined });
+  const { summaries, digest } = await publish([...runs.values()].sort((a, b) => a.service.localeCompare(b.service)), { options, deps, report, log, failures, collected: collectionFailed === undefined });
   const actionCounts: Record<string, number> = {};
-  for (const s of summaries) for (const r of s.issues) actionCounts[r.action] = (actionCounts[r.action] ?? 0) + 1;
+  // Per-cluster results, and the digest issue's own action (it belongs to no one service).
+  for (const r of [...summaries.flatMap((s) => s.issues), ...(digest ? [digest] : [])]) actionCounts[r.action] = (actionCounts[r.action] ?? 0) + 1;
 
   const result: RunSummary = {
     window: options.window,
@@ -321,10 +322,11 @@ function describeAction(kind: string, detail: string | undefined): string {
  * new issues and the digest are per run), write every worklog with the plan, carry the plan
  * out, then rewrite the worklogs with the outcome and save the miner states.
  */
-async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promise<ServiceSummary[]> {
+async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promise<{ summaries: ServiceSummary[]; digest?: IssueActionResult }> {
   const { options, deps, log } = ctx;
   const windowStart = options.window.start;
   const summaries: ServiceSummary[] = [];
+  let digestResult: IssueActionResult | undefined;
   const publishing: Publishing[] = [];
   for (const run of runs) {
     const lock = await acquireRunLock(deps.store, run.service, windowStart, { ttlMs: options.lockTtlMs, owner: options.owner, now: deps.now() });
@@ -420,6 +422,7 @@ async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promis
       for (const r of results) {
         if (r.fingerprint === digest?.fingerprint) {
           // The digest issue lists the problems over the cap: each of them points at it.
+          digestResult = r;
           if (!r.ok) ctx.failures.push(`digest issue: ${r.action} failed: ${r.error ?? "unknown error"}`);
           for (const fp of digest.fingerprints) {
             const p = byService.get(fpService.get(fp) ?? "");
@@ -450,7 +453,7 @@ async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promis
   } finally {
     for (const p of publishing) await p.release().catch((err: unknown) => log.warn({ err, service: p.run.service }, "releasing the run lock failed; it expires by itself"));
   }
-  return summaries.sort((a, b) => a.service.localeCompare(b.service));
+  return { summaries: summaries.sort((a, b) => a.service.localeCompare(b.service)), digest: digestResult };
 }
 
 /** Runs one publishing step; a failure is recorded (the run exits non-zero) and the others go on. */

@@ -95,6 +95,21 @@ describe("log-gardener run", () => {
     expect(requests.map((c) => c.template).sort()).toEqual(["GET /api/v1/orders/{id}/items → 500", "POST /api/v1/carts/{uuid}/checkout → 409"].sort());
   });
 
+  test("the run summary counts every action of the plan, the digest issue's own included", async () => {
+    const r = await run(["run", "--out", dir], { LOG_GARDENER_LOG_LEVEL: "info" });
+    expect(r.code).toBe(0);
+    const plan = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { action: string });
+    const summary = r.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { message?: string; actions?: Record<string, number> })
+      .find((l) => l.message === "run summary");
+    const planned: Record<string, number> = {};
+    for (const a of plan) planned[a.action] = (planned[a.action] ?? 0) + 1;
+    expect(planned.digest).toBe(1);
+    expect(summary?.actions).toEqual(planned);
+  });
+
   test("a rerun of the same window replaces its own files and nothing else, with the same fingerprints", async () => {
     await writeFile(path.join(dir, "keep.txt"), "not ours");
     await run(["run", "--out", dir]);
