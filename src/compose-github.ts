@@ -42,7 +42,7 @@ export async function createTracker(config: Config, deps: TrackerDeps): Promise<
     logger: log,
   });
   return {
-    tracker: new GitHubIssueTracker({ octokit: client.octokit, owner: client.owner, repo: client.repo, logger: log, redact: deps.redact, relatedSearch: config.relatedSearch }),
+    tracker: new GitHubIssueTracker({ octokit: client.octokit, owner: client.owner, repo: client.repo, logger: log, redact: deps.redact, relatedSearch: config.relatedSearch, maxSearchesPerRun: config.relatedSearchLimit }),
     dryRun: false,
   };
 }

@@ -90,6 +90,7 @@ export const SETTINGS = {
   issueHistory: { env: "LOG_GARDENER_ISSUE_HISTORY", default: "7d", description: "Hourly counts kept in each issue's marker and drawn in its chart." },
   similarityThreshold: { env: "LOG_GARDENER_SIMILARITY_THRESHOLD", default: "0.85", description: "Word-overlap similarity (0 to 1) at which an issue of the same service is re-matched to a problem whose fingerprint it does not carry (after a fingerprint change or lost state). Above 1 turns it off." },
   relatedSearch: { env: "LOG_GARDENER_RELATED_SEARCH", boolean: true, default: "true", description: "For each new problem, search open issues the job does not manage for its module/function or a phrase of its template, and link them (one search request per new problem)." },
+  relatedSearchLimit: { env: "LOG_GARDENER_RELATED_SEARCH_LIMIT", default: "20", description: "Most search requests per run for related issues, shared by all new problems (GitHub's search API allows 30 a minute). 0: no search, as LOG_GARDENER_RELATED_SEARCH=false." },
   dryRun: { env: "LOG_GARDENER_DRY_RUN", flag: "dry-run", boolean: true, description: "Print the GitHub actions as JSON lines instead of taking them. On when no GitHub App is configured." },
   logLevel: { env: "LOG_GARDENER_LOG_LEVEL", flag: "log-level", default: "info", description: "The job's own log level: debug, info, warn, error." },
   maxMessageBytes: { env: "LOG_GARDENER_MAX_MESSAGE_BYTES", default: "65536", description: "Entries whose message is longer than this many bytes are not clustered; they are counted as malformed (message-too-large) and sampled, cut short, in the worklog." },
@@ -156,6 +157,7 @@ const schema = z.object({
   issueHistory: duration.refine((ms) => ms >= 3_600_000 && ms <= 30 * 86_400_000, "between 1h and 30d"),
   similarityThreshold: z.coerce.number("a number").min(0, "a number from 0 to 1, or above 1 for off"),
   relatedSearch: bool,
+  relatedSearchLimit: intAtLeast(0),
   dryRun: bool.optional(),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "debug, info, warn or error"),
   maxMessageBytes: intAtLeast(1024),
@@ -198,6 +200,8 @@ export interface Config {
   /** The triage policy (src/core/issue-plan.ts). */
   readonly triage: TriagePolicy;
   readonly relatedSearch: boolean;
+  /** Search requests per run for related issues (src/adapters/github-issue-tracker.ts). */
+  readonly relatedSearchLimit: number;
   /** undefined: decided by the composition root (dry run unless GitHub is configured). */
   readonly dryRun?: boolean;
   readonly logLevel: string;
@@ -305,6 +309,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
       bodyCap: DEFAULT_TRIAGE_POLICY.bodyCap,
     },
     relatedSearch: c.relatedSearch,
+    relatedSearchLimit: c.relatedSearchLimit,
     dryRun: c.dryRun,
     logLevel: c.logLevel,
     maxMessageBytes: c.maxMessageBytes,

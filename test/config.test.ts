@@ -38,6 +38,12 @@ describe("loadConfig", () => {
     expect(found.join("\n")).toContain("LOG_GARDENER_WINDOW_END (--window-end): expected an ISO 8601 time");
   });
 
+  test("the related-issue search limit: 20 by default, a whole number >= 0", () => {
+    expect(loadConfig({}, {}).relatedSearchLimit).toBe(20);
+    expect(loadConfig({}, { LOG_GARDENER_RELATED_SEARCH_LIMIT: "0" }).relatedSearchLimit).toBe(0);
+    expect(problems({}, { LOG_GARDENER_RELATED_SEARCH_LIMIT: "-1" }).join("\n")).toContain("LOG_GARDENER_RELATED_SEARCH_LIMIT");
+  });
+
   test("the task index must fall inside the task count", () => {
     expect(problems({}, { CLOUD_RUN_TASK_INDEX: "3", CLOUD_RUN_TASK_COUNT: "3" })).toEqual([
       "CLOUD_RUN_TASK_INDEX: expected a value below CLOUD_RUN_TASK_COUNT (3) (got 3)",
