@@ -1,21 +1,10 @@
-import { createGcsObjectStore } from "../../src/adapters/gcs-object-store";
 import { parseWorklogRef, renderWorklogList, runWorklogsCommand } from "../../src/commands/worklogs";
 import { worklogKey } from "../../src/core/object-keys";
 import type { ObjectStore } from "../../src/ports";
 import { publishWorklog } from "../../src/pipeline/worklog-writer";
-import { startGcsServer, type GcsServer } from "../peers/gcs-server";
-import { HOUR, modelAt, removeTempStores, tempStore, WINDOW, worklogInput } from "../pipeline/worklog-fixtures";
+import { HOUR, modelAt, storesUnderTest, tempStore, WINDOW, worklogInput } from "../pipeline/worklog-fixtures";
 
 const NOW = Date.UTC(2025, 8, 15, 4, 5);
-let server: GcsServer;
-let seq = 0;
-beforeAll(async () => {
-  server = await startGcsServer();
-});
-afterAll(async () => {
-  await server.close();
-  await removeTempStores();
-});
 
 async function run(store: ObjectStore, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -34,10 +23,7 @@ async function seedStore(store: ObjectStore): Promise<void> {
   await store.put("_locks/quiet-api/2025-09-15T0200Z.lock", "{}", { contentType: "application/json", ifGeneration: "0" });
 }
 
-const STORES: [string, () => Promise<ObjectStore>][] = [
-  ["a local folder", () => tempStore()],
-  ["a GCS bucket", async () => createGcsObjectStore(`gs://worklogs-bucket/cmd-${++seq}`, { apiEndpoint: server.url, retry: { maxRetries: 2, maxDelayMs: 1000 } })],
-];
+const STORES = storesUnderTest("cmd");
 
 describe.each(STORES)("log-gardener worklogs on %s", (_name, open) => {
   let store: ObjectStore;

@@ -1,28 +1,14 @@
-import { createGcsObjectStore } from "../../src/adapters/gcs-object-store";
 import { lockKey } from "../../src/core/object-keys";
 import type { ObjectStore } from "../../src/ports";
 import { acquireRunLock, parseLockBody, renderLockBody } from "../../src/pipeline/run-lock";
-import { startGcsServer, type GcsServer } from "../peers/gcs-server";
-import { removeTempStores, tempStore, WINDOW } from "./worklog-fixtures";
+import { storesUnderTest, WINDOW } from "./worklog-fixtures";
 
 const SERVICE = "netra-backend-staging";
 const TTL = 50 * 60_000;
 const T0 = WINDOW.end + 60_000; // the hourly run starts a minute after the window closes
 
-let server: GcsServer;
-let seq = 0;
-beforeAll(async () => {
-  server = await startGcsServer();
-});
-afterAll(async () => {
-  await server.close();
-  await removeTempStores();
-});
 
-const STORES: [string, () => Promise<ObjectStore>][] = [
-  ["a local folder", () => tempStore()],
-  ["a GCS bucket", async () => createGcsObjectStore(`gs://worklogs-bucket/locks-${++seq}`, { apiEndpoint: server.url, retry: { maxRetries: 2, maxDelayMs: 1000 } })],
-];
+const STORES = storesUnderTest("locks");
 
 describe.each(STORES)("acquireRunLock on %s", (_name, open) => {
   let store: ObjectStore;

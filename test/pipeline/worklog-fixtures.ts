@@ -3,11 +3,14 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createGcsObjectStore } from "../../src/adapters/gcs-object-store";
 import { LocalObjectStore } from "../../src/adapters/local-object-store";
 import { buildSidecar } from "../../src/core/sidecar";
 import { renderWorklog } from "../../src/core/worklog";
 import type { WorklogModel } from "../../src/core/worklog-model";
+import type { ObjectStore } from "../../src/ports";
 import type { PublishWorklogInput } from "../../src/pipeline/worklog-writer";
+import { startGcsServer, type GcsServer } from "../peers/gcs-server";
 import { seedModel, WINDOW } from "../core/fixtures/seed-worklog-model";
 
 export { WINDOW };
@@ -45,6 +48,27 @@ export async function tempStore(): Promise<LocalObjectStore> {
 }
 export async function removeTempStores(): Promise<void> {
   await Promise.all(roots.splice(0).map((r) => fs.rm(r, { recursive: true, force: true })));
+}
+
+/**
+ * The two stores the store-facing tests run on, as a `describe.each` table: a temporary folder,
+ * and a fresh prefix of a bucket on the loopback GCS peer. Registers the hooks that start the
+ * peer before the file's tests and stop it (and remove the folders) after them.
+ */
+export function storesUnderTest(prefix: string): [string, () => Promise<ObjectStore>][] {
+  let server: GcsServer | undefined;
+  let seq = 0;
+  beforeAll(async () => {
+    server = await startGcsServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await removeTempStores();
+  });
+  return [
+    ["a local folder", () => tempStore()],
+    ["a GCS bucket", async () => createGcsObjectStore(`gs://worklogs-bucket/${prefix}-${++seq}`, { apiEndpoint: server!.url, retry: { maxRetries: 2, maxDelayMs: 1000 } })],
+  ];
 }
 
 /** A log that keeps what was said, for asserting on the lines people will read. */

@@ -1,26 +1,12 @@
-import { createGcsObjectStore } from "../../src/adapters/gcs-object-store";
 import { dailyIndexKey, sidecarKey, worklogKey } from "../../src/core/object-keys";
 import { PreconditionFailedError } from "../../src/errors";
 import type { ObjectStore, PutOptions } from "../../src/ports";
 import { buildIndexRow, publishWorklog } from "../../src/pipeline/worklog-writer";
-import { startGcsServer, type GcsServer } from "../peers/gcs-server";
-import { HOUR, modelAt, recordingLog, removeTempStores, tempStore, WINDOW, worklogInput } from "./worklog-fixtures";
+import { HOUR, modelAt, recordingLog, storesUnderTest, tempStore, WINDOW, worklogInput } from "./worklog-fixtures";
 
 const SERVICE = "netra-backend-staging";
-let server: GcsServer;
-let seq = 0;
-beforeAll(async () => {
-  server = await startGcsServer();
-});
-afterAll(async () => {
-  await server.close();
-  await removeTempStores();
-});
 
-const STORES: [string, () => Promise<ObjectStore>][] = [
-  ["a local folder", () => tempStore()],
-  ["a GCS bucket", async () => createGcsObjectStore(`gs://worklogs-bucket/writer-${++seq}`, { apiEndpoint: server.url, retry: { maxRetries: 2, maxDelayMs: 1000 } })],
-];
+const STORES = storesUnderTest("writer");
 
 describe.each(STORES)("publishWorklog to %s", (_name, open) => {
   it("creates the worklog, its sidecar and the day's index, with content types and metadata", async () => {
