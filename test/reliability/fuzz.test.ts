@@ -280,6 +280,31 @@ function measured<T>(section: string, arb: fc.Arbitrary<T>, numRuns: number, che
   }
 }
 
+/** measured() for whole runs: each value gets a fresh temporary folder, removed afterwards. */
+async function measuredRuns<T>(arb: fc.Arbitrary<T>, prefix: string, inputsOf: (value: T) => number, run: (value: T, dir: string) => Promise<void>): Promise<void> {
+  let inputs = 0;
+  let crashes = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(arb, async (value) => {
+        inputs += inputsOf(value);
+        const t = await tempDir(prefix);
+        try {
+          await run(value, t.dir);
+        } catch (err) {
+          crashes++;
+          throw err;
+        } finally {
+          await t.remove();
+        }
+      }),
+      { numRuns: 40 * SCALE, endOnFailure: true, ...REPLAY },
+    );
+  } finally {
+    recordFigures("fuzz: whole run", { inputsFuzzed: inputs, crashes });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe("normalizeEntry on anything", () => {
@@ -433,28 +458,10 @@ describe("runJob end to end on hostile input", () => {
   }
 
   test("from memory: every entry clustered or counted, markdown well-formed, exit 0", async () => {
-    let inputs = 0;
-    let crashes = 0;
-    try {
-      await fc.assert(
-        fc.asyncProperty(fc.array(rawArb, { maxLength: 30 }), async (raws) => {
-          inputs += raws.length;
-          const t = await tempDir("lg-fuzz-run-");
-          try {
-            const r = await runOnce({ out: t.dir, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString(), LOG_GARDENER_LOG_LEVEL: "info" }, overrides: { source: new MemorySource(raws) } });
-            await checkRun(t.dir, raws.length, r);
-          } catch (err) {
-            crashes++;
-            throw err;
-          } finally {
-            await t.remove();
-          }
-        }),
-        { numRuns: 40 * SCALE, endOnFailure: true, ...REPLAY },
-      );
-    } finally {
-      recordFigures("fuzz: whole run", { inputsFuzzed: inputs, crashes });
-    }
+    await measuredRuns(fc.array(rawArb, { maxLength: 30 }), "lg-fuzz-run-", (raws) => raws.length, async (raws, dir) => {
+      const r = await runOnce({ out: dir, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString(), LOG_GARDENER_LOG_LEVEL: "info" }, overrides: { source: new MemorySource(raws) } });
+      await checkRun(dir, raws.length, r);
+    });
   }, 60_000);
 
   // Found by the property above: a lone surrogate in a service name reached encodeURIComponent
@@ -514,36 +521,19 @@ describe("runJob end to end on hostile input", () => {
   });
 
   test("from an export file of arbitrary text: unparseable records are counted, never fatal", async () => {
-    let inputs = 0;
-    let crashes = 0;
     const record = fc.oneof(
       logEntryArb.map((e) => JSON.stringify(e)),
       fc.string({ unit: anyCodeUnit, maxLength: 60 }),
       fc.constantFrom("{", "}", "[", "]", '{"a":', "null", "[1,2", '"\\uD800"', "{}{}", ""),
     );
-    try {
-      await fc.assert(
-        fc.asyncProperty(fc.array(record, { maxLength: 25 }), fc.constantFrom("\n", "\r\n"), async (lines, eol) => {
-          inputs += lines.length;
-          const t = await tempDir("lg-fuzz-file-");
-          try {
-            const file = path.join(t.dir, "export.jsonl");
-            await writeFile(file, lines.join(eol));
-            const out = path.join(t.dir, "out");
-            const r = await runOnce({ out, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() } });
-            // However the reader splits the text into records, each one it yields is read and counted.
-            await checkRun(out, runCounts(r.stderr).read, r);
-          } catch (err) {
-            crashes++;
-            throw err;
-          } finally {
-            await t.remove();
-          }
-        }),
-        { numRuns: 40 * SCALE, endOnFailure: true, ...REPLAY },
-      );
-    } finally {
-      recordFigures("fuzz: whole run", { inputsFuzzed: inputs, crashes });
-    }
+    const exportText = fc.tuple(fc.array(record, { maxLength: 25 }), fc.constantFrom("\n", "\r\n"));
+    await measuredRuns(exportText, "lg-fuzz-file-", ([lines]) => lines.length, async ([lines, eol], dir) => {
+      const file = path.join(dir, "export.jsonl");
+      await writeFile(file, lines.join(eol));
+      const out = path.join(dir, "out");
+      const r = await runOnce({ out, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() } });
+      // However the reader splits the text into records, each one it yields is read and counted.
+      await checkRun(out, runCounts(r.stderr).read, r);
+    });
   }, 60_000);
 });
