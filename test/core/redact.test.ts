@@ -2,22 +2,10 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { join } from "node:path";
 import { buildRedactor, checkRedactPattern, DEFAULT_REDACTION_KINDS, redactDeep } from "../../src/core/redact";
+import { cleanLines, secretLines } from "../fixtures/redaction/corpus";
 
-interface SecretLine {
-  readonly line: string;
-  readonly secrets: readonly string[];
-  readonly kind: string;
-}
-
-function readJsonl<T>(name: string): T[] {
-  return readFileSync(join(__dirname, "../fixtures/redaction", name), "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as T);
-}
-
-const SECRET_LINES = readJsonl<SecretLine>("secrets.jsonl");
-const CLEAN_LINES = readJsonl<{ line: string }>("clean.jsonl").map((c) => c.line);
+const SECRET_LINES = secretLines();
+const CLEAN_LINES = cleanLines();
 const redact = buildRedactor();
 
 /** Measured on the committed corpus; raise only with a reason in the commit message. */

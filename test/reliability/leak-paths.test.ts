@@ -13,23 +13,15 @@
  *
  * Expected: zero leaks. The figures go to the reliability table.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { recordFigures } from "./figures";
 import { checkMarkdown } from "./markdown-check";
 import { buildRedactor } from "../../src/core/redact";
+import { secretLines, type SecretLine } from "../fixtures/redaction/corpus";
 import { logEntry, MemorySource, readTree, runOnce, startGitHub, tempDir, WINDOW_END, WINDOW_START, type GitHubPeer } from "./harness";
 
-interface SecretLine {
-  readonly line: string;
-  readonly secrets: readonly string[];
-  readonly kind: string;
-}
-
-const SECRET_LINES: readonly SecretLine[] = readFileSync(path.join(__dirname, "../fixtures/redaction/secrets.jsonl"), "utf8")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as SecretLine);
+const SECRET_LINES: readonly SecretLine[] = secretLines();
 
 /** A configured extra pattern (LOG_GARDENER_REDACT_PATTERNS) and values only it catches. */
 const CUSTOM_PATTERN = "ACME-CARD-[0-9]{8}";

@@ -4,25 +4,15 @@
  * bound to every line, exactly one `run summary` line with the run's figures, and no secret
  * from the input anywhere, including the lines that report failures.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { createLogger } from "../../src/adapters/logger";
 import { buildRedactor } from "../../src/core/redact";
 import { SEVERITIES } from "../../src/core/severity";
+import { secretLines, type SecretLine } from "../fixtures/redaction/corpus";
 import { recordFigures } from "./figures";
 import { jsonLines, logEntry, MemorySource, runOnce, startGitHub, tempDir, WINDOW_START, type GitHubPeer } from "./harness";
 
-interface SecretLine {
-  readonly line: string;
-  readonly secrets: readonly string[];
-  readonly kind: string;
-}
-
 /** Every fifth corpus line (all kinds); leak-paths.test.ts runs the whole corpus through the logs too. */
-const SECRET_LINES: readonly SecretLine[] = readFileSync(path.join(__dirname, "../fixtures/redaction/secrets.jsonl"), "utf8")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as SecretLine)
+const SECRET_LINES: readonly SecretLine[] = secretLines()
   .filter((_l, i) => i % 5 === 0);
 
 const SERVICES = ["checkout-api", "billing-worker"];
