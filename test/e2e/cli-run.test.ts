@@ -5,27 +5,9 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { PassThrough, Readable } from "node:stream";
-import { main } from "../../src/cli";
 import { sampleExportPath } from "../../src/compose";
 import { parseSidecar } from "../../src/core/sidecar";
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], env: Record<string, string> = {}, stdin = ""): Promise<Captured> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await main(argv, { stdin: Readable.from([stdin]), stdout, stderr, env: { LOG_GARDENER_LOG_LEVEL: "warn", ...env }, now: () => Date.parse("2026-11-28T18:00:00Z") });
-  return { code, stdout: out, stderr: err };
-}
+import { runCli } from "./cli";
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -45,7 +27,7 @@ afterEach(async () => {
 
 describe("log-gardener run", () => {
   test("with no input, runs on the bundled sample: one worklog per service, a dry-run plan on stdout", async () => {
-    const r = await run(["run", "--out", dir]);
+    const r = await runCli(["run", "--out", dir]);
     expect(r.code).toBe(0);
     const files = await listFiles(dir);
     for (const service of ["checkout-api", "netra-backend-staging", "notification-worker"]) {
@@ -96,7 +78,7 @@ describe("log-gardener run", () => {
   });
 
   test("the run summary counts every action of the plan, the digest issue's own included", async () => {
-    const r = await run(["run", "--out", dir], { LOG_GARDENER_LOG_LEVEL: "info" });
+    const r = await runCli(["run", "--out", dir], { LOG_GARDENER_LOG_LEVEL: "info" });
     expect(r.code).toBe(0);
     const plan = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { action: string });
     const summary = r.stderr
@@ -112,9 +94,9 @@ describe("log-gardener run", () => {
 
   test("a rerun of the same window replaces its own files and nothing else, with the same fingerprints", async () => {
     await writeFile(path.join(dir, "keep.txt"), "not ours");
-    await run(["run", "--out", dir]);
+    await runCli(["run", "--out", dir]);
     const first = await readFile(path.join(dir, "checkout-api/2025/09/15/0100Z.json"), "utf8");
-    const r = await run(["run", "--out", dir]);
+    const r = await runCli(["run", "--out", dir]);
     expect(r.code).toBe(0);
     const second = await readFile(path.join(dir, "checkout-api/2025/09/15/0100Z.json"), "utf8");
     const fps = (t: string) => (JSON.parse(t) as { clusters: { fingerprint: string }[] }).clusters.map((c) => c.fingerprint).sort();
@@ -125,14 +107,14 @@ describe("log-gardener run", () => {
   test("--services limits the run; --input - reads JSON lines from stdin", async () => {
     const sample = JSON.parse(await readFile(sampleExportPath(), "utf8")) as unknown[];
     const lines = sample.map((e) => JSON.stringify(e)).join("\n");
-    const r = await run(["run", "--input", "-", "--services", "checkout-api", "--window-end", "2025-09-15T02:00:00Z", "--out", dir], {}, lines);
+    const r = await runCli(["run", "--input", "-", "--services", "checkout-api", "--window-end", "2025-09-15T02:00:00Z", "--out", dir], {}, lines);
     expect(r.code).toBe(0);
     const files = await listFiles(dir);
     expect(files.filter((f) => f.endsWith(".md") && !f.endsWith("index.md"))).toEqual(["checkout-api/2025/09/15/0100Z.md"]);
   });
 
   test("bad configuration exits 2 and names each bad field", async () => {
-    const r = await run(["run", "--out", dir, "--window", "forever"], { LOG_GARDENER_MIN_SEVERITY: "LOUD" });
+    const r = await runCli(["run", "--out", dir, "--window", "forever"], { LOG_GARDENER_MIN_SEVERITY: "LOUD" });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("LOG_GARDENER_WINDOW (--window)");
     expect(r.stderr).toContain("LOG_GARDENER_MIN_SEVERITY (--min-severity)");
@@ -140,7 +122,7 @@ describe("log-gardener run", () => {
   });
 
   test("an unknown flag or command exits 2", async () => {
-    expect((await run(["run", "--no-such-flag"])).code).toBe(2);
-    expect((await run(["frobnicate"])).code).toBe(2);
+    expect((await runCli(["run", "--no-such-flag"])).code).toBe(2);
+    expect((await runCli(["frobnicate"])).code).toBe(2);
   });
 });

@@ -3,11 +3,9 @@
  * the bundled sample (as when Cloud Run retries a task while the first attempt still runs),
  * then `log-gardener worklogs` reading the bucket back.
  */
-import { PassThrough, Readable } from "node:stream";
-import { main } from "../../src/cli";
 import { startGcsServer, type GcsServer } from "../peers/gcs-server";
+import { runCli, type Captured } from "./cli";
 
-const NOW = () => Date.parse("2026-11-28T18:00:00Z");
 // The sample's services; "unknown" gathers entries without a service label.
 const SERVICES = ["checkout-api", "netra-backend-staging", "notification-worker", "unknown"];
 
@@ -19,15 +17,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await main(argv, { stdin: Readable.from([""]), stdout, stderr, env: { LOG_GARDENER_LOG_LEVEL: "warn", LOG_GARDENER_GCS_ENDPOINT: server.url, ...env }, now: NOW });
-  return { code, stdout: out, stderr: err };
+function cli(argv: string[], env: Record<string, string>): Promise<Captured> {
+  return runCli(argv, { LOG_GARDENER_GCS_ENDPOINT: server.url, ...env });
 }
 
 describe("two overlapping runs into one bucket", () => {
