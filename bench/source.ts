@@ -24,6 +24,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
 import os from "node:os";
+import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import * as grpc from "@grpc/grpc-js";
 import { createCloudLoggingSource } from "../src/adapters/cloud-logging-source";
@@ -153,6 +154,8 @@ interface PassResult {
   readonly perCpuSecond: number;
   readonly cpuSeconds: number;
   readonly peakRssMb: number;
+  /** Seconds the main thread's event loop sat idle: waiting on the peer, not working. */
+  readonly idleSeconds: number;
   readonly clusters?: number;
   readonly skipped?: number;
 }
@@ -196,6 +199,7 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
   }, 25);
   const started = performance.now();
   const cpuStart = process.cpuUsage();
+  const eluStart = performance.eventLoopUtilization();
   let n = 0;
   let skipped = 0;
   let clusters: number | undefined;
@@ -238,11 +242,12 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const idleSeconds = performance.eventLoopUtilization(eluStart).idle / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
   if (pass === "stages") clusters = [...clusterers.values()].reduce((sum, c) => sum + c.clusters().length, 0);
   if (dir) await rm(dir, { recursive: true, force: true });
-  return { pass, entries: n, seconds, perSecond: n / seconds, perCpuSecond: n / cpuSeconds, cpuSeconds, peakRssMb: peakRss / 1024 / 1024, clusters, skipped: pass === "source" ? undefined : skipped };
+  return { pass, entries: n, seconds, perSecond: n / seconds, perCpuSecond: n / cpuSeconds, cpuSeconds, peakRssMb: peakRss / 1024 / 1024, idleSeconds, clusters, skipped: pass === "source" ? undefined : skipped };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,7 +294,7 @@ async function main(): Promise<void> {
       child.disconnect();
       results.push(result);
       const extra = result.clusters === undefined ? "" : `  ${result.clusters} clusters, ${result.skipped} skipped`;
-      console.log(`${pass.padEnd(7)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`);
+      console.log(`${pass.padEnd(7)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU, main thread idle ${result.idleSeconds.toFixed(2)} s)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`);
     }
     if (cached) {
       peer.send("stats");
