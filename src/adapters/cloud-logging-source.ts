@@ -244,7 +244,30 @@ export interface CloudLoggingSourceOptions {
   /** For tests: the backoff's sleep and jitter. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /**
+   * While the next page is in flight, the consumer is given a turn of the event loop every
+   * this many entries (default RECEIVE_TURN_EVERY; 0 = never), so the page is received during
+   * the current one rather than after it.
+   */
+  readonly receiveTurnEvery?: number;
 }
+
+/**
+ * Entries taken between event-loop turns while the next page is in flight. The stream hands
+ * out a page's entries as resolved promises, which never yield to the event loop: without
+ * turns, the next page's bytes would wait in the socket until the whole page was processed,
+ * and the job would then sit idle for the rest of the transfer (a sixth of a 1M-entry run in
+ * bench:source). A turn costs a few microseconds; at 64 a page of 1000 takes at most 16.
+ */
+export const RECEIVE_TURN_EVERY = 64;
+
+/**
+ * The client's HTTP/2 flow-control window (grpc-node.flow_control_window). With the default
+ * 64 KiB the server may send only that much of the next page before the client reads it; a
+ * page of 1000 entries is about 0.5 MB, and its bytes should all be on their way while the
+ * current page is processed. It bounds what the connection buffers, so memory stays bounded.
+ */
+export const RECEIVE_WINDOW_BYTES = 1024 * 1024;
 
 /** gRPC status codes retried: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
 export const RETRIED_CODES = [4, 8, 14] as const;
@@ -284,7 +307,8 @@ export class CloudLoggingSource implements LogSource {
 
   listEntries(query: LogQuery, report: SourceReport): AsyncIterable<unknown> {
     const services = query.services.length > 0 ? [...query.services] : [undefined];
-    return { [Symbol.asyncIterator]: () => new EntryStream(services.map((service) => this.openRead(query, service, report))) };
+    const turnEvery = this.options.receiveTurnEvery ?? RECEIVE_TURN_EVERY;
+    return { [Symbol.asyncIterator]: () => new EntryStream(services.map((service) => this.openRead(query, service, report)), turnEvery) };
   }
 
   private gaxOptions(): Record<string, unknown> {
@@ -444,28 +468,41 @@ interface ServiceRead {
  * by hand rather than as an async generator: an entry already in the page costs one resolved
  * promise, not a trip through generator machinery per entry per level, which at a million
  * entries is a good part of the read's CPU. While a page is consumed the next one is already
- * being fetched, unless the cap ends the read on this page.
+ * being fetched, unless the cap ends the read on this page, and until it has arrived every
+ * `turnEvery`-th entry waits for a turn of the event loop so its bytes are received meanwhile.
  */
 class EntryStream implements AsyncIterator<unknown> {
   private current: ServiceRead | undefined;
   private page: Page | undefined;
   private index = 0;
   private pending: Promise<Page> | undefined;
+  /** The pending page is still on its way. */
+  private receiving = false;
+  private sinceTurn = 0;
   private done = false;
 
-  constructor(private readonly reads: ServiceRead[]) {}
+  constructor(
+    private readonly reads: ServiceRead[],
+    private readonly turnEvery: number,
+  ) {}
 
   next(): Promise<IteratorResult<unknown>> {
     const page = this.page;
     const read = this.current;
-    if (page && read && this.index < page.entries.length && read.read < read.cap) return Promise.resolve({ done: false, value: this.take(page, read) });
+    if (page && read && this.index < page.entries.length && read.read < read.cap) {
+      if (this.receiving && this.turnEvery > 0 && ++this.sinceTurn >= this.turnEvery) {
+        this.sinceTurn = 0;
+        return new Promise((resolve) => setImmediate(() => resolve(this.next())));
+      }
+      return Promise.resolve({ done: false, value: this.take(page, read) });
+    }
     return this.advance();
   }
 
   return(): Promise<IteratorResult<unknown>> {
     this.done = true;
     this.page = undefined;
-    this.pending = undefined;
+    this.setPending(undefined);
     return Promise.resolve({ done: true, value: undefined });
   }
 
@@ -517,20 +554,30 @@ class EntryStream implements AsyncIterator<unknown> {
   }
 
   private async loadPage(read: ServiceRead, request: Promise<Page>): Promise<void> {
-    this.pending = undefined;
+    this.setPending(undefined);
     const page = await request;
     if (this.done) return;
     read.pages++;
     this.page = page;
     this.index = 0;
     // Fetch the next page while this one is consumed, unless the cap ends the read here.
-    if (page.nextPageToken && read.read + page.entries.length < read.cap) this.pending = read.fetch(page.nextPageToken);
+    if (page.nextPageToken && read.read + page.entries.length < read.cap) this.setPending(read.fetch(page.nextPageToken));
+  }
+
+  private setPending(request: Promise<Page> | undefined): void {
+    this.pending = request;
+    this.receiving = request !== undefined;
+    this.sinceTurn = 0;
+    const arrived = () => {
+      if (this.pending === request) this.receiving = false;
+    };
+    request?.then(arrived, arrived);
   }
 
   private endRead(): void {
     this.current = undefined;
     this.page = undefined;
-    this.pending = undefined;
+    this.setPending(undefined);
     this.index = 0;
   }
 }
@@ -573,6 +620,7 @@ export interface CloudLoggingOverrides {
   readonly pacer?: RequestPacer;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  readonly receiveTurnEvery?: number;
 }
 
 export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: CloudLoggingOverrides = {}): CloudLoggingSource {
@@ -589,6 +637,7 @@ export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: 
           universeDomain: "googleapis.com",
         }
       : {}),
+    "grpc-node.flow_control_window": RECEIVE_WINDOW_BYTES,
   } as ConstructorParameters<typeof Logging>[0]);
   // The quota is per project: the tasks of one execution share it.
   const readsPerMinute = overrides.readsPerMinute ?? readsPerMinuteOfTask(config.loggingReadsPerMinute, config.taskCount);
@@ -611,5 +660,6 @@ export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: 
     pacer: overrides.pacer,
     sleep: overrides.sleep,
     random: overrides.random,
+    receiveTurnEvery: overrides.receiveTurnEvery,
   });
 }

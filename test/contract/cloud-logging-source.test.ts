@@ -385,6 +385,22 @@ describe("CloudLoggingSource over gRPC", () => {
     expect(server.requests.length).toBeLessThanOrEqual(2);
   });
 
+  test("the next page is requested while the current one is consumed, even by a consumer that never yields", async () => {
+    // The peer runs in this thread too: without turns of the event loop during page 1, the
+    // request for page 2 would not even reach it before page 1 was done.
+    const requestsAtEndOfPage1 = async (receiveTurnEvery?: number): Promise<number> => {
+      const { source, server } = await serve({ entries: entriesOf("api", 1200) }, { loggingPageSize: 600 }, { receiveTurnEvery });
+      let n = 0;
+      let seen = 0;
+      for await (const _ of source.listEntries(query(["api"]), { truncations: [], notes: [] })) if (++n === 600) seen = server.requestCount();
+      expect(n).toBe(1200);
+      await server.close();
+      return seen;
+    };
+    expect(await requestsAtEndOfPage1()).toBe(2);
+    expect(await requestsAtEndOfPage1(0)).toBe(1);
+  });
+
   test("the factory needs a project", () => {
     expect(() => createCloudLoggingSource({ ...CONFIG, project: undefined })).toThrow(/no project configured/);
   });
