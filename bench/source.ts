@@ -24,7 +24,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
 import os from "node:os";
-import { performance } from "node:perf_hooks";
+import { constants as perfConstants, performance, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import * as grpc from "@grpc/grpc-js";
 import { createCloudLoggingSource } from "../src/adapters/cloud-logging-source";
@@ -156,6 +156,8 @@ interface PassResult {
   readonly peakRssMb: number;
   /** Seconds the main thread's event loop sat idle: waiting on the peer, not working. */
   readonly idleSeconds: number;
+  /** Garbage collections of the young generation (one per semi-space of allocation) and full ones, and their pauses. */
+  readonly gc: { readonly minor: number; readonly major: number; readonly seconds: number };
   readonly clusters?: number;
   readonly skipped?: number;
 }
@@ -200,6 +202,16 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const eluStart = performance.eventLoopUtilization();
+  const gc = { minor: 0, major: 0, seconds: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
+      else if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+      gc.seconds += e.duration / 1000;
+    }
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   let n = 0;
   let skipped = 0;
   let clusters: number | undefined;
@@ -243,11 +255,12 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const idleSeconds = performance.eventLoopUtilization(eluStart).idle / 1000;
+  gcObserver.disconnect();
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
   if (pass === "stages") clusters = [...clusterers.values()].reduce((sum, c) => sum + c.clusters().length, 0);
   if (dir) await rm(dir, { recursive: true, force: true });
-  return { pass, entries: n, seconds, perSecond: n / seconds, perCpuSecond: n / cpuSeconds, cpuSeconds, peakRssMb: peakRss / 1024 / 1024, idleSeconds, clusters, skipped: pass === "source" ? undefined : skipped };
+  return { pass, entries: n, seconds, perSecond: n / seconds, perCpuSecond: n / cpuSeconds, cpuSeconds, peakRssMb: peakRss / 1024 / 1024, idleSeconds, gc, clusters, skipped: pass === "source" ? undefined : skipped };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,7 +307,7 @@ async function main(): Promise<void> {
       child.disconnect();
       results.push(result);
       const extra = result.clusters === undefined ? "" : `  ${result.clusters} clusters, ${result.skipped} skipped`;
-      console.log(`${pass.padEnd(7)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU, main thread idle ${result.idleSeconds.toFixed(2)} s)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`);
+      console.log(`${pass.padEnd(7)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU, main thread idle ${result.idleSeconds.toFixed(2)} s; GC ${result.gc.minor} minor + ${result.gc.major} major, ${result.gc.seconds.toFixed(2)} s)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`);
     }
     if (cached) {
       peer.send("stats");

@@ -19,7 +19,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config";
 import { buildLoggingFilter } from "../core/logging-filter";
 import { UpstreamError } from "../errors";
-import type { LogQuery, LogSource, SourceReport } from "../ports";
+import type { LogQuery, LogSource, ReadyEntryIterator, SourceReport } from "../ports";
 
 // ---------------------------------------------------------------------------------------------
 // Mapping: SDK Entry -> Cloud Logging JSON shape (pure)
@@ -261,14 +261,6 @@ export interface CloudLoggingSourceOptions {
  */
 export const RECEIVE_TURN_EVERY = 64;
 
-/**
- * The client's HTTP/2 flow-control window (grpc-node.flow_control_window). With the default
- * 64 KiB the server may send only that much of the next page before the client reads it; a
- * page of 1000 entries is about 0.5 MB, and its bytes should all be on their way while the
- * current page is processed. It bounds what the connection buffers, so memory stays bounded.
- */
-export const RECEIVE_WINDOW_BYTES = 1024 * 1024;
-
 /** gRPC status codes retried: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
 export const RETRIED_CODES = [4, 8, 14] as const;
 const CODE_NAMES: Record<number, string> = {
@@ -467,11 +459,12 @@ interface ServiceRead {
  * The entries of several services' reads, one after the other, as one async iterator. Written
  * by hand rather than as an async generator: an entry already in the page costs one resolved
  * promise, not a trip through generator machinery per entry per level, which at a million
- * entries is a good part of the read's CPU. While a page is consumed the next one is already
+ * entries is a good part of the read's CPU; the pipeline takes it with `takeReady()`, without
+ * even that promise. While a page is consumed the next one is already
  * being fetched, unless the cap ends the read on this page, and until it has arrived every
  * `turnEvery`-th entry waits for a turn of the event loop so its bytes are received meanwhile.
  */
-class EntryStream implements AsyncIterator<unknown> {
+class EntryStream implements ReadyEntryIterator {
   private current: ServiceRead | undefined;
   private page: Page | undefined;
   private index = 0;
@@ -487,16 +480,32 @@ class EntryStream implements AsyncIterator<unknown> {
   ) {}
 
   next(): Promise<IteratorResult<unknown>> {
-    const page = this.page;
-    const read = this.current;
-    if (page && read && this.index < page.entries.length && read.read < read.cap) {
-      if (this.receiving && this.turnEvery > 0 && ++this.sinceTurn >= this.turnEvery) {
-        this.sinceTurn = 0;
-        return new Promise((resolve) => setImmediate(() => resolve(this.next())));
-      }
-      return Promise.resolve({ done: false, value: this.take(page, read) });
+    const ready = this.takeReady();
+    if (ready) return Promise.resolve(ready);
+    if (this.inPage()) {
+      // A turn is due while the next page is on its way.
+      this.sinceTurn = 0;
+      return new Promise((resolve) => setImmediate(() => resolve(this.next())));
     }
     return this.advance();
+  }
+
+  /** The page's next entry, unless the page is done, the cap is reached or a turn is due. */
+  takeReady(): IteratorResult<unknown> | undefined {
+    const page = this.page;
+    const read = this.current;
+    if (!page || !read || this.index >= page.entries.length || read.read >= read.cap) return undefined;
+    if (this.receiving && this.turnEvery > 0) {
+      if (this.sinceTurn + 1 >= this.turnEvery) return undefined;
+      this.sinceTurn++;
+    }
+    return { done: false, value: this.take(page, read) };
+  }
+
+  private inPage(): boolean {
+    const page = this.page;
+    const read = this.current;
+    return page !== undefined && read !== undefined && this.index < page.entries.length && read.read < read.cap;
   }
 
   return(): Promise<IteratorResult<unknown>> {
@@ -637,7 +646,6 @@ export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: 
           universeDomain: "googleapis.com",
         }
       : {}),
-    "grpc-node.flow_control_window": RECEIVE_WINDOW_BYTES,
   } as ConstructorParameters<typeof Logging>[0]);
   // The quota is per project: the tasks of one execution share it.
   const readsPerMinute = overrides.readsPerMinute ?? readsPerMinuteOfTask(config.loggingReadsPerMinute, config.taskCount);

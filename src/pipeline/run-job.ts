@@ -21,7 +21,7 @@ import { renderWorklog } from "../core/worklog";
 import { newProblems, planIssueActions, type IssueAction, type RelatedIssue, type TriagePolicy } from "../core/issue-plan";
 import type { WorklogIssue, WorklogModel } from "../core/worklog-model";
 import { PreconditionFailedError } from "../errors";
-import type { IssueActionResult, IssueTracker, LogSource, ObjectStore, SourceReport } from "../ports";
+import { hasReadyEntries, type IssueActionResult, type IssueTracker, type LogSource, type ObjectStore, type SourceReport } from "../ports";
 import { cutText } from "../core/bounded-copy";
 import { RecentKeys } from "./dedupe";
 import { publishWorklog } from "./worklog-writer";
@@ -153,12 +153,14 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   };
   let collectionFailed: string | undefined;
   const deadline = deadlineSignal(readUntil, deps.now);
+  const ready = hasReadyEntries(entries) ? entries : undefined;
   for (;;) {
-    // Wait for the next entry, but never past the reading deadline: a stalled source must not
-    // keep the run from publishing what it has.
+    // The next entry: taken at once when the source already holds it, else waited for, but
+    // never past the reading deadline: a stalled source must not keep the run from publishing
+    // what it has.
     let next: IteratorResult<unknown> | "deadline";
     try {
-      next = await deadline.next(entries);
+      next = ready?.takeReady() ?? (await deadline.next(entries));
     } catch (err) {
       // The source gave up (retries exhausted, a broken file). What was read is still
       // published, the worklogs say collection did not finish, and the run exits non-zero.

@@ -19,7 +19,7 @@ import {
 import { buildLoggingFilter } from "../../src/core/logging-filter";
 import type { Severity } from "../../src/core/severity";
 import { UpstreamError } from "../../src/errors";
-import type { LogQuery, SourceReport } from "../../src/ports";
+import { hasReadyEntries, type LogQuery, type SourceReport } from "../../src/ports";
 import { startLoggingServer, type LogEntryJson, type LoggingServer, type LoggingServerOptions } from "../peers/logging-server";
 import { CAPTURED_SDK_ENTRIES, EXPECTED_RAW_ENTRIES } from "./fixtures/sdk-entries";
 
@@ -399,6 +399,22 @@ describe("CloudLoggingSource over gRPC", () => {
     };
     expect(await requestsAtEndOfPage1()).toBe(2);
     expect(await requestsAtEndOfPage1(0)).toBe(1);
+  });
+
+  test("entries of a fetched page are handed out without a promise (takeReady); next() fetches the rest", async () => {
+    const { source } = await serve({ entries: entriesOf("api", 5) }, { loggingPageSize: 2 }, { receiveTurnEvery: 0 });
+    const it = source.listEntries(query(["api"]), { truncations: [], notes: [] })[Symbol.asyncIterator]();
+    if (!hasReadyEntries(it)) throw new Error("the Cloud Logging stream offers takeReady");
+    const id = (r: IteratorResult<unknown> | undefined) => (r?.done === false ? (r.value as { insertId: string }).insertId : r);
+    expect(it.takeReady()).toBeUndefined(); // nothing fetched yet
+    expect(id(await it.next())).toBe("api-0");
+    expect(id(it.takeReady())).toBe("api-1");
+    expect(it.takeReady()).toBeUndefined(); // the page is done
+    expect(id(await it.next())).toBe("api-2");
+    expect(id(it.takeReady())).toBe("api-3");
+    expect(id(await it.next())).toBe("api-4");
+    expect(it.takeReady()).toBeUndefined();
+    expect(await it.next()).toEqual({ done: true, value: undefined });
   });
 
   test("the factory needs a project", () => {
