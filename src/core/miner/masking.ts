@@ -50,6 +50,8 @@ function classOf(c: number): number {
 }
 
 const LITERALS = new Set(["true", "false", "null", "TRUE", "FALSE", "NULL", "True", "False", "Null", "None", "nil"]);
+/** The longest of LITERALS: a longer word is not sliced out to be looked up. */
+const LITERAL_MAX_LENGTH = Math.max(...[...LITERALS].map((l) => l.length));
 const MONTHS = new Set(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]);
 const WEEKDAYS = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
 
@@ -288,29 +290,18 @@ export function maskToken(tok: string, params: string[], user: { values: string[
     return a === 0 && b === n ? WILDCARD : tok.slice(0, a) + WILDCARD + tok.slice(b);
   }
 
-  let out = "";
-  let copied = 0; // tok[copied..i) is constant text not yet in out
-  let lastVarEnd = -2; // tok index just after the previous variable
-  let lastVarStart = 0;
+  const state = scan;
+  state.tok = tok;
+  state.params = params;
+  state.out = "";
+  state.copied = 0;
+  state.lastVarEnd = -2;
+  state.lastVarStart = 0;
   let i = 0;
-  const emitVar = (start: number, end: number, value?: string): void => {
-    // Join with the previous variable across one '.', ':' or '/' (or none).
-    const gap = start - lastVarEnd;
-    const sep = tok.charCodeAt(lastVarEnd);
-    if (value === undefined && (gap === 0 || (gap === 1 && (sep === 46 || sep === 58 || sep === 47)))) {
-      params[params.length - 1] = tok.slice(lastVarStart, end);
-    } else {
-      out += tok.slice(copied, start) + WILDCARD;
-      params.push(value ?? tok.slice(start, end));
-      lastVarStart = start;
-    }
-    copied = end;
-    lastVarEnd = end;
-  };
   while (i < n) {
     const c = tok.charCodeAt(i);
     if (c === USER_MARK_CODE) {
-      emitVar(i, i + 1, user.values[user.next++] ?? "");
+      emitVar(state, i, i + 1, user.values[user.next++] ?? "");
       i++;
       continue;
     }
@@ -327,7 +318,7 @@ export function maskToken(tok: string, params: string[], user: { values: string[
         else if (!(k & HEX)) hex = false;
         i++;
       }
-      if (digits || (hex && i - start >= 8) || LITERALS.has(tok.slice(start, i))) emitVar(start, i);
+      if (digits || (hex && i - start >= 8) || (i - start <= LITERAL_MAX_LENGTH && LITERALS.has(tok.slice(start, i)))) emitVar(state, start, i);
       continue;
     }
     if (c === 61 /* = */ && i > 0 && classOf(tok.charCodeAt(i - 1)) & WORD && i + 1 < n) {
@@ -337,10 +328,10 @@ export function maskToken(tok: string, params: string[], user: { values: string[
         // key="quoted text", all in this token: the text is the value
         const close = tok.indexOf(tok[i + 1]!, i + 2);
         if (close > i + 2 && !tok.slice(i + 2, close).includes(USER_MARK)) {
-          out += tok.slice(copied, i + 2) + WILDCARD;
+          state.out += tok.slice(state.copied, i + 2) + WILDCARD;
           params.push(tok.slice(i + 2, close));
-          copied = close;
-          lastVarEnd = -2;
+          state.copied = close;
+          state.lastVarEnd = -2;
           i = close;
           continue;
         }
@@ -350,10 +341,10 @@ export function maskToken(tok: string, params: string[], user: { values: string[
         while (j < n && !(classOf(tok.charCodeAt(j)) & VALUE_END) && tok.charCodeAt(j) !== 40) j++;
         const value = tok.slice(i + 1, j);
         if ((j >= n || tok.charCodeAt(j) !== 40) && !value.includes(USER_MARK) && isDataValue(value)) {
-          out += tok.slice(copied, i + 1) + WILDCARD;
+          state.out += tok.slice(state.copied, i + 1) + WILDCARD;
           params.push(value);
-          copied = j;
-          lastVarEnd = -2;
+          state.copied = j;
+          state.lastVarEnd = -2;
           i = j;
           continue;
         }
@@ -361,6 +352,43 @@ export function maskToken(tok: string, params: string[], user: { values: string[
     }
     i++;
   }
+  const { out, copied } = state;
+  state.tok = state.out = "";
+  state.params = NO_PARAMS;
   if (copied === 0) return tok;
   return out + tok.slice(copied);
+}
+
+/**
+ * maskToken's running state. One module-level object rather than a closure over locals: the
+ * closure and its context cost an allocation per token, the miner's largest. maskToken does
+ * not call itself, so one state suffices.
+ */
+interface ScanState {
+  tok: string;
+  params: string[];
+  /** The masked text so far; tok[copied..) is constant text not yet in it. */
+  out: string;
+  copied: number;
+  /** tok index just after the previous variable, and where it started. */
+  lastVarEnd: number;
+  lastVarStart: number;
+}
+const NO_PARAMS: string[] = [];
+const scan: ScanState = { tok: "", params: NO_PARAMS, out: "", copied: 0, lastVarEnd: -2, lastVarStart: 0 };
+
+/** Masks tok[start..end) (or puts `value` for it), joined to the previous variable across one '.', ':' or '/' (or none). */
+function emitVar(state: ScanState, start: number, end: number, value?: string): void {
+  const { tok, params } = state;
+  const gap = start - state.lastVarEnd;
+  const sep = tok.charCodeAt(state.lastVarEnd);
+  if (value === undefined && (gap === 0 || (gap === 1 && (sep === 46 || sep === 58 || sep === 47)))) {
+    params[params.length - 1] = tok.slice(state.lastVarStart, end);
+  } else {
+    state.out += tok.slice(state.copied, start) + WILDCARD;
+    params.push(value ?? tok.slice(start, end));
+    state.lastVarStart = start;
+  }
+  state.copied = end;
+  state.lastVarEnd = end;
 }
