@@ -51,11 +51,13 @@ export const UNKNOWN_SERVICE = "unknown";
  * name; undefined when it has none. Works on unvalidated input, so sources and the pipeline
  * can attribute even entries that normalization rejects.
  */
+const SERVICE_LABELS = ["service_name", "job_name", "function_name"] as const;
+
 export function serviceOfEntry(raw: unknown): string | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;
   const labels = (raw as { resource?: { labels?: Record<string, unknown> } }).resource?.labels;
   if (typeof labels !== "object" || labels === null) return undefined;
-  for (const key of ["service_name", "job_name", "function_name"]) {
+  for (const key of SERVICE_LABELS) {
     const name = labels[key];
     if (typeof name === "string" && name.length > 0) return name;
   }
@@ -150,21 +152,23 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   // error all the same (and is what LOG_GARDENER_INCLUDE_STDERR reads them for).
   const declared = entrySeverity(entry);
   const severity = kind === "stacktrace" && declared === "DEFAULT" ? "ERROR" : declared;
+  // Every entry gets the same properties in the same order (an absent one is undefined): one
+  // object shape for all, and no temporary objects as conditional spreads would make.
   const normalized: NormalizedEntry = {
     key: entryKey(entry, message),
     timestamp,
     timestampText: entry.timestamp,
     severity,
     service: serviceOfEntry(entry) ?? UNKNOWN_SERVICE,
-    ...(resourceLabels.revision_name ? { revision: resourceLabels.revision_name } : {}),
-    ...(entry.labels?.instanceId ? { instanceId: entry.labels.instanceId } : {}),
-    ...(entry.trace ? { trace: entry.trace.replace(/^projects\/[^/]+\/traces\//, "") } : {}),
+    revision: resourceLabels.revision_name || undefined,
+    instanceId: entry.labels?.instanceId || undefined,
+    trace: entry.trace ? entry.trace.replace(/^projects\/[^/]+\/traces\//, "") : undefined,
     kind,
     message,
-    ...(source ? { source: cutText(redact(sanitizeText(source)), 300) } : {}),
-    ...(http ? { http } : {}),
-    ...(exception ? { exception } : {}),
-    ...(audit ? { audit } : {}),
+    source: source ? cutText(redact(sanitizeText(source)), 300) : undefined,
+    http,
+    exception,
+    audit,
     get sample(): unknown {
       if (!sampled) {
         sample = buildSample(entry, redact);
@@ -307,20 +311,26 @@ export function renderKeys(payload: Record<string, unknown>): string {
 // ---------------------------------------------------------------------------------------------
 // Source, severity, audit, http
 
+const CONTEXT_NAME = ["context", "name"] as const;
+const LOGGER_KEYS = ["logger", "logger_name", "loggerName", "python_logger"] as const;
+
+/** "module.function" or "module" from a labels object (the payload's or the entry's). */
+function moduleOf(labels: unknown): string | undefined {
+  if (!labels || typeof labels !== "object" || Array.isArray(labels)) return undefined;
+  const l = labels as Record<string, unknown>;
+  const module = typeof l.module === "string" ? l.module : undefined;
+  const fn = typeof l.function === "string" ? l.function : undefined;
+  if (module && fn) return `${module}.${fn}`;
+  return module || undefined;
+}
+
 function findSource(entry: LogEntry): string | undefined {
   const payload = entry.jsonPayload;
-  for (const labels of [payload?.labels, entry.labels]) {
-    if (labels && typeof labels === "object" && !Array.isArray(labels)) {
-      const l = labels as Record<string, unknown>;
-      const module = typeof l.module === "string" ? l.module : undefined;
-      const fn = typeof l.function === "string" ? l.function : undefined;
-      if (module && fn) return `${module}.${fn}`;
-      if (module) return module;
-    }
-  }
-  const context = payload ? valueAt(payload, ["context", "name"]) : undefined;
+  const labelled = moduleOf(payload?.labels) ?? moduleOf(entry.labels);
+  if (labelled) return labelled;
+  const context = payload ? valueAt(payload, CONTEXT_NAME) : undefined;
   if (typeof context === "string" && context !== "") return context;
-  for (const key of ["logger", "logger_name", "loggerName", "python_logger"]) {
+  for (const key of LOGGER_KEYS) {
     const v = payload?.[key];
     if (typeof v === "string" && v !== "") return v;
   }
@@ -341,10 +351,12 @@ function findSource(entry: LogEntry): string | undefined {
  * (`severity`, `level`, `levelname`: strings only, pino's numeric levels are not LogSeverity).
  * Unknown names don't cost the entry; they read as DEFAULT.
  */
+const LEVEL_KEYS = ["severity", "level", "levelname"] as const;
+
 function entrySeverity(entry: LogEntry): Severity {
   const own = parseSeverity(entry.severity) ?? "DEFAULT";
   if (own !== "DEFAULT" || !entry.jsonPayload) return own;
-  for (const key of ["severity", "level", "levelname"]) {
+  for (const key of LEVEL_KEYS) {
     const v = entry.jsonPayload[key];
     const parsed = typeof v === "string" ? parseSeverity(v) : undefined;
     if (parsed && parsed !== "DEFAULT") return parsed;
@@ -545,7 +557,13 @@ function skippedSample(raw: unknown, redact: Redactor): string {
 }
 
 /** ANSI escapes are dropped; other control characters (except newline and tab) and lone surrogates become U+FFFD; CRLF becomes LF. */
+// Any character one of the replacements below would touch; most texts have none and are
+// returned as they are, after one scan.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NEEDS_SANITIZING = /[\u0000-\u0008\u000b-\u001f\u007f\ud800-\udfff]/;
+
 export function sanitizeText(text: string): string {
+  if (!NEEDS_SANITIZING.test(text)) return text;
   return text
     .replace(/\r\n?/g, "\n")
     // ANSI colors and cursor moves from terminal loggers: gone, so colored and plain lines cluster together.

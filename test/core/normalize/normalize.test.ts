@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, parseTimestamp, parseTimestampText, type NormalizeOptions } from "../../../src/core/normalize";
+import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, parseTimestamp, parseTimestampText, sanitizeText, type NormalizeOptions } from "../../../src/core/normalize";
 import { buildRedactor } from "../../../src/core/redact";
 import type { NormalizedEntry, SkipReason } from "../../../src/core/types";
 
@@ -282,6 +282,24 @@ describe("normalizeEntry: fields", () => {
 
   test("control characters and lone surrogates are replaced", () => {
     expect(normalized(base({ textPayload: "a\u0000b\ud800c\r\nd" })).message).toBe("a\ufffdb\ufffdc\nd");
+  });
+
+  test("sanitizeText returns a text with nothing to change as it is, and otherwise the same as the full rewrite", () => {
+    // The full rewrite, as the function does it when its first scan finds something.
+    const rewrite = (text: string) =>
+      text
+        .replace(/\r\n?/g, "\n")
+        // eslint-disable-next-line no-control-regex -- as in the function under test
+        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "")
+        // eslint-disable-next-line no-control-regex -- as in the function under test
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+    const unit = fc.oneof(fc.constantFrom("\r", "\n", "\r\n", "\t", "\u001b[31m", "\u0000", "\u007f", "\ud800", "\udc00", "\ud83d\ude00", "é"), fc.string({ minLength: 0, maxLength: 3, unit: "binary" }));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }).map((parts) => parts.join("")), (text) => {
+        expect(sanitizeText(text)).toBe(rewrite(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
