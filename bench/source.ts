@@ -86,6 +86,8 @@ function syntheticEntries(count: number): EntryGenerator {
       const base = {
         insertId: `bench-${i.toString(36)}`,
         timestamp: iso(ms, i % 1000),
+        // Cloud Logging sets it on every entry, often in the next second.
+        receiveTimestamp: iso(ms + 20 + (i % 1500), 0),
         resource: resource[service]!,
         labels: labels[i % 7]!,
         trace: traces[i % 4096]!,

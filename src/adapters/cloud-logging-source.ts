@@ -55,16 +55,25 @@ function isSecondsNanos(value: unknown): value is ApiSecondsNanos {
 }
 
 // Entries come in timestamp order, so consecutive ones mostly share their second: its text is
-// kept from one call to the next (a pure memo, same output either way).
+// kept from one call to the next (a pure memo, same output either way). Two seconds are kept,
+// the last two used: an entry's receiveTimestamp is often in the second after its timestamp,
+// and with one the two would evict each other on every entry.
 let memoSecond = Number.NaN;
 let memoSecondText = "";
+let olderSecond = Number.NaN;
+let olderSecondText = "";
 function secondText(seconds: number): string | undefined {
-  if (seconds !== memoSecond) {
-    const date = new Date(seconds * 1000);
-    if (Number.isNaN(date.getTime())) return undefined;
-    memoSecond = seconds;
-    memoSecondText = date.toISOString().slice(0, 19);
+  if (seconds === memoSecond) return memoSecondText;
+  if (seconds === olderSecond) {
+    [olderSecond, olderSecondText, memoSecond, memoSecondText] = [memoSecond, memoSecondText, olderSecond, olderSecondText];
+    return memoSecondText;
   }
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) return undefined;
+  olderSecond = memoSecond;
+  olderSecondText = memoSecondText;
+  memoSecond = seconds;
+  memoSecondText = date.toISOString().slice(0, 19);
   return memoSecondText;
 }
 

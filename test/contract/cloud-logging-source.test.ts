@@ -5,6 +5,7 @@
  * what the peer received.
  */
 import * as grpc from "@grpc/grpc-js";
+import fc from "fast-check";
 import {
   CloudLoggingSource,
   createCloudLoggingSource,
@@ -114,6 +115,22 @@ describe("formatTimestamp and formatDuration", () => {
     expect(formatDuration({ seconds: "0", nanos: 12_000_000 })).toBe("0.012s");
     expect(formatDuration({ seconds: "3", nanos: 0 })).toBe("3s");
     expect(formatDuration({ seconds: "1", nanos: 7 })).toBe("1.000000007s");
+  });
+
+  test("the memo of recent seconds never changes a result, whatever order seconds come in", () => {
+    // Timestamps and receiveTimestamps interleave, a second or two apart; the memo keeps two.
+    const second = fc.integer({ min: 1_757_898_000, max: 1_757_898_004 });
+    const nanos = fc.constantFrom(0, 5_000_000, 123_456_000, 7);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(second, nanos), { minLength: 1, maxLength: 30 }), (stamps) => {
+        for (const [seconds, n] of stamps) {
+          const iso = new Date(seconds * 1000).toISOString().slice(0, 19);
+          const fraction = n === 0 ? "" : n % 1_000_000 === 0 ? `.${String(n / 1_000_000).padStart(3, "0")}` : n % 1000 === 0 ? `.${String(n / 1000).padStart(6, "0")}` : `.${String(n).padStart(9, "0")}`;
+          expect(formatTimestamp({ seconds: String(seconds), nanos: n })).toBe(`${iso}${fraction}Z`);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
