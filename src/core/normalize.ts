@@ -104,6 +104,45 @@ function normalizeUnchecked(raw: unknown, options: NormalizeOptions): NormalizeR
   return build(parsed.data, timestamp, options, raw);
 }
 
+const NOT_BUILT = Symbol("not built");
+
+/**
+ * A NormalizedEntry whose sample is built when first read: clusters keep three per problem, so
+ * most entries never need one, and building it is most of normalization's cost. A class with
+ * the getter on its prototype, not an object literal with its own getter: such a literal costs
+ * a closure and an accessor per entry (about 1 KB of the pipeline's allocation per entry).
+ * The original entry is held in private fields, which neither JSON nor a spread copies.
+ */
+class LazySampleEntry implements NormalizedEntry {
+  key = "";
+  timestamp = 0;
+  timestampText = "";
+  severity: Severity = "DEFAULT";
+  service = "";
+  revision: string | undefined = undefined;
+  instanceId: string | undefined = undefined;
+  trace: string | undefined = undefined;
+  kind: EntryKind = "application";
+  message = "";
+  source: string | undefined = undefined;
+  http: NormalizedEntry["http"] = undefined;
+  exception: NormalizedEntry["exception"] = undefined;
+  audit: NormalizedEntry["audit"] = undefined;
+  readonly #entry: LogEntry;
+  readonly #redact: Redactor;
+  #sample: unknown = NOT_BUILT;
+
+  constructor(entry: LogEntry, redact: Redactor) {
+    this.#entry = entry;
+    this.#redact = redact;
+  }
+
+  get sample(): unknown {
+    if (this.#sample === NOT_BUILT) this.#sample = buildSample(this.#entry, this.#redact);
+    return this.#sample;
+  }
+}
+
 function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, raw: unknown): NormalizeResult {
   const { redact } = options;
   const content = describeContent(entry);
@@ -143,40 +182,26 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   }
 
   message = cutText(redact(sanitizeText(message)), MAX_MESSAGE_CHARS);
-  // The sample is built only when asked for: clusters keep three per problem, so most
-  // entries never need one, and building it is most of normalization's cost.
-  let sample: unknown;
-  let sampled = false;
   const resourceLabels = entry.resource?.labels ?? {};
   // Cloud Run gives unstructured stderr lines no severity; an uncaught stack trace there is an
   // error all the same (and is what LOG_GARDENER_INCLUDE_STDERR reads them for).
   const declared = entrySeverity(entry);
   const severity = kind === "stacktrace" && declared === "DEFAULT" ? "ERROR" : declared;
-  // Every entry gets the same properties in the same order (an absent one is undefined): one
-  // object shape for all, and no temporary objects as conditional spreads would make.
-  const normalized: NormalizedEntry = {
-    key: entryKey(entry, message),
-    timestamp,
-    timestampText: entry.timestamp,
-    severity,
-    service: serviceOfEntry(entry) ?? UNKNOWN_SERVICE,
-    revision: resourceLabels.revision_name || undefined,
-    instanceId: entry.labels?.instanceId || undefined,
-    trace: entry.trace ? entry.trace.replace(/^projects\/[^/]+\/traces\//, "") : undefined,
-    kind,
-    message,
-    source: source ? cutText(redact(sanitizeText(source)), 300) : undefined,
-    http,
-    exception,
-    audit,
-    get sample(): unknown {
-      if (!sampled) {
-        sample = buildSample(entry, redact);
-        sampled = true;
-      }
-      return sample;
-    },
-  };
+  const normalized = new LazySampleEntry(entry, redact);
+  normalized.key = entryKey(entry, message);
+  normalized.timestamp = timestamp;
+  normalized.timestampText = entry.timestamp;
+  normalized.severity = severity;
+  normalized.service = serviceOfEntry(entry) ?? UNKNOWN_SERVICE;
+  normalized.revision = resourceLabels.revision_name || undefined;
+  normalized.instanceId = entry.labels?.instanceId || undefined;
+  normalized.trace = entry.trace ? entry.trace.replace(/^projects\/[^/]+\/traces\//, "") : undefined;
+  normalized.kind = kind;
+  normalized.message = message;
+  normalized.source = source ? cutText(redact(sanitizeText(source)), 300) : undefined;
+  normalized.http = http;
+  normalized.exception = exception;
+  normalized.audit = audit;
   return { ok: true, entry: normalized };
 }
 
