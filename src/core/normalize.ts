@@ -89,9 +89,8 @@ function normalizeUnchecked(raw: unknown, options: NormalizeOptions): NormalizeR
   if (timestamp === undefined) {
     return skip("bad-timestamp", `unparseable timestamp ${JSON.stringify(cutText(timestampValue, 60))}`, raw, options);
   }
-  const nullPayload = (["jsonPayload", "textPayload", "protoPayload"] as const).find((k) => record[k] === null);
-  const otherPayload = ["jsonPayload", "textPayload", "protoPayload", "httpRequest"].some((k) => record[k] !== undefined && record[k] !== null);
-  if (nullPayload && !otherPayload) return skip("null-payload", `${nullPayload} is null`, raw, options);
+  const nullPayload = nullPayloadOf(record);
+  if (nullPayload) return skip("null-payload", `${nullPayload} is null`, raw, options);
 
   // A null field reads as an absent one ("trace": null in hand-made exports).
   if (isCommonLogEntry(record)) return build(record as LogEntry, timestamp, options, raw);
@@ -102,6 +101,18 @@ function normalizeUnchecked(raw: unknown, options: NormalizeOptions): NormalizeR
     return skip("invalid-entry", `${path}: ${issue?.message ?? "invalid"}`, raw, options);
   }
   return build(parsed.data, timestamp, options, raw);
+}
+
+const PAYLOADS = ["jsonPayload", "textPayload", "protoPayload"] as const;
+const CONTENTS = [...PAYLOADS, "httpRequest"] as const;
+
+/** The payload field that is null, when the entry has no other payload and no httpRequest. */
+function nullPayloadOf(record: Record<string, unknown>): string | undefined {
+  let nullPayload: string | undefined;
+  for (const k of PAYLOADS) if (record[k] === null) nullPayload ??= k;
+  if (nullPayload === undefined) return undefined;
+  for (const k of CONTENTS) if (record[k] !== undefined && record[k] !== null) return undefined;
+  return nullPayload;
 }
 
 const NOT_BUILT = Symbol("not built");
@@ -164,7 +175,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
     kind = "stacktrace";
     const t = content.trace;
     const exceptionLine = t.message ? `${t.type}: ${t.message}` : t.type;
-    const lead = content.traceInMessage ? t.lead : firstLine(content.message);
+    const lead = content.traceInMessage ? content.lead : firstLine(content.message);
     // The lead alone when it already says what the exception line would (or that has nothing to say).
     const said = t.message ? lead?.includes(t.message) : lead?.includes(t.type) || GENERIC_TYPES.has(t.type);
     message = !lead ? exceptionLine : said ? lead : `${lead}: ${exceptionLine}`;
@@ -211,7 +222,9 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
 interface Content {
   /** The payload's own message, if it has one. */
   readonly message?: string;
-  readonly trace?: LocatedStackTrace & { readonly lead?: string };
+  readonly trace?: LocatedStackTrace;
+  /** The line before the trace, when the trace is in the message itself. */
+  readonly lead?: string;
   /** True when the trace was found in the message text itself. */
   readonly traceInMessage: boolean;
   /** Texts checked against maxMessageBytes. */
@@ -258,8 +271,8 @@ function describeContent(entry: LogEntry): Content {
 
   const measured: string[] = message === undefined ? [] : [message];
   if (message !== undefined) {
-    const trace = locateWithLead(message);
-    if (trace) return { message, trace, traceInMessage: true, measured };
+    const trace = locateStackTrace(message);
+    if (trace) return { message, trace, lead: trace.lead, traceInMessage: true, measured };
   }
   if (entry.jsonPayload) {
     for (const path of STACK_FIELDS) {
@@ -270,18 +283,6 @@ function describeContent(entry: LogEntry): Content {
     }
   }
   return { message, traceInMessage: false, measured };
-}
-
-function locateWithLead(text: string): (LocatedStackTrace & { lead?: string }) | undefined {
-  const trace = locateStackTrace(text);
-  if (!trace) return undefined;
-  const before = text.replace(/\r\n?/g, "\n").split("\n", trace.startLine);
-  const lead = before
-    .map((l) => l.trim())
-    .filter((l) => l !== "")
-    .at(0);
-  // Java's "Exception in thread …" is the trace itself, not a lead.
-  return lead ? { ...trace, lead: lead.replace(/:\s*$/, "") } : trace;
 }
 
 function findText(payload: Record<string, unknown>, paths: readonly (readonly string[])[]): string | undefined {

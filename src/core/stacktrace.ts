@@ -13,9 +13,11 @@ export interface StackTrace {
   readonly frames: string[];
 }
 
-/** A trace plus where it starts in the text (line index), so callers can keep a leading line. */
+/** A trace plus where it starts in the text (line index) and the line that led up to it. */
 export interface LocatedStackTrace extends StackTrace {
   readonly startLine: number;
+  /** The first non-blank line before the trace, trimmed, without a trailing colon ("Failed to charge order"). */
+  readonly lead?: string;
 }
 
 export const MAX_FRAMES = 3;
@@ -52,12 +54,16 @@ export function locateStackTrace(text: string): LocatedStackTrace | undefined {
 function parseLocated(text: string): LocatedStackTrace | undefined {
   // Lines are cut to 1,000 characters, longer than any real frame: the frame regexes backtrack
   // on long lines, and a 60 KB line of parentheses must not stall the run.
-  const lines = text
-    .slice(0, MAX_TRACE_CHARS)
-    .replace(/\r\n?/g, "\n")
-    .split("\n")
-    .map((line) => (line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line));
-  return parsePython(lines) ?? parseGo(lines) ?? parseJvmOrNode(lines);
+  const whole = text.slice(0, MAX_TRACE_CHARS).replace(/\r\n?/g, "\n").split("\n");
+  const lines = whole.map((line) => (line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line));
+  const found = parsePython(lines) ?? parseGo(lines) ?? parseJvmOrNode(lines);
+  if (!found) return undefined;
+  // The lead is read from the uncut lines; Java's "Exception in thread …" is the trace itself.
+  for (let i = 0; i < found.startLine; i++) {
+    const line = whole[i]!.trim();
+    if (line !== "") return { ...found, lead: line.replace(/:\s*$/, "") };
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------

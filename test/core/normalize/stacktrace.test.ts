@@ -142,6 +142,14 @@ describe("parseStackTrace", () => {
   });
 });
 
+describe("locateStackTrace", () => {
+  test("gives the first non-blank line before the trace as its lead, trimmed and without a trailing colon", () => {
+    const trace = "Traceback (most recent call last):\r\n  File \"/app/pay.py\", line 9, in charge\r\nValueError: card declined";
+    expect(locateStackTrace(`\r\n   \r\n  Failed to charge order 42:  \r\n${trace}`)).toMatchObject({ type: "ValueError", startLine: 3, lead: "Failed to charge order 42" });
+    expect(locateStackTrace(trace)?.lead).toBeUndefined();
+  });
+});
+
 describe("the memo of recent trace texts", () => {
   test("a text seen before parses to the same trace, also after hundreds of other texts pushed it out", () => {
     const texts = CASES.map((c) => c.text);
