@@ -160,12 +160,30 @@ interface PassResult {
   readonly idleSeconds: number;
   /** Garbage collections of the young generation (one per semi-space of allocation) and full ones, and their pauses. */
   readonly gc: { readonly minor: number; readonly major: number; readonly seconds: number };
+  /** Milliseconds of a fixed CPU-bound loop just before and just after the pass: how fast the host was. */
+  readonly calibrationMs: readonly [number, number];
   readonly clusters?: number;
   readonly skipped?: number;
 }
 
 type Pass = "source" | "stages" | "job";
 const PASSES: readonly Pass[] = ["source", "stages", "job"];
+
+/**
+ * A fixed, single-threaded, CPU-bound loop (hashing and string work, no allocation to speak
+ * of), timed. On a shared host the same code measures a quarter slower or faster from one
+ * minute to the next; this figure, taken around each pass, shows whether the host was.
+ */
+function calibrationMs(): number {
+  const started = performance.now();
+  let h = 0;
+  const text = "GET /orders/12345?page=7 -> 503 upstream connect error or disconnect/reset before headers";
+  for (let round = 0; round < 400_000; round++) {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  }
+  if (h === 42) console.log(""); // keeps the loop from being optimized away
+  return performance.now() - started;
+}
 
 async function runPass(pass: Pass, port: number, pageSize: number): Promise<PassResult> {
   const source = createCloudLoggingSource(
@@ -201,6 +219,7 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
       console.log(`  ${pass} ${n} entries  rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)} MB; ${spaces.join(", ")}`);
     }
   }, 25);
+  const calibrationBefore = calibrationMs();
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const eluStart = performance.eventLoopUtilization();
@@ -258,11 +277,12 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const idleSeconds = performance.eventLoopUtilization(eluStart).idle / 1000;
   gcObserver.disconnect();
+  const calibrationAfter = calibrationMs();
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
   if (pass === "stages") clusters = [...clusterers.values()].reduce((sum, c) => sum + c.clusters().length, 0);
   if (dir) await rm(dir, { recursive: true, force: true });
-  return { pass, entries: n, seconds, perSecond: n / seconds, perCpuSecond: n / cpuSeconds, cpuSeconds, peakRssMb: peakRss / 1024 / 1024, idleSeconds, gc, clusters, skipped: pass === "source" ? undefined : skipped };
+  return { pass, entries: n, seconds, perSecond: n / seconds, perCpuSecond: n / cpuSeconds, cpuSeconds, peakRssMb: peakRss / 1024 / 1024, idleSeconds, gc, calibrationMs: [calibrationBefore, calibrationAfter], clusters, skipped: pass === "source" ? undefined : skipped };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,7 +329,7 @@ async function main(): Promise<void> {
       child.disconnect();
       results.push(result);
       const extra = result.clusters === undefined ? "" : `  ${result.clusters} clusters, ${result.skipped} skipped`;
-      console.log(`${pass.padEnd(7)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU, main thread idle ${result.idleSeconds.toFixed(2)} s; GC ${result.gc.minor} minor + ${result.gc.major} major, ${result.gc.seconds.toFixed(2)} s)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`);
+      console.log(`${pass.padEnd(7)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU, main thread idle ${result.idleSeconds.toFixed(2)} s; GC ${result.gc.minor} minor + ${result.gc.major} major, ${result.gc.seconds.toFixed(2)} s; host calibration ${result.calibrationMs.map((ms) => ms.toFixed(0)).join("/")} ms)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`);
     }
     if (cached) {
       peer.send("stats");
