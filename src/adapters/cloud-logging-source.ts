@@ -506,7 +506,16 @@ class EntryStream implements ReadyEntryIterator {
     if (this.inPage()) {
       // A turn is due while the next page is on its way.
       this.sinceTurn = 0;
-      return new Promise((resolve) => setImmediate(() => resolve(this.next())));
+      return new Promise((resolve, reject) =>
+        setImmediate(() => {
+          // A throw here would escape as an uncaught exception: it rejects the read instead.
+          try {
+            resolve(this.next());
+          } catch (error) {
+            reject(error);
+          }
+        }),
+      );
     }
     return this.advance();
   }

@@ -434,6 +434,28 @@ describe("CloudLoggingSource over gRPC", () => {
     expect(await it.next()).toEqual({ done: true, value: undefined });
   });
 
+  test("an entry that cannot be mapped fails the read, also when it comes right after a receive turn", async () => {
+    // A stand-in for the client: 20 entries a page, one that throws when read at index 14,
+    // where a turn is due (every 2 entries from 60% of the page) while page 2 is in flight.
+    const broken = { get metadata(): object { throw new Error("unreadable entry"); } };
+    const good = (i: number) => ({ metadata: { insertId: `e${i}`, timestamp: new Date(WINDOW.start + i), severity: "ERROR" }, data: "x" });
+    const logging = {
+      getEntries: async (request: { pageToken?: string }) => {
+        const entries = Array.from({ length: 20 }, (_, i) => (request.pageToken === undefined && i === 14 ? broken : good(i)));
+        // Page 2 is still on its way while page 1 is read, so the turns are taken.
+        if (request.pageToken !== undefined) await new Promise((r) => setTimeout(r, 200));
+        return [entries, null, { nextPageToken: request.pageToken === undefined ? "p2" : "" }];
+      },
+    } as unknown as ConstructorParameters<typeof CloudLoggingSource>[0]["logging"];
+    const source = new CloudLoggingSource({ logging, projectId: PROJECT, retry: { retries: 0, initialDelayMs: 1, maxDelayMs: 1, timeoutMs: 1000 }, readsPerMinute: 0, receiveTurnEvery: 2 });
+    const seen: string[] = [];
+    const read = (async () => {
+      for await (const entry of source.listEntries(query(["api"]), { truncations: [], notes: [] })) seen.push((entry as { insertId: string }).insertId);
+    })();
+    await expect(read).rejects.toThrow("unreadable entry");
+    expect(seen).toHaveLength(14);
+  });
+
   test("the factory needs a project", () => {
     expect(() => createCloudLoggingSource({ ...CONFIG, project: undefined })).toThrow(/no project configured/);
   });
