@@ -480,10 +480,9 @@ interface ServiceRead {
  * by hand rather than as an async generator: an entry already in the page costs one resolved
  * promise, not a trip through generator machinery per entry per level, which at a million
  * entries is a good part of the read's CPU; the pipeline takes it with `takeReady()`, without
- * even that promise. While a page is consumed the next one is already
- * being fetched, unless the cap ends the read on this page, and until it has arrived every
- * `turnEvery`-th entry of the page's last part waits for a turn of the event loop so its bytes
- * are received meanwhile.
+ * even that promise. While a page is consumed the next one is already being fetched, unless
+ * the cap ends the read on this page, and until it has arrived every `turnEvery`-th entry of
+ * the page's last part waits for a turn of the event loop so its bytes are received meanwhile.
  */
 class EntryStream implements ReadyEntryIterator {
   private current: ServiceRead | undefined;
@@ -522,9 +521,9 @@ class EntryStream implements ReadyEntryIterator {
 
   /** The page's next entry, unless the page is done, the cap is reached or a turn is due. */
   takeReady(): IteratorResult<unknown> | undefined {
-    const page = this.page;
-    const read = this.current;
-    if (!page || !read || this.index >= page.entries.length || read.read >= read.cap) return undefined;
+    if (!this.inPage()) return undefined;
+    const page = this.page!;
+    const read = this.current!;
     if (this.receiving && this.turnEvery > 0 && this.index >= page.entries.length * RECEIVE_FROM_SHARE) {
       if (this.sinceTurn + 1 >= this.turnEvery) return undefined;
       this.sinceTurn++;
@@ -532,6 +531,7 @@ class EntryStream implements ReadyEntryIterator {
     return { done: false, value: this.take(page, read) };
   }
 
+  /** An entry of the current page is left to take, within the cap. */
   private inPage(): boolean {
     const page = this.page;
     const read = this.current;

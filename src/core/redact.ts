@@ -43,7 +43,7 @@ const whole =
   (): string =>
     marker(kind);
 // A plain loop: `needles.some((n) => text.includes(n))` made a closure per call, and prechecks
-// run for every rule on every text redacted (most of the pipeline's allocation, once).
+// run for every rule on every text redacted (those closures were most of the pipeline's allocation).
 const has =
   (...needles: string[]) =>
   (text: string): boolean => {
