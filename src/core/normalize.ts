@@ -46,13 +46,13 @@ const META_SAMPLE_CHARS = 1000;
 /** The service of an entry with no Cloud Run, job or function name. */
 export const UNKNOWN_SERVICE = "unknown";
 
+const SERVICE_LABELS = ["service_name", "job_name", "function_name"] as const;
+
 /**
  * Which service an entry belongs to: the Cloud Run service name, else the job or function
  * name; undefined when it has none. Works on unvalidated input, so sources and the pipeline
  * can attribute even entries that normalization rejects.
  */
-const SERVICE_LABELS = ["service_name", "job_name", "function_name"] as const;
-
 export function serviceOfEntry(raw: unknown): string | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;
   const labels = (raw as { resource?: { labels?: Record<string, unknown> } }).resource?.labels;
