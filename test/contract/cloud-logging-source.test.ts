@@ -119,15 +119,10 @@ describe("formatTimestamp and formatDuration", () => {
 
   test("the memo of recent seconds never changes a result, whatever order seconds come in", () => {
     // Timestamps and receiveTimestamps interleave, a second or two apart; the memo keeps two.
-    const second = fc.integer({ min: 1_757_898_000, max: 1_757_898_004 });
-    const nanos = fc.constantFrom(0, 5_000_000, 123_456_000, 7);
+    // It holds the seconds' text only; the fractions are pinned by the test above.
     fc.assert(
-      fc.property(fc.array(fc.tuple(second, nanos), { minLength: 1, maxLength: 30 }), (stamps) => {
-        for (const [seconds, n] of stamps) {
-          const iso = new Date(seconds * 1000).toISOString().slice(0, 19);
-          const fraction = n === 0 ? "" : n % 1_000_000 === 0 ? `.${String(n / 1_000_000).padStart(3, "0")}` : n % 1000 === 0 ? `.${String(n / 1000).padStart(6, "0")}` : `.${String(n).padStart(9, "0")}`;
-          expect(formatTimestamp({ seconds: String(seconds), nanos: n })).toBe(`${iso}${fraction}Z`);
-        }
+      fc.property(fc.array(fc.integer({ min: 1_757_898_000, max: 1_757_898_004 }), { minLength: 1, maxLength: 30 }), (seconds) => {
+        for (const s of seconds) expect(formatTimestamp({ seconds: String(s), nanos: 0 })).toBe(`${new Date(s * 1000).toISOString().slice(0, 19)}Z`);
       }),
       { numRuns: 500 },
     );
