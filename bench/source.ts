@@ -1,17 +1,20 @@
 /**
  * npm run bench:source — one million entries from the loopback gRPC Cloud Logging peer through
- * the real client and CloudLoggingSource into the pipeline's first stages; prints entries/s and
- * peak RSS.
+ * the real client and CloudLoggingSource into the pipeline; prints, per pass, entries/s (wall
+ * clock and per CPU-second), peak RSS, how long the main thread sat idle, the garbage
+ * collections, and a host calibration loop timed before and after.
  *
- * The peer runs in a child process (it is the service, not the job), generating its entries on
- * demand, so the RSS measured is the job's alone. Three passes, each in a fresh process:
+ * The peer runs in a child process (it is the service, not the job), so the RSS measured is the
+ * job's alone. It builds and encodes every page before the passes and serves them from memory
+ * (--uncached-peer: each page on request). Three passes, each in a fresh process:
  *   source  the client and the source alone, entries drained: the read ceiling
  *   stages  the same read, every entry normalized (normalizeEntry, redaction) and clustered per
  *           service (template miner)
  *   job     the whole job as `log-gardener run` wires it (createJob, runJob): worklogs written to
  *           a temporary folder, GitHub as a dry run
  * Targets: peak RSS < 300 MB, and >= 50,000 entries/s end to end, so the source is never what
- * holds the pipeline back.
+ * holds the pipeline back. --runs N repeats the passes and judges the rate on the job passes'
+ * median.
  *
  *   node dist/bench/source.js [--entries N] [--page-size N] [--pass all|source,stages,job]
  *                             [--node-flags "--max-old-space-size=160"] [--runs N] [--uncached-peer] [--verbose]
@@ -158,7 +161,7 @@ interface PassResult {
   readonly peakRssMb: number;
   /** Seconds the main thread's event loop sat idle: waiting on the peer, not working. */
   readonly idleSeconds: number;
-  /** Garbage collections of the young generation (one per semi-space of allocation) and full ones, and their pauses. */
+  /** Garbage collections of the young generation (minor) and full ones (major), and their pauses. */
   readonly gc: { readonly minor: number; readonly major: number; readonly seconds: number };
   /** Milliseconds of a fixed CPU-bound loop just before and just after the pass: how fast the host was. */
   readonly calibrationMs: readonly [number, number];
