@@ -2,8 +2,9 @@
  * Redaction: secrets and personal data out of every message, sample, worklog and issue.
  *
  * `buildRedactor` compiles the rules once and returns a plain `(text) => text`. It runs on every
- * entry, so each rule has a cheap pre-check (a substring or a tiny regex) and its real regex
- * only runs when the pre-check hits; a clean line costs a handful of `includes` calls.
+ * entry, so each rule has triggers (substrings, or a tiny regex) and its real regex only runs
+ * when the text holds one; a clean line costs one regex test, the gate: every rule's triggers
+ * at once.
  *
  * A match becomes `[REDACTED:<kind>]`: the reader still sees what was there, never the value.
  * Where the surrounding text is useful it stays (`postgres://app:[REDACTED:url-password]@db`,
@@ -26,10 +27,28 @@ export interface RedactorOptions {
   readonly extraPatterns?: readonly string[];
   /** Also redact IPv4 and IPv6 addresses. Off by default: they are useful and rarely secret. */
   readonly redactIps?: boolean;
+  /**
+   * The one-regex test that lets a text with no rule's trigger through untouched (on by
+   * default). Off, every rule's precheck runs on every text; the output is the same either way.
+   */
+  readonly gate?: boolean;
+}
+
+/**
+ * What a text must contain for a rule's regex to have a chance: any of `words` as written, any
+ * of `anyCase` in any case, or a match of `pattern` (no flags). The rule's precheck and the
+ * redactor's gate are both built from these, so the two cannot disagree.
+ */
+interface Triggers {
+  readonly words?: readonly string[];
+  readonly anyCase?: readonly string[];
+  readonly pattern?: RegExp;
 }
 
 interface Rule {
   readonly kind: string;
+  /** Undefined: the rule may match anything (a custom pattern), so its regex always runs. */
+  readonly triggers: Triggers | undefined;
   /** Cheap test on the whole text; the regex only runs when this is true. */
   readonly precheck: (text: string) => boolean;
   readonly pattern: RegExp;
@@ -42,15 +61,33 @@ const whole =
   (kind: string) =>
   (): string =>
     marker(kind);
-// A plain loop: `needles.some((n) => text.includes(n))` made a closure per call, and prechecks
-// run for every rule on every text redacted (those closures were most of the pipeline's allocation).
-const has =
-  (...needles: string[]) =>
-  (text: string): boolean => {
-    for (let i = 0; i < needles.length; i++) if (text.includes(needles[i]!)) return true;
-    return false;
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** "key" -> "[Kk][Ee][Yy]": case-insensitive inside a regex without the i flag. */
+const anyCaseSource = (word: string): string =>
+  [...word].map((c) => (c.toLowerCase() === c.toUpperCase() ? escapeRegExp(c) : `[${c.toUpperCase()}${c.toLowerCase()}]`)).join("");
+
+/** The regex source matching wherever any trigger is. */
+function triggerSource(t: Triggers): string {
+  return [...(t.words ?? []).map(escapeRegExp), ...(t.anyCase ?? []).map(anyCaseSource), ...(t.pattern ? [t.pattern.source] : [])].join("|");
+}
+
+// A plain loop over `includes` and the regexes: no closure per call (`needles.some(...)` made
+// one, and prechecks run for every rule on every text the gate lets through). Built apart from
+// the gate's source (an `i` flag here, letter classes there), so a test can hold the two equal.
+function precheckOf(t: Triggers): (text: string) => boolean {
+  const words = t.words ?? [];
+  const anyCase = t.anyCase?.length ? new RegExp(t.anyCase.map(escapeRegExp).join("|"), "i") : undefined;
+  const pattern = t.pattern;
+  return (text: string): boolean => {
+    for (let i = 0; i < words.length; i++) if (text.includes(words[i]!)) return true;
+    return (anyCase !== undefined && anyCase.test(text)) || (pattern !== undefined && pattern.test(text));
   };
-const hasIgnoreCase = (re: RegExp) => (text: string) => re.test(text);
+}
+
+/** A rule whose regex only runs where one of its triggers is. */
+function triggered(triggers: Triggers, rule: Omit<Rule, "triggers" | "precheck">): Rule {
+  return { ...rule, triggers, precheck: precheckOf(triggers) };
+}
 
 /** Key names whose values are secret whatever they look like (also used by redactDeep). */
 const PASSWORD_KEY = "(?:password|passwd|passphrase|pwd)";
@@ -136,9 +173,8 @@ function unquote(value: string): { open: string; inner: string; close: string } 
 }
 
 function pairRule(kind: "password" | "secret", key: string, accept: (inner: string) => boolean): Rule {
-  return {
+  return triggered({ anyCase: kind === "password" ? ["pass", "pwd"] : ["secret", "token", "key", "credential", "sig"] }, {
     kind,
-    precheck: hasIgnoreCase(kind === "password" ? /pass|pwd/i : /secret|token|key|credential|sig/i),
     // Only the last word of the key is matched ("db_password" matches at "password"): a prefix
     // like [\w.-]*? would make the regex quadratic on long dotted runs.
     pattern: new RegExp(`(?<key>${key})\\b${PAIR_SEP}${PAIR_VALUE}`, "gi"),
@@ -147,83 +183,71 @@ function pairRule(kind: "password" | "secret", key: string, accept: (inner: stri
       if (inner === "" || PLACEHOLDER.test(inner) || inner.includes("[REDACTED") || !accept(inner)) return undefined;
       return `${g.key ?? ""}${g.sep ?? ""}${open}${marker(kind)}${close}`;
     },
-  };
+  });
 }
 
 const BASE_RULES: readonly Rule[] = [
-  {
+  triggered({ words: ["PRIVATE KEY"] }, {
     kind: "private-key",
-    precheck: has("PRIVATE KEY"),
     pattern:
       /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\]*)/g,
     replace: whole("private-key"),
-  },
-  {
+  }),
+  triggered({ words: ["eyJ"] }, {
     kind: "jwt",
-    precheck: has("eyJ"),
     pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
     replace: whole("jwt"),
-  },
-  {
+  }),
+  triggered({ words: ["gh", "github_pat_"] }, {
     kind: "github-token",
-    precheck: has("gh", "github_pat_"),
     pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b/g,
     replace: whole("github-token"),
-  },
-  {
+  }),
+  triggered({ words: ["AIza"] }, {
     kind: "google-api-key",
-    precheck: has("AIza"),
     pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g,
     replace: whole("google-api-key"),
-  },
-  {
+  }),
+  triggered({ words: ["ya29.", "1//0"] }, {
     kind: "google-oauth-token",
-    precheck: has("ya29.", "1//0"),
     pattern: /\bya29\.[0-9A-Za-z_-]{20,}|(?<![\w/])1\/\/0[0-9A-Za-z_-]{30,}/g,
     replace: whole("google-oauth-token"),
-  },
-  {
+  }),
+  triggered({ pattern: /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/ }, {
     kind: "aws-access-key-id",
-    precheck: (t) => /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/.test(t),
     pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g,
     replace: whole("aws-access-key-id"),
-  },
-  {
+  }),
+  triggered({ anyCase: ["secret"] }, {
     kind: "aws-secret-access-key",
-    precheck: hasIgnoreCase(/secret/i),
     // AWS secrets mix cases; requiring an upper-case letter keeps git SHAs after "secret" alone.
     pattern:
       /(?<![A-Za-z0-9])(?<key>secret(?:[_-]?access)?(?:[_-]?key)?|SecretAccessKey)(?<sep>\\?["']?(?:\s*[:=]\s*|\s+)\\?["']?)(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
     replace: (_m, g) =>
       /[A-Z]/.test(g.value ?? "") && /[a-z0-9]/.test(g.value ?? "") ? `${g.key ?? ""}${g.sep ?? ""}${marker("aws-secret-access-key")}` : undefined,
-  },
-  {
+  }),
+  triggered({ words: ["hooks.slack.com"] }, {
     kind: "slack-webhook",
-    precheck: has("hooks.slack.com"),
     pattern: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g,
     replace: whole("slack-webhook"),
-  },
-  {
+  }),
+  triggered({ words: ["xox", "xapp-"] }, {
     kind: "slack-token",
-    precheck: has("xox", "xapp-"),
     pattern: /(?<![0-9A-Za-z-])(?:xox[abprs]|xapp)-[0-9A-Za-z-]{10,}/g,
     replace: whole("slack-token"),
-  },
-  {
+  }),
+  triggered({ words: ["k_live_", "k_test_"] }, {
     kind: "stripe-key",
-    precheck: has("k_live_", "k_test_"),
     pattern: /\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}/g,
     replace: whole("stripe-key"),
-  },
-  {
+  }),
+  triggered({ words: ["@"] }, {
     kind: "url-password",
-    precheck: (t) => t.includes("://") && t.includes("@"),
     pattern: /(?<![a-z0-9+.-])(?<scheme>[a-z][a-z0-9+.-]*:\/\/)(?<user>[^\s:/@?#"'<>]*):(?<pw>[^\s/?#"'<>]+)@(?=[^\s@/?#"'<>]+)/gi,
     replace: (_m, g) => (g.pw?.includes("[REDACTED") ? undefined : `${g.scheme ?? ""}${g.user ?? ""}:${marker("url-password")}@`),
-  },
-  {
+  }),
+  triggered({ anyCase: ["authorization", "cookie"] }, {
     kind: "authorization",
-    precheck: hasIgnoreCase(/authorization|cookie/i),
     // Header style: everything up to the end of the line or the closing quote.
     pattern:
       /(?<key>\b(?:proxy-)?authorization|\bset-cookie|\bcookie)(?<sep>\\?["']?\s*[:=]\s*)(?<value>\\"(?:[^"\\\n]|\\(?!"))*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\n"']+)/gi,
@@ -237,47 +261,42 @@ const BASE_RULES: readonly Rule[] = [
       const trailing = (g.value ?? "").slice((g.value ?? "").trimEnd().length);
       return `${g.key ?? ""}${g.sep ?? ""}${open}${scheme}${marker("authorization")}${close}${trailing}`;
     },
-  },
-  {
+  }),
+  triggered({ anyCase: ["bearer", "basic", "token "] }, {
     kind: "bearer-token",
-    precheck: hasIgnoreCase(/bearer|basic|token /i),
     pattern: /\b(?<scheme>Bearer|Basic|Token)(?<space>\s+)(?<value>[A-Za-z0-9\-._~+/]{8,}=*)/gi,
     replace: (_m, g) => {
       const value = g.value ?? "";
       const credential = /\d/.test(value) || (value.length >= 20 && /[a-z]/.test(value) && /[A-Z]/.test(value));
       return credential ? `${g.scheme ?? ""}${g.space ?? ""}${marker("bearer-token")}` : undefined;
     },
-  },
+  }),
   pairRule("password", PASSWORD_KEY, () => true),
   pairRule("secret", SECRET_KEY, looksLikeCredential),
-  {
+  triggered({ words: ["@"] }, {
     kind: "email",
-    precheck: has("@"),
     // Not the user in scheme://user@host: that is a login name, and the URL stays readable.
     pattern: /(?<![A-Za-z0-9._%+-]|:\/\/)[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
     replace: whole("email"),
-  },
-  {
+  }),
+  triggered({ pattern: /\d{4}[ -]?\d{4,6}[ -]?\d{4}/ }, {
     kind: "credit-card",
-    precheck: (t) => /\d{4}[ -]?\d{4,6}[ -]?\d{4}/.test(t),
     pattern: /(?<![0-9A-Za-z_.])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![0-9A-Za-z_])/g,
     replace: (m) => (plausibleCard(m.replace(/[ -]/g, "")) ? marker("credit-card") : undefined),
-  },
+  }),
 ];
 
 const IP_RULES: readonly Rule[] = [
-  {
+  triggered({ pattern: /\d\.\d/ }, {
     kind: "ip",
-    precheck: (t) => /\d\.\d/.test(t),
     pattern: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g,
     replace: whole("ip"),
-  },
-  {
+  }),
+  triggered({ words: [":"] }, {
     kind: "ip",
-    precheck: has(":"),
     pattern: /(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Za-z:])/g,
     replace: (m) => (isIPv6(m) ? marker("ip") : undefined),
-  },
+  }),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -299,6 +318,7 @@ function customRule(source: string): Rule {
   if (problem) throw new InvariantError(`redaction pattern ${JSON.stringify(source)}: ${problem}`);
   return {
     kind: "custom",
+    triggers: undefined,
     precheck: () => true,
     pattern: new RegExp(source, "g"),
     replace: (match, g) => {
@@ -320,12 +340,28 @@ function applyRule(text: string, rule: Rule): string {
   });
 }
 
+/**
+ * One regex that matches wherever any rule's trigger is: a text it does not match passes every
+ * rule's precheck as false, so no rule can change it. Undefined when a rule has no triggers.
+ */
+export function gateOf(rules: readonly Pick<Rule, "triggers">[]): RegExp | undefined {
+  const sources: string[] = [];
+  for (const rule of rules) {
+    if (rule.triggers === undefined) return undefined;
+    sources.push(triggerSource(rule.triggers));
+  }
+  return new RegExp(sources.join("|"));
+}
+
 export function buildRedactor(options: RedactorOptions = {}): Redactor {
   const rules: Rule[] = [...BASE_RULES];
   if (options.redactIps) rules.push(...IP_RULES);
   for (const source of options.extraPatterns ?? []) rules.push(customRule(source));
+  // Most texts hold no trigger at all: one regex test says so, instead of every rule's precheck.
+  const gate = options.gate === false ? undefined : gateOf(rules);
   return (text: string): string => {
     if (typeof text !== "string" || text.length < 6) return text;
+    if (gate !== undefined && !gate.test(text)) return text;
     let out = text;
     for (const rule of rules) out = applyRule(out, rule);
     return out;

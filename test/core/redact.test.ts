@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { join } from "node:path";
-import { buildRedactor, checkRedactPattern, DEFAULT_REDACTION_KINDS, redactDeep } from "../../src/core/redact";
+import { buildRedactor, checkRedactPattern, DEFAULT_REDACTION_KINDS, gateOf, redactDeep } from "../../src/core/redact";
 import { cleanLines, secretLines } from "../fixtures/redaction/corpus";
 
 const SECRET_LINES = secretLines();
@@ -227,6 +227,45 @@ describe("properties", () => {
       }),
       { numRuns: 2000, seed: 9 },
     );
+  });
+});
+
+describe("the gate", () => {
+  // Pieces of every rule's triggers, in mixed case and cut short, with the characters around
+  // them: texts that hit, nearly hit and miss the gate.
+  const piece = fc.constantFrom(
+    ..."PRIVATE KEY|-----BEGIN RSA PRIVATE KEY-----|eyJ|eyj|gh|ghp_|github_pat_|AIza|aiza|ya29.|1//0|AKIA|ASIA|akia|SeCrEt|secret|hooks.slack.com|xoxb-|xapp-|sk_live_|rk_test_|://|@|AuThOrIzAtIoN|cookie|Set-Cookie|BEARER|Basic|token |TOKEN|pass|PWD|Key|credentials|sig|4111 1111 1111 1111|4111111111111111|1.2.3.4|::1|fe80::1|user:pw@host|=|: |\"|'| |\n|x|9|Z|_|-|.|/".split("|"),
+  );
+  const text = fc.array(piece, { maxLength: 24 }).map((ps) => ps.join(""));
+
+  test("changes no output: with it and without it, every rule gives the same text", () => {
+    for (const options of [{}, { redactIps: true }]) {
+      const gated = buildRedactor(options);
+      const ungated = buildRedactor({ ...options, gate: false });
+      fc.assert(
+        fc.property(text, (t) => {
+          expect(gated(t)).toBe(ungated(t));
+        }),
+        { numRuns: 3000, seed: 12 },
+      );
+      for (const line of [...SECRET_LINES.map((s) => s.line), ...CLEAN_LINES]) expect(gated(line)).toBe(ungated(line));
+    }
+  });
+
+  test("lets a text with no trigger through untouched and stops at one in any case", () => {
+    const gate = gateOf([{ triggers: { words: ["eyJ"], anyCase: ["token"], pattern: /\d{4}-\d{4}/ } }])!;
+    expect(gate.test("request failed after 200 ms")).toBe(false);
+    expect(gate.test("x eyJ y")).toBe(true);
+    expect(gate.test("x EYJ y")).toBe(false);
+    expect(gate.test("ToKeN")).toBe(true);
+    expect(gate.test("card 1234-5678")).toBe(true);
+    // A word with regex syntax in it is matched as written.
+    expect(gateOf([{ triggers: { words: ["ya29."] } }])!.test("ya29x")).toBe(false);
+  });
+
+  test("is off when a rule has no triggers (an extra pattern may match anything)", () => {
+    expect(gateOf([{ triggers: { words: ["@"] } }, { triggers: undefined }])).toBeUndefined();
+    expect(buildRedactor({ extraPatterns: ["order-\\d+"] })("lookup of order-42 failed")).toBe("lookup of [REDACTED:custom] failed");
   });
 });
 
