@@ -15,3 +15,40 @@ export function fnvPair(text: string): { readonly a: number; readonly b: number 
   }
   return { a: a >>> 0, b: b >>> 0 };
 }
+
+/** fnvPair's two halves folded into a 52-bit integer (exact in a double): de-duplication keys. */
+export function hash52(text: string): number {
+  const { a, b } = fnvPair(text);
+  return a * 0x100000 + (b & 0xfffff);
+}
+
+// The two lanes of fnvPair while hash52Joined runs, so its parts need no string built for them.
+let laneA = 0;
+let laneB = 0;
+function feed(text: string): void {
+  let a = laneA;
+  let b = laneB;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  laneA = a;
+  laneB = b;
+}
+
+/**
+ * hash52 of `${a}${separator}${b}${separator}${c}`, without building that string: hashing a
+ * concatenation first flattens it, a copy per entry that cost more than the hashing itself.
+ */
+export function hash52Joined(a: string, b: string, c: string, separator: string): number {
+  laneA = 0x811c9dc5;
+  laneB = 0x01000193 ^ 0x5bd1e995;
+  feed(a);
+  feed(separator);
+  feed(b);
+  feed(separator);
+  feed(c);
+  return (laneA >>> 0) * 0x100000 + ((laneB >>> 0) & 0xfffff);
+}

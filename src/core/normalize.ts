@@ -25,7 +25,7 @@ import { maskRoute } from "./route";
 import { parseSeverity, type Severity } from "./severity";
 import { type LocatedStackTrace, locateStackTrace } from "./stacktrace";
 import type { EntryKind, NormalizedEntry, SkippedEntry, SkipReason } from "./types";
-import { fnvPair } from "./hash";
+import { fnvPair, hash52, hash52Joined } from "./hash";
 
 export interface NormalizeOptions {
   /** Entries whose message is longer than this (UTF-8 bytes) are skipped as "message-too-large". */
@@ -126,6 +126,7 @@ const NOT_BUILT = Symbol("not built");
  */
 class LazySampleEntry implements NormalizedEntry {
   key = "";
+  keyHash: number | undefined = undefined;
   timestamp = 0;
   timestampText = "";
   severity: Severity = "DEFAULT";
@@ -200,6 +201,8 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   const severity = kind === "stacktrace" && declared === "DEFAULT" ? "ERROR" : declared;
   const normalized = new LazySampleEntry(entry, redact);
   normalized.key = entryKey(entry, message);
+  // From the parts: hashing the key itself would first copy it into one flat string.
+  normalized.keyHash = entry.insertId ? hash52Joined(entry.insertId, entry.logName ?? "", entry.timestamp, KEY_SEPARATOR) : hash52(normalized.key);
   normalized.timestamp = timestamp;
   normalized.timestampText = entry.timestamp;
   normalized.severity = severity;
@@ -523,8 +526,9 @@ export function parseTimestampText(text: string): number | undefined {
  * insertId + logName + timestamp. Cloud Logging always sets insertId; an entry without one (a
  * hand-made export) gets a hash of its message and payloads instead, so a duplicate still matches.
  */
+const KEY_SEPARATOR = "|";
 function entryKey(entry: LogEntry, message: string): string {
-  const base = `${entry.insertId ?? ""}|${entry.logName ?? ""}|${entry.timestamp}`;
+  const base = `${entry.insertId ?? ""}${KEY_SEPARATOR}${entry.logName ?? ""}${KEY_SEPARATOR}${entry.timestamp}`;
   if (entry.insertId) return base;
   const payloads = JSON.stringify([entry.textPayload, entry.jsonPayload, entry.httpRequest, entry.protoPayload, entry.labels]) ?? "";
   return `${base}|h${fnv1a(`${message}\n${payloads}`)}`;

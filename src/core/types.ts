@@ -14,6 +14,8 @@ export type EntryKind = "request" | "application" | "stacktrace";
  */
 export interface NormalizedEntry {
   readonly key: string; // insertId + logName + timestamp, for de-duplication
+  /** hash52(key), when normalization computed it from the key's parts (cheaper than from the key). */
+  readonly keyHash?: number;
   readonly timestamp: number; // epoch ms
   readonly timestampText: string; // as the entry carried it
   readonly severity: Severity;

@@ -1,4 +1,6 @@
-import { fnvPair } from "../core/hash";
+import { hash52 } from "../core/hash";
+
+export { hash52 };
 
 /**
  * Drops entries delivered twice (same insertId + logName + timestamp). Memory is bounded and
@@ -19,9 +21,9 @@ export class RecentKeys {
     this.previous = new HashSet52(capacity);
   }
 
-  /** True if the key was seen recently; records it otherwise. */
-  seen(key: string): boolean {
-    const h = hash52(key);
+  /** True if the key was seen recently; records it otherwise. `hash` is hash52(key), when the caller has it. */
+  seen(key: string, hash?: number): boolean {
+    const h = hash ?? hash52(key);
     if (this.current.has(h) || this.previous.has(h)) return true;
     if (this.current.size >= this.capacity) {
       const emptied = this.previous;
@@ -74,10 +76,4 @@ class HashSet52 {
     this.slots.fill(0);
     this.size = 0;
   }
-}
-
-/** The two 32-bit halves of fnvPair folded into a 52-bit integer (exact in a double). */
-export function hash52(text: string): number {
-  const { a, b } = fnvPair(text);
-  return a * 0x100000 + (b & 0xfffff);
 }

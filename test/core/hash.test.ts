@@ -1,4 +1,5 @@
-import { fnvPair } from "../../src/core/hash";
+import fc from "fast-check";
+import { fnvPair, hash52, hash52Joined } from "../../src/core/hash";
 
 // Miner ids and entry keys are built from these values and persisted (miner state, issue
 // markers), so the function is pinned: a change here would rename every template.
@@ -14,4 +15,16 @@ test("the second half differs from the first and is pinned too", () => {
   const { a, b } = fnvPair("log-gardener");
   expect(b).not.toBe(a);
   expect(b).toMatchInlineSnapshot(`4125074591`);
+});
+
+test("hash52Joined is hash52 of the joined text, for any parts", () => {
+  fc.assert(
+    fc.property(fc.string(), fc.string(), fc.string(), fc.constantFrom("|", "\u0000", ""), (a, b, c, sep) => {
+      expect(hash52Joined(a, b, c, sep)).toBe(hash52(`${a}${sep}${b}${sep}${c}`));
+    }),
+    { numRuns: 1000, seed: 52 },
+  );
+  // The lanes start afresh each call: a second call does not continue the first.
+  expect(hash52Joined("x", "y", "z", "|")).toBe(hash52Joined("x", "y", "z", "|"));
+  expect(hash52Joined("x", "y", "z", "|")).not.toBe(hash52Joined("x", "y", "zz", "|"));
 });

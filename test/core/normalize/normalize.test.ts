@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, parseTimestamp, parseTimestampText, sanitizeText, type NormalizeOptions } from "../../../src/core/normalize";
+import { hash52 } from "../../../src/core/hash";
 import { buildRedactor } from "../../../src/core/redact";
 import type { NormalizedEntry, SkipReason } from "../../../src/core/types";
 
@@ -157,6 +158,7 @@ describe("normalizeEntry: payload kinds", () => {
     expect(entry).toMatchObject(expected);
     const raw = fixture(name);
     expect(entry.key).toBe(`${String(raw.insertId)}|${String(raw.logName)}|${String(raw.timestamp)}`);
+    expect(entry.keyHash).toBe(hash52(entry.key));
     expect(entry.timestampText).toBe(raw.timestamp);
   });
 
@@ -266,6 +268,7 @@ describe("normalizeEntry: fields", () => {
     const c = normalized(base({ insertId: undefined, textPayload: "other" }));
     expect(a.key).toBe(b.key);
     expect(a.key).not.toBe(c.key);
+    expect([a.keyHash, c.keyHash]).toEqual([hash52(a.key), hash52(c.key)]);
   });
 
   test("messages are redacted and bounded", () => {
