@@ -82,6 +82,8 @@ interface Accumulator {
 }
 
 const OVERFLOW_KEY = "\u0000overflow";
+/** Between the parts of a cluster's key. */
+const SEP = "\u0001";
 
 export class ServiceClusterer {
   private readonly byKey = new Map<string, Accumulator>();
@@ -103,48 +105,46 @@ export class ServiceClusterer {
   }
 
   add(entry: NormalizedEntry): void {
-    const { key, template, params, fingerprintParts, minerId } = this.classify(entry);
-    let acc = this.byKey.get(key);
-    if (!acc) {
-      if (this.byKey.size >= this.options.maxClusters) {
-        this.overflowed++;
-        acc = this.byKey.get(OVERFLOW_KEY) ?? this.create(OVERFLOW_KEY, entry, "(clusters over the per-service cap)", ["overflow"], [], undefined);
-      } else {
-        const names = entry.kind === "request" && entry.http ? ["url"] : entry.kind === "stacktrace" && entry.exception ? ["message"] : variableNames(template, params.length);
-        acc = this.create(key, entry, template, fingerprintParts, names, minerId);
-      }
-    }
-    this.record(acc, entry, params);
-  }
-
-  private classify(entry: NormalizedEntry): {
-    key: string;
-    template: string;
-    params: string[];
-    fingerprintParts: string[];
-    minerId?: string;
-  } {
-    const service = this.service;
+    // The key is looked up before anything else is built: a template, fingerprint parts and
+    // variable names are only made for an entry that opens a cluster, not for the million that
+    // join one.
     if (entry.kind === "request" && entry.http) {
       const { method, route, status } = entry.http;
-      const parts = [service, "request", method, route, String(status)];
-      return { key: parts.join("\u0001"), template: `${method} ${route} → ${status}`, params: [entry.http.url], fingerprintParts: parts };
+      const key = `${this.service}${SEP}request${SEP}${method}${SEP}${route}${SEP}${status}`;
+      const acc =
+        this.byKey.get(key) ??
+        this.open(key, entry, `${method} ${route} → ${status}`, [this.service, "request", method, route, String(status)], ["url"], undefined);
+      this.record(acc, entry);
+      this.recordValue(acc, 0, entry.http.url);
+      return;
     }
     if (entry.kind === "stacktrace" && entry.exception) {
       const { type, frames } = entry.exception;
-      const parts = [service, "stacktrace", type, ...frames];
-      const firstLine = entry.message.split("\n", 1)[0] ?? "";
-      return { key: parts.join("\u0001"), template: firstLine || type, params: [firstLine], fingerprintParts: parts };
+      let key = `${this.service}${SEP}stacktrace${SEP}${type}`;
+      for (let i = 0; i < frames.length; i++) key += SEP + frames[i]!;
+      const newline = entry.message.indexOf("\n");
+      const firstLine = newline < 0 ? entry.message : entry.message.slice(0, newline);
+      const acc = this.byKey.get(key) ?? this.open(key, entry, firstLine || type, [this.service, "stacktrace", type, ...frames], ["message"], undefined);
+      this.record(acc, entry);
+      this.recordValue(acc, 0, firstLine);
+      return;
     }
     const match = this.templater.add(entry.message);
-    const parts = [service, "application", entry.source ?? "", match.clusterId];
-    return {
-      key: parts.join("\u0001"),
-      template: match.template,
-      params: match.params,
-      fingerprintParts: parts,
-      minerId: match.clusterId,
-    };
+    const source = entry.source ?? "";
+    const key = `${this.service}${SEP}application${SEP}${source}${SEP}${match.clusterId}`;
+    const acc =
+      this.byKey.get(key) ??
+      this.open(key, entry, match.template, [this.service, "application", source, match.clusterId], variableNames(match.template, match.params.length), match.clusterId);
+    this.record(acc, entry);
+    // The variable list follows the template; it can grow when the miner generalizes.
+    for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
+  }
+
+  /** A new cluster for `key`, or the overflow cluster once maxClusters is reached. */
+  private open(key: string, entry: NormalizedEntry, template: string, parts: string[], names: string[], minerId: string | undefined): Accumulator {
+    if (this.byKey.size < this.options.maxClusters) return this.create(key, entry, template, parts, names, minerId);
+    this.overflowed++;
+    return this.byKey.get(OVERFLOW_KEY) ?? this.create(OVERFLOW_KEY, entry, "(clusters over the per-service cap)", ["overflow"], [], undefined);
   }
 
   private create(key: string, entry: NormalizedEntry, template: string, parts: string[], names: string[], minerId: string | undefined): Accumulator {
@@ -172,7 +172,7 @@ export class ServiceClusterer {
     return acc;
   }
 
-  private record(acc: Accumulator, entry: NormalizedEntry, params: string[]): void {
+  private record(acc: Accumulator, entry: NormalizedEntry): void {
     acc.count++;
     acc.severity = maxSeverity(acc.severity, entry.severity);
     acc.severities[entry.severity] = (acc.severities[entry.severity] ?? 0) + 1;
@@ -180,24 +180,28 @@ export class ServiceClusterer {
     if (entry.timestamp > acc.lastSeen) acc.lastSeen = entry.timestamp;
     if (entry.revision) acc.revisions.add(entry.revision);
     if (entry.instanceId && acc.instances.size < this.options.maxDistinctValues) acc.instances.add(entry.instanceId);
-    // The variable list follows the template; it can grow when the miner generalizes.
-    for (let i = 0; i < params.length; i++) {
-      let v = acc.variables[i];
-      if (!v) {
-        v = { name: `var${i + 1}`, values: new BoundedCounter(this.options.maxDistinctValues) };
-        acc.variables[i] = v;
-      }
-      v.values.add(params[i]!);
-    }
     const bucket = Math.floor((entry.timestamp - this.options.window.start) / (this.options.bucketMinutes * 60_000));
     if (bucket >= 0 && bucket < acc.timeline.length) acc.timeline[bucket]!++;
     // Samples: the first occurrence, then the most recent ones. Entries are kept, not their
     // samples: a sample is built (redacted, bounded) only for the ones still kept at the end.
-    if (acc.kept.length < this.options.maxSamples) acc.kept.push(entry);
-    else if (this.options.maxSamples > 1) {
-      acc.kept.splice(1, 1);
-      acc.kept.push(entry);
+    const kept = acc.kept;
+    const max = this.options.maxSamples;
+    if (kept.length < max) kept.push(entry);
+    else if (max > 1) {
+      // Drop the oldest after the first, in place (a splice would allocate its removed element's array).
+      for (let i = 1; i < max - 1; i++) kept[i] = kept[i + 1]!;
+      kept[max - 1] = entry;
     }
+  }
+
+  /** The value of the cluster's `index`-th variable in one entry. */
+  private recordValue(acc: Accumulator, index: number, value: string): void {
+    let v = acc.variables[index];
+    if (!v) {
+      v = { name: `var${index + 1}`, values: new BoundedCounter(this.options.maxDistinctValues) };
+      acc.variables[index] = v;
+    }
+    v.values.add(value);
   }
 
   /**
