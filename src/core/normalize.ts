@@ -180,7 +180,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
     // The lead alone when it already says what the exception line would (or that has nothing to say).
     const said = t.message ? lead?.includes(t.message) : lead?.includes(t.type) || GENERIC_TYPES.has(t.type);
     message = !lead ? exceptionLine : said ? lead : `${lead}: ${exceptionLine}`;
-    exception = { type: redact(t.type), frames: t.frames.map((f) => redact(f)) };
+    exception = redactedException(t, redact);
   } else if (entry.protoPayload && content.message === undefined) {
     const proto = entry.protoPayload;
     message = auditMessage(proto);
@@ -221,6 +221,23 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
 
 // ---------------------------------------------------------------------------------------------
 // Message and stack trace
+
+// The stack-trace parser hands out one frozen result per distinct trace text, so the same
+// trace in a thousand entries is one object: its redacted type and frames are kept with it
+// (per redactor), instead of redacting the same three lines again for every entry.
+const redactedExceptions = new WeakMap<LocatedStackTrace, { readonly redact: Redactor; readonly exception: NonNullable<NormalizedEntry["exception"]> }>();
+
+function redactedException(t: LocatedStackTrace, redact: Redactor): NonNullable<NormalizedEntry["exception"]> {
+  const known = redactedExceptions.get(t);
+  if (known !== undefined && known.redact === redact) return known.exception;
+  const exception = { type: redact(t.type), frames: t.frames.map((f) => redact(f)) };
+  // Only shared results are worth keeping; a trace parsed afresh (too long for the parser's memo) is not.
+  if (Object.isFrozen(t)) {
+    Object.freeze(Object.freeze(exception).frames);
+    redactedExceptions.set(t, { redact, exception });
+  }
+  return exception;
+}
 
 interface Content {
   /** The payload's own message, if it has one. */
@@ -427,15 +444,17 @@ function buildHttp(req: HttpRequest, redact: Redactor): NonNullable<NormalizedEn
   const rawUrl = req.requestUrl ?? "";
   const status = req.status === undefined ? 0 : Number(req.status);
   const latencyMs = parseLatencyMs(req.latency);
-  return {
+  const http: { -readonly [K in keyof NonNullable<NormalizedEntry["http"]>]: NonNullable<NormalizedEntry["http"]>[K] } = {
     method: sanitizeText(req.requestMethod ?? "-")
       .toUpperCase()
       .slice(0, 20),
     url: cutText(redact(sanitizeText(cutText(rawUrl, 16 * 1024))), MAX_URL_CHARS),
     route: redact(sanitizeText(maskRoute(rawUrl))),
     status: Number.isFinite(status) ? status : 0,
-    ...(latencyMs !== undefined ? { latencyMs } : {}),
   };
+  // Set, not spread in: a spread copies through a generic path for every request entry.
+  if (latencyMs !== undefined) http.latencyMs = latencyMs;
+  return http;
 }
 
 export function parseLatencyMs(latency: HttpRequest["latency"]): number | undefined {

@@ -409,6 +409,28 @@ describe("sample bounds", () => {
   });
 });
 
+describe("redacted stack traces", () => {
+  const trace = `Error: token rejected\n    at login (/app/src/auth/ada@example.com.js:10:5)\n    at main (/app/src/index.js:3:1)`;
+
+  test("one trace text is redacted once and shared, frozen, by every entry that carries it", () => {
+    const a = normalized(base({ insertId: "a", textPayload: trace }));
+    const b = normalized(base({ insertId: "b", textPayload: trace }));
+    expect(a.exception).toEqual({ type: "Error", frames: ["login ([REDACTED:email])", "main (index.js)"] });
+    expect(b.exception).toBe(a.exception);
+    expect(Object.isFrozen(a.exception) && Object.isFrozen(a.exception?.frames)).toBe(true);
+  });
+
+  test("another redactor redacts the same trace itself", () => {
+    const first = normalized(base({ textPayload: trace }));
+    let calls = 0;
+    const counting = (text: string) => (calls++, `<${text}>`);
+    const second = normalized(base({ textPayload: trace }), { ...OPTIONS, redact: counting });
+    expect(second.exception).toEqual({ type: "<Error>", frames: ["<login (ada@example.com.js)>", "<main (index.js)>"] });
+    expect(second.exception).not.toBe(first.exception);
+    expect(calls).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe("stack traces without a severity", () => {
   test("a DEFAULT-severity stderr stack trace counts as ERROR; a plain DEFAULT line stays DEFAULT", () => {
     const redact = (t: string) => t;
