@@ -209,7 +209,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   normalized.service = serviceOfEntry(entry) ?? UNKNOWN_SERVICE;
   normalized.revision = resourceLabels.revision_name || undefined;
   normalized.instanceId = entry.labels?.instanceId || undefined;
-  normalized.trace = entry.trace ? entry.trace.replace(/^projects\/[^/]+\/traces\//, "") : undefined;
+  normalized.trace = entry.trace ? traceId(entry.trace) : undefined;
   normalized.kind = kind;
   normalized.message = message;
   normalized.source = source ? cutText(redact(sanitizeText(source)), 300) : undefined;
@@ -539,6 +539,21 @@ export function parseTimestampText(text: string): number | undefined {
   }
   const utc = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), millis);
   return utc - offsetMinutes * 60_000;
+}
+
+const TRACE_PREFIX = "projects/";
+const TRACE_INFIX = "/traces/";
+
+/**
+ * "projects/P/traces/ID" -> "ID"; anything else as it is. Equal to
+ * `trace.replace(/^projects\/[^/]+\/traces\//, "")` (a property test holds the two equal),
+ * without a regex replace per entry, which was a third of building an entry.
+ */
+export function traceId(trace: string): string {
+  if (!trace.startsWith(TRACE_PREFIX)) return trace;
+  const slash = trace.indexOf("/", TRACE_PREFIX.length);
+  if (slash <= TRACE_PREFIX.length || !trace.startsWith(TRACE_INFIX, slash)) return trace;
+  return trace.slice(slash + TRACE_INFIX.length);
 }
 
 /**

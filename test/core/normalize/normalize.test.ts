@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, parseTimestamp, parseTimestampText, sanitizeText, type NormalizeOptions } from "../../../src/core/normalize";
+import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, parseTimestamp, parseTimestampText, sanitizeText, traceId, type NormalizeOptions } from "../../../src/core/normalize";
 import { hash52 } from "../../../src/core/hash";
 import { buildRedactor } from "../../../src/core/redact";
 import type { NormalizedEntry, SkipReason } from "../../../src/core/types";
@@ -260,6 +260,19 @@ describe("normalizeEntry: fields", () => {
 
   test("a trace id without the projects/ prefix is kept as is", () => {
     expect(normalized(base({ trace: "abc" })).trace).toBe("abc");
+  });
+
+  test("traceId takes the id out of projects/P/traces/ID exactly as the regex rule says", () => {
+    const rule = (t: string) => t.replace(/^projects\/[^/]+\/traces\//, "");
+    const piece = fc.constantFrom("projects/", "/traces/", "p", "/", "traces", "abc123", "", "projects", "x/");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }).map((ps) => ps.join("")), (t) => {
+        expect(traceId(t)).toBe(rule(t));
+      }),
+      { numRuns: 3000, seed: 21 },
+    );
+    expect(traceId("projects/p/traces/0af7651916cd43dd8448eb211c80319c")).toBe("0af7651916cd43dd8448eb211c80319c");
+    expect(traceId("projects//traces/abc")).toBe("projects//traces/abc");
   });
 
   test("an entry without insertId gets a content hash in its key", () => {
