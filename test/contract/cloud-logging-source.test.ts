@@ -5,10 +5,13 @@
  * what the peer received.
  */
 import * as grpc from "@grpc/grpc-js";
+import { Long } from "@grpc/proto-loader";
 import fc from "fast-check";
+import protobuf from "protobufjs";
 import {
   CloudLoggingSource,
   createCloudLoggingSource,
+  decodeInt64AsNumbers,
   RequestPacer,
   readsPerMinuteOfTask,
   formatDuration,
@@ -196,6 +199,52 @@ describe("CloudLoggingSource over gRPC", () => {
     const { source } = await serve({ entries });
     const { entries: read } = await readAll(source, query(["api"]));
     expect(read).toEqual(entries);
+  });
+
+  test("int64 fields read as numbers give the same entries as read through long.js Longs", async () => {
+    // Timestamp and Duration seconds and HttpRequest sizes are int64; the extremes of what a
+    // number holds exactly, and zero, which the API omits.
+    const entries: LogEntryJson[] = [
+      {
+        insertId: "big",
+        logName: `projects/${PROJECT}/logs/run.googleapis.com%2Frequests`,
+        timestamp: "2025-09-15T01:10:00.000000001Z",
+        receiveTimestamp: "2025-09-15T01:59:59.999999999Z",
+        severity: "ERROR",
+        resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
+        httpRequest: { requestMethod: "GET", requestUrl: "https://api/x", status: 200, latency: "86400.000000001s", requestSize: "9007199254740991", responseSize: "1099511627776", cacheFillBytes: "1" },
+      },
+      {
+        insertId: "zero",
+        logName: `projects/${PROJECT}/logs/run.googleapis.com%2Frequests`,
+        timestamp: "2025-09-15T01:20:00Z",
+        severity: "ERROR",
+        resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
+        httpRequest: { requestMethod: "GET", requestUrl: "https://api/y", status: 500, latency: "0.000001s" },
+      },
+    ];
+    const { source } = await serve({ entries });
+    expect(protobuf.util.Long).toBeNull(); // the factory set it up
+    expect(decodeInt64AsNumbers()).toBe(false);
+
+    const printed = jest.spyOn(Long.prototype, "toString");
+    try {
+      protobuf.util.Long = Long as unknown as typeof protobuf.util.Long;
+      protobuf.configure();
+      const throughLongs = (await readAll(source, query(["api"]))).entries;
+      const longsPrinted = printed.mock.calls.length;
+      expect(decodeInt64AsNumbers()).toBe(true);
+      printed.mockClear();
+      const asNumbers = (await readAll(source, query(["api"]))).entries;
+      // The Long path was really taken, and then really not.
+      expect(longsPrinted).toBeGreaterThan(0);
+      expect(printed).not.toHaveBeenCalled();
+      expect(asNumbers).toEqual(throughLongs);
+      expect(asNumbers).toEqual(entries);
+    } finally {
+      printed.mockRestore();
+      decodeInt64AsNumbers();
+    }
   });
 
   test("pages through several pages with tokens, in timestamp order", async () => {
