@@ -37,12 +37,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** "000" to "999": the digits of a fraction three at a time, without a number printed per entry. */
+const DIGITS3 = Array.from({ length: 1000 }, (_, k) => String(k).padStart(3, "0"));
+
 /** Fractional seconds as protobuf's JSON mapping writes them: 0, 3, 6 or 9 digits. */
 function fraction(nanos: number): string {
   if (!nanos) return "";
-  if (nanos % 1_000_000 === 0) return `.${padded(nanos / 1_000_000, 3)}`;
-  if (nanos % 1_000 === 0) return `.${padded(nanos / 1_000, 6)}`;
-  return `.${padded(nanos, 9)}`;
+  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
+    // Not a valid nanos field (a negative Duration's): printed as it is, never thrown on.
+    if (nanos % 1_000_000 === 0) return `.${padded(nanos / 1_000_000, 3)}`;
+    if (nanos % 1_000 === 0) return `.${padded(nanos / 1_000, 6)}`;
+    return `.${padded(nanos, 9)}`;
+  }
+  const millis = Math.floor(nanos / 1_000_000);
+  const rest = nanos - millis * 1_000_000;
+  if (rest === 0) return "." + DIGITS3[millis]!;
+  const micros = Math.floor(rest / 1_000);
+  const below = rest - micros * 1_000;
+  if (below === 0) return "." + DIGITS3[millis]! + DIGITS3[micros]!;
+  return "." + DIGITS3[millis]! + DIGITS3[micros]! + DIGITS3[below]!;
 }
 
 const ZEROS = "000000000";

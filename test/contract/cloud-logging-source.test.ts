@@ -120,6 +120,18 @@ describe("formatTimestamp and formatDuration", () => {
     expect(formatDuration({ seconds: "1", nanos: 7 })).toBe("1.000000007s");
   });
 
+  test("any nanos: the fraction is the nanos printed in 9 digits, less its trailing groups of three zeros", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 999_999_999 }), fc.constantFrom(1, 1_000, 1_000_000), (n, unit) => {
+        const nanos = n - (n % unit);
+        const digits = String(nanos).padStart(9, "0").replace(/(?:000)+$/, "");
+        expect(formatTimestamp({ seconds: "1757898000", nanos })).toBe(`2025-09-15T01:00:00${digits ? `.${digits}` : ""}Z`);
+        expect(formatDuration({ seconds: "2", nanos })).toBe(`2${digits ? `.${digits}` : ""}s`);
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
+  });
+
   test("the memo of recent seconds never changes a result, whatever order seconds come in", () => {
     // Timestamps and receiveTimestamps interleave, a second or two apart; the memo keeps two.
     // It holds the seconds' text only; the fractions are pinned by the test above.
