@@ -125,7 +125,6 @@ const NOT_BUILT = Symbol("not built");
  * The original entry is held in private fields, which neither JSON nor a spread copies.
  */
 class LazySampleEntry implements NormalizedEntry {
-  key = "";
   keyHash: number | undefined = undefined;
   timestamp = 0;
   timestampText = "";
@@ -143,10 +142,16 @@ class LazySampleEntry implements NormalizedEntry {
   readonly #entry: LogEntry;
   readonly #redact: Redactor;
   #sample: unknown = NOT_BUILT;
+  #key: string | undefined = undefined;
 
   constructor(entry: LogEntry, redact: Redactor) {
     this.#entry = entry;
     this.#redact = redact;
+  }
+
+  /** Built when first read, like the sample: de-duplication reads `keyHash`, made from the key's parts. */
+  get key(): string {
+    return (this.#key ??= entryKey(this.#entry, this.message));
   }
 
   get sample(): unknown {
@@ -200,7 +205,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   const declared = entrySeverity(entry);
   const severity = kind === "stacktrace" && declared === "DEFAULT" ? "ERROR" : declared;
   const normalized = new LazySampleEntry(entry, redact);
-  normalized.key = entryKey(entry, message);
+  normalized.message = message;
   // From the parts: hashing the key itself would first copy it into one flat string.
   normalized.keyHash = entry.insertId ? hash52Joined(entry.insertId, entry.logName ?? "", entry.timestamp, KEY_SEPARATOR) : hash52(normalized.key);
   normalized.timestamp = timestamp;
@@ -211,7 +216,6 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   normalized.instanceId = entry.labels?.instanceId || undefined;
   normalized.trace = entry.trace ? traceId(entry.trace) : undefined;
   normalized.kind = kind;
-  normalized.message = message;
   normalized.source = source ? cutText(redact(sanitizeText(source)), 300) : undefined;
   normalized.http = http;
   normalized.exception = exception;

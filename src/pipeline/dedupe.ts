@@ -21,9 +21,13 @@ export class RecentKeys {
     this.previous = new HashSet52(capacity);
   }
 
-  /** True if the key was seen recently; records it otherwise. `hash` is hash52(key), when the caller has it. */
-  seen(key: string, hash?: number): boolean {
-    const h = hash ?? hash52(key);
+  /** True if the key was seen recently; records it otherwise. */
+  seen(key: string): boolean {
+    return this.seenHash(hash52(key));
+  }
+
+  /** `seen` for a key the caller already hashed with hash52. */
+  seenHash(h: number): boolean {
     if (this.current.has(h) || this.previous.has(h)) return true;
     if (this.current.size >= this.capacity) {
       const emptied = this.previous;

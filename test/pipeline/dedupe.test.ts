@@ -8,6 +8,14 @@ describe("RecentKeys", () => {
     expect(keys.seen("a|log|2025-09-15T01:00:00Z")).toBe(true);
   });
 
+  test("a key is the same key as text or as its hash", () => {
+    const keys = new RecentKeys(10);
+    expect(keys.seen("a|log|2025-09-15T01:00:00Z")).toBe(false);
+    expect(keys.seenHash(hash52("a|log|2025-09-15T01:00:00Z"))).toBe(true);
+    expect(keys.seenHash(hash52("b|log|2025-09-15T01:00:00Z"))).toBe(false);
+    expect(keys.seen("b|log|2025-09-15T01:00:00Z")).toBe(true);
+  });
+
   test("keys are remembered for at least one generation after they are seen", () => {
     const keys = new RecentKeys(3);
     keys.seen("k0");
