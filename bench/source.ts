@@ -19,10 +19,11 @@
  *   node dist/bench/source.js [--entries N] [--page-size N] [--pass all|source,stages,job]
  *                             [--node-flags "--max-old-space-size=160"] [--runs N] [--uncached-peer] [--verbose]
  * --node-flags go to the measured process only (not the peer); the default is the container's
- * own (--max-semi-space-size=16). Pass --node-flags "" for Node's defaults, or e.g. the heap limit the job's
- * container runs with.
+ * own, from the Dockerfile's ENTRYPOINT (--max-semi-space-size=16 --heap-growing-percent=150).
+ * Pass --node-flags "" for Node's defaults.
  */
 import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -47,8 +48,17 @@ const PROJECT = "bench-proj";
 const WINDOW = { start: Date.parse("2025-09-15T01:00:00Z"), end: Date.parse("2025-09-15T02:00:00Z") };
 const SERVICES = ["api", "web", "worker", "billing"];
 const RSS_TARGET_MB = 300;
-/** The container image's NODE_OPTIONS (Dockerfile), so the measured process runs as deployed. */
-const CONTAINER_NODE_FLAGS = "--max-semi-space-size=16";
+/**
+ * The node flags of the container image's ENTRYPOINT (the Dockerfile, read here so the two
+ * cannot drift apart), so the measured process runs as deployed.
+ */
+function containerNodeFlags(): string {
+  const dockerfile = readFileSync(path.resolve(__dirname, "../../Dockerfile"), "utf8");
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  if (!entrypoint) throw new Error("bench:source: no ENTRYPOINT [...] in the Dockerfile to take the container's node flags from");
+  const words = JSON.parse(entrypoint) as string[];
+  return words.slice(1).filter((w) => w.startsWith("--")).join(" ");
+}
 const RATE_TARGET = 50_000;
 
 function arg(name: string, fallback: string): string {
@@ -318,12 +328,14 @@ async function main(): Promise<void> {
   // On a shared host the wall-clock rate of one pass varies by a quarter from run to run:
   // --runs N repeats each pass and judges the rate target on the median.
   const runs = Math.max(1, Number(arg("runs", "1")) || 1);
+  const nodeFlags = arg("node-flags", containerNodeFlags());
+  console.log(`measured process: node ${nodeFlags || "(no flags)"}${process.argv.includes("--node-flags") ? "" : " (the container's, from the Dockerfile's ENTRYPOINT)"}`);
   const results: PassResult[] = [];
   try {
     for (let run = 0; run < runs; run++) for (const pass of passes) {
       const child = fork(__filename, ["pass", "--pass", pass, "--port", String(port), "--page-size", String(pageSize), ...(process.argv.includes("--verbose") ? ["--verbose"] : [])], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
-        execArgv: [...process.execArgv, ...arg("node-flags", CONTAINER_NODE_FLAGS).split(" ").filter((f) => f.length > 0)],
+        execArgv: [...process.execArgv, ...nodeFlags.split(" ").filter((f) => f.length > 0)],
       });
       const result = await new Promise<PassResult>((resolve, reject) => {
         child.once("message", (m) => resolve(m as PassResult));

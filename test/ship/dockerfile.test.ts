@@ -1,6 +1,7 @@
 // The image is built by Cloud Build from this repo's Dockerfile; no Docker daemon runs here, so
 // these tests check the Dockerfile itself: it lints clean, it builds with the same npm
 // commands CI uses, and the image it makes is small, unprivileged and starts the job.
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -84,8 +85,24 @@ describe("Dockerfile", () => {
   });
 
   it("starts the job with no arguments, the way Cloud Run Jobs runs it", () => {
-    expect(args(runtime, "ENTRYPOINT").map((a) => JSON.parse(a) as unknown)).toEqual([["node", pkg.bin["log-gardener"], "run"]]);
+    const entrypoints = args(runtime, "ENTRYPOINT").map((a) => JSON.parse(a) as string[]);
+    expect(entrypoints).toHaveLength(1);
+    const [node, ...rest] = entrypoints[0]!;
+    expect(node).toBe("node");
+    expect(rest.slice(-2)).toEqual([pkg.bin["log-gardener"], "run"]);
     expect(args(runtime, "CMD")).toEqual([]);
+  });
+
+  it("gives node only flags the pinned Node accepts (a Node upgrade that drops one fails here, not in the job)", () => {
+    const entrypoint = JSON.parse(args(runtime, "ENTRYPOINT")[0]!) as string[];
+    const flags = entrypoint.slice(1, entrypoint.indexOf(pkg.bin["log-gardener"]!));
+    expect(flags.length).toBeGreaterThan(0);
+    for (const flag of flags) expect(flag).toMatch(/^--[a-z0-9-]+(=\S+)?$/);
+    const started = spawnSync(process.execPath, [...flags, "-e", "process.exitCode = 7"], { encoding: "utf8" });
+    expect(started.stderr).toBe("");
+    expect(started.status).toBe(7);
+    const refused = spawnSync(process.execPath, ["--no-such-v8-flag-here", "-e", "0"], { encoding: "utf8" });
+    expect(refused.status).not.toBe(0);
   });
 
   it("keeps secrets, dependencies and build output out of the build context", () => {
