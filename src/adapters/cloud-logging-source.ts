@@ -301,6 +301,17 @@ export const RECEIVE_TURN_EVERY = 16;
  */
 export const RECEIVE_FROM_SHARE = 0.6;
 
+/**
+ * The HTTP/2 flow-control window the gRPC channel opens for a response: 1 MiB, about a page of
+ * 1,000 entries. With the default 64 KiB the server stops after every 64 KiB until the client
+ * has read it and said so, a round trip each: sixteen per page, which over a real network
+ * bounds the read by latency rather than bandwidth, and which here waits on the pipeline's
+ * receive turns. In bench:source (1M entries, interleaved passes) the job ran 63,200-63,500
+ * entries/s with it and 58,500-59,200 without, main-thread idle 0.5-0.8 s instead of 1.2-1.3 s,
+ * for 10-15 MB more peak RSS (240 MB). The window bounds what may be buffered unread: one page.
+ */
+export const LOGGING_FLOW_CONTROL_WINDOW = 1024 * 1024;
+
 /** gRPC status codes retried: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
 export const RETRIED_CODES = [4, 8, 14] as const;
 const CODE_NAMES: Record<number, string> = {
@@ -706,6 +717,8 @@ export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: 
   decodeInt64AsNumbers();
   const logging = new Logging({
     projectId,
+    // google-gax hands grpc-node.* options to the channel.
+    "grpc-node.flow_control_window": LOGGING_FLOW_CONTROL_WINDOW,
     ...(overrides.apiEndpoint !== undefined
       ? {
           apiEndpoint: overrides.apiEndpoint,
