@@ -122,7 +122,9 @@ const NOT_BUILT = Symbol("not built");
  * most entries never need one, and building it is most of normalization's cost. A class with
  * the getter on its prototype, not an object literal with its own getter: such a literal costs
  * a closure and an accessor per entry (about 1 KB of the pipeline's allocation per entry).
- * The original entry is held in private fields, which neither JSON nor a spread copies.
+ * The key is built the same way, when first read. The original entry is held in private
+ * fields, which neither JSON nor a spread copies; nor do they copy `sample` or `key`, which
+ * live on the prototype: read them by name.
  */
 class LazySampleEntry implements NormalizedEntry {
   keyHash: number | undefined = undefined;
