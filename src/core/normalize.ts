@@ -398,13 +398,13 @@ function findSource(entry: LogEntry): string | undefined {
   return undefined;
 }
 
+const LEVEL_KEYS = ["severity", "level", "levelname"] as const;
+
 /**
  * The entry's severity; when that is absent or DEFAULT, a level name the payload carries
  * (`severity`, `level`, `levelname`: strings only, pino's numeric levels are not LogSeverity).
  * Unknown names don't cost the entry; they read as DEFAULT.
  */
-const LEVEL_KEYS = ["severity", "level", "levelname"] as const;
-
 function entrySeverity(entry: LogEntry): Severity {
   const own = parseSeverity(entry.severity) ?? "DEFAULT";
   if (own !== "DEFAULT" || !entry.jsonPayload) return own;
@@ -562,16 +562,17 @@ export function traceId(trace: string): string {
   return trace.slice(slash + TRACE_INFIX.length);
 }
 
+const KEY_SEPARATOR = "|";
+
 /**
  * insertId + logName + timestamp. Cloud Logging always sets insertId; an entry without one (a
  * hand-made export) gets a hash of its message and payloads instead, so a duplicate still matches.
  */
-const KEY_SEPARATOR = "|";
 function entryKey(entry: LogEntry, message: string): string {
   const base = `${entry.insertId ?? ""}${KEY_SEPARATOR}${entry.logName ?? ""}${KEY_SEPARATOR}${entry.timestamp}`;
   if (entry.insertId) return base;
   const payloads = JSON.stringify([entry.textPayload, entry.jsonPayload, entry.httpRequest, entry.protoPayload, entry.labels]) ?? "";
-  return `${base}|h${fnv1a(`${message}\n${payloads}`)}`;
+  return `${base}${KEY_SEPARATOR}h${fnv1a(`${message}\n${payloads}`)}`;
 }
 
 function fnv1a(text: string): string {
@@ -626,12 +627,12 @@ function skippedSample(raw: unknown, redact: Redactor): string {
   }
 }
 
-/** ANSI escapes are dropped; other control characters (except newline and tab) and lone surrogates become U+FFFD; CRLF becomes LF. */
 // Any character one of the replacements below would touch; most texts have none and are
 // returned as they are, after one scan.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NEEDS_SANITIZING = /[\u0000-\u0008\u000b-\u001f\u007f\ud800-\udfff]/;
 
+/** ANSI escapes are dropped; other control characters (except newline and tab) and lone surrogates become U+FFFD; CRLF becomes LF. */
 export function sanitizeText(text: string): string {
   if (!NEEDS_SANITIZING.test(text)) return text;
   return text
