@@ -127,7 +127,7 @@ const NOT_BUILT = Symbol("not built");
  * live on the prototype: read them by name.
  */
 class LazySampleEntry implements NormalizedEntry {
-  keyHash: number | undefined = undefined;
+  keyHash = 0;
   timestamp = 0;
   timestampText = "";
   severity: Severity = "DEFAULT";

@@ -13,9 +13,9 @@ export type EntryKind = "request" | "application" | "stacktrace";
  * else. `sample` is a redacted, size-bounded copy of the original entry for worklog samples.
  */
 export interface NormalizedEntry {
-  readonly key: string; // insertId + logName + timestamp, for de-duplication
-  /** hash52(key), when normalization computed it from the key's parts (cheaper than from the key). */
-  readonly keyHash?: number;
+  readonly key: string; // insertId + logName + timestamp: what makes two deliveries one entry
+  /** hash52(key), what de-duplication keeps (normalization hashes the key's parts, without building it). */
+  readonly keyHash: number;
   readonly timestamp: number; // epoch ms
   readonly timestampText: string; // as the entry carried it
   readonly severity: Severity;

@@ -1,7 +1,3 @@
-import { hash52 } from "../core/hash";
-
-export { hash52 };
-
 /**
  * Drops entries delivered twice (same insertId + logName + timestamp). Memory is bounded and
  * small: each key is kept as a 52-bit hash (a number, not the string), in two generations of
@@ -21,13 +17,8 @@ export class RecentKeys {
     this.previous = new HashSet52(capacity);
   }
 
-  /** True if the key was seen recently; records it otherwise. */
-  seen(key: string): boolean {
-    return this.seenHash(hash52(key));
-  }
-
-  /** `seen` for a key the caller already hashed with hash52. */
-  seenHash(h: number): boolean {
+  /** True if the key (its hash52, NormalizedEntry.keyHash) was seen recently; records it otherwise. */
+  seen(h: number): boolean {
     if (this.current.has(h) || this.previous.has(h)) return true;
     if (this.current.size >= this.capacity) {
       const emptied = this.previous;

@@ -207,7 +207,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
     }
     const run = runs.get(entry.service) ?? (await serviceRun(entry.service)); // no await once the service is known: this runs per entry
     run.stats.read++;
-    if (entry.keyHash !== undefined ? recent.seenHash(entry.keyHash) : recent.seen(entry.key)) {
+    if (recent.seen(entry.keyHash)) {
       run.stats.duplicates++;
       totals.duplicates++;
     } else if (entry.timestamp < options.window.start || entry.timestamp >= options.window.end) {

@@ -1,4 +1,5 @@
 import { ServiceClusterer, variableNames, type MessageTemplater } from "../../src/core/cluster";
+import { hash52 } from "../../src/core/hash";
 import type { NormalizedEntry } from "../../src/core/types";
 
 const WINDOW = { start: Date.parse("2025-09-15T01:00:00Z"), end: Date.parse("2025-09-15T02:00:00Z") };
@@ -22,6 +23,7 @@ function entry(over: Partial<NormalizedEntry> & { message: string }, minute = 1)
   const ts = WINDOW.start + minute * 60_000;
   return {
     key: `${over.message}-${minute}`,
+    keyHash: hash52(`${over.message}-${minute}`),
     timestamp: ts,
     timestampText: new Date(ts).toISOString(),
     severity: "WARNING",
