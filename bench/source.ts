@@ -43,6 +43,7 @@ import { buildRedactor } from "../src/core/redact";
 import type { SourceReport } from "../src/ports";
 import { runJob } from "../src/pipeline/run-job";
 import { startLoggingServer, type EntryGenerator, type LogEntryJson } from "../test/peers/logging-server";
+import { entrypointNodeFlags } from "../test/ship/dockerfile";
 
 const PROJECT = "bench-proj";
 const WINDOW = { start: Date.parse("2025-09-15T01:00:00Z"), end: Date.parse("2025-09-15T02:00:00Z") };
@@ -53,11 +54,7 @@ const RSS_TARGET_MB = 300;
  * cannot drift apart), so the measured process runs as deployed.
  */
 function containerNodeFlags(): string {
-  const dockerfile = readFileSync(path.resolve(__dirname, "../../Dockerfile"), "utf8");
-  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
-  if (!entrypoint) throw new Error("bench:source: no ENTRYPOINT [...] in the Dockerfile to take the container's node flags from");
-  const words = JSON.parse(entrypoint) as string[];
-  return words.slice(1).filter((w) => w.startsWith("--")).join(" ");
+  return entrypointNodeFlags(readFileSync(path.resolve(__dirname, "../../Dockerfile"), "utf8")).join(" ");
 }
 const RATE_TARGET = 50_000;
 

@@ -7,7 +7,7 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { validate } from "dockerfile-utils";
 import { load } from "js-yaml";
-import { npmCommands, npmScript, parseStages, type Stage } from "./dockerfile";
+import { entrypointNodeFlags, npmCommands, npmScript, parseStages, type Stage } from "./dockerfile";
 import { REPO_ROOT } from "./infra";
 
 const dockerfile = readFileSync(path.join(REPO_ROOT, "Dockerfile"), "utf8");
@@ -94,8 +94,7 @@ describe("Dockerfile", () => {
   });
 
   it("gives node only flags the pinned Node accepts (a Node upgrade that drops one fails here, not in the job)", () => {
-    const entrypoint = JSON.parse(args(runtime, "ENTRYPOINT")[0]!) as string[];
-    const flags = entrypoint.slice(1, entrypoint.indexOf(pkg.bin["log-gardener"]!));
+    const flags = entrypointNodeFlags(dockerfile);
     expect(flags.length).toBeGreaterThan(0);
     for (const flag of flags) expect(flag).toMatch(/^--[a-z0-9-]+(=\S+)?$/);
     const started = spawnSync(process.execPath, [...flags, "-e", "process.exitCode = 7"], { encoding: "utf8" });
@@ -158,5 +157,22 @@ describe("Dockerfile and CI", () => {
       ciRun = undefined; // not written yet
     }
     if (ciRun !== undefined) expect(npmCommands(ciRun).some((c) => c.startsWith("npm ci"))).toBe(true);
+  });
+});
+
+describe("entrypointNodeFlags (what bench:source runs its measured process with)", () => {
+  const image = (entrypoint: string) => `FROM node:24 AS build\nENTRYPOINT ["node", "--in-build-stage"]\nFROM node:24-slim\nENTRYPOINT ${entrypoint}\n`;
+
+  it("takes the words between node and the script, from the last stage", () => {
+    expect(entrypointNodeFlags(image('["node", "--max-semi-space-size=16", "--heap-growing-percent=150", "dist/src/cli.js", "run", "--dry-run"]'))).toEqual([
+      "--max-semi-space-size=16",
+      "--heap-growing-percent=150",
+    ]);
+    expect(entrypointNodeFlags(image('["node", "dist/src/cli.js", "run"]'))).toEqual([]);
+  });
+
+  it("refuses an image that does not start node", () => {
+    expect(() => entrypointNodeFlags(image('["/bin/sh", "-c", "node x"]'))).toThrow(/ENTRYPOINT \["node"/);
+    expect(() => entrypointNodeFlags("FROM node:24\nCMD node x\n")).toThrow(/got none/);
   });
 });

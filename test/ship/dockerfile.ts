@@ -46,6 +46,22 @@ export function parseStages(text: string): Stage[] {
   return stages;
 }
 
+/**
+ * The flags the image's ENTRYPOINT gives node (`["node", "--a", "--b", "dist/src/cli.js", "run"]`
+ * → ["--a", "--b"]): the words between "node" and the script, from the last stage. bench:source
+ * runs its measured process with them.
+ */
+export function entrypointNodeFlags(dockerfile: string): string[] {
+  const entrypoint = parseStages(dockerfile)
+    .at(-1)
+    ?.instructions.filter((i) => i.keyword === "ENTRYPOINT")
+    .at(-1);
+  const words = entrypoint ? (JSON.parse(entrypoint.args) as unknown) : undefined;
+  if (!Array.isArray(words) || words[0] !== "node") throw new Error(`the Dockerfile's last stage has no ENTRYPOINT ["node", …] (got ${entrypoint?.args ?? "none"})`);
+  const script = words.findIndex((w, i) => i > 0 && !String(w).startsWith("-"));
+  return words.slice(1, script < 0 ? words.length : script).map(String);
+}
+
 /** The npm command lines in a shell command (`a && npm ci --omit=dev && b` → ["npm ci --omit=dev"]). */
 export function npmCommands(shell: string): string[] {
   return shell
