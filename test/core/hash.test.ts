@@ -22,9 +22,7 @@ test("hash52Joined is hash52 of the joined text, for any parts", () => {
     fc.property(fc.string(), fc.string(), fc.string(), fc.constantFrom("|", "\u0000", ""), (a, b, c, sep) => {
       expect(hash52Joined(a, b, c, sep)).toBe(hash52(`${a}${sep}${b}${sep}${c}`));
     }),
+    // Calls interleave with hash52's, so lanes left over from the previous call would show.
     { numRuns: 1000, seed: 52 },
   );
-  // The lanes start afresh each call: a second call does not continue the first.
-  expect(hash52Joined("x", "y", "z", "|")).toBe(hash52Joined("x", "y", "z", "|"));
-  expect(hash52Joined("x", "y", "z", "|")).not.toBe(hash52Joined("x", "y", "zz", "|"));
 });
