@@ -16,8 +16,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { scoreGrouping, type GroupingScores } from "../src/core/metrics/grouping-metrics";
-import { TemplateMiner } from "../src/core/miner/template-miner";
+import { scoreGrouping, type GroupingScores } from "./grouping-metrics";
+import { TemplateMiner } from "../src/core/cluster/miner/template-miner";
 
 interface Row {
   readonly content: string;

@@ -1,4 +1,4 @@
-# The worklog bucket. Objects live under <worklog_prefix>/ (see src/core/object-keys.ts):
+# The worklog bucket. Objects live under <worklog_prefix>/ (see src/core/report/object-keys.ts):
 #   <service>/<YYYY>/<MM>/<DD>/<HH>00Z.md and .json, index.md   worklogs
 #   _state/<service>/miner.json                                  rewritten every run
 #   _locks/<service>/<window>.lock                               one per service and hour

@@ -10,8 +10,8 @@
 import { z } from "zod";
 import { SEVERITIES, type Severity } from "./core/severity";
 import { ConfigError } from "./errors";
-import { DEFAULT_TRIAGE_POLICY, type TriagePolicy } from "./core/issue-plan";
-import { checkRedactPattern } from "./core/redact";
+import { DEFAULT_TRIAGE_POLICY, type TriagePolicy } from "./core/triage/issue-plan";
+import { checkRedactPattern } from "./core/redact/redact";
 
 const minerMasksSchema = z.array(
   z.object({
@@ -183,11 +183,11 @@ export interface Config {
   /** Cloud Storage endpoint override (tests, emulators); undefined = Cloud Storage. */
   readonly gcsApiEndpoint?: string;
   readonly maxEntries: number;
-  /** Cloud Logging reads (src/adapters/cloud-logging-source.ts, src/core/logging-filter.ts). */
+  /** Cloud Logging reads (src/adapters/cloud-logging-source.ts, src/core/ingest/logging-filter.ts). */
   readonly includeStderr: boolean;
   readonly extraFilter?: string;
   readonly excludeLogs: readonly string[];
-  /** Earlier windows with a missing worklog read in the same run (src/core/backfill.ts). */
+  /** Earlier windows with a missing worklog read in the same run (src/core/schedule/backfill.ts). */
   readonly backfill: number;
   readonly loggingPageSize: number;
   readonly loggingReadsPerMinute: number;
@@ -197,7 +197,7 @@ export interface Config {
   readonly loggingTimeoutMs: number;
   /** Publishing issues as a GitHub App (src/adapters/github-app.ts); undefined: not configured. */
   readonly github?: GitHubAppConfig;
-  /** The triage policy (src/core/issue-plan.ts). */
+  /** The triage policy (src/core/triage/issue-plan.ts). */
   readonly triage: TriagePolicy;
   readonly relatedSearch: boolean;
   /** Search requests per run for related issues (src/adapters/github-issue-tracker.ts). */

@@ -4,7 +4,7 @@
  */
 import type { Severity } from "./core/severity";
 import type { PrioritizedCluster, TimeWindow } from "./core/types";
-import type { IssueAction, RelatedIssue } from "./core/issue-plan";
+import type { IssueAction, RelatedIssue } from "./core/triage/issue-plan";
 
 // ---------------------------------------------------------------------------------------------
 // Log source

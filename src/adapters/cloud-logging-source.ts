@@ -3,7 +3,7 @@
  *
  * One paged query per service (`getEntries`, autoPaginate off, `timestamp asc`, page tokens),
  * streamed entry by entry: at most the current page and the one being fetched are in memory,
- * whatever the number of entries. The filter (src/core/logging-filter.ts) always carries the
+ * whatever the number of entries. The filter (src/core/ingest/logging-filter.ts) always carries the
  * window. Requests are paced under the entries.list quota (60 per minute per project, shared by
  * the tasks of an execution), retries included, and transient failures (RESOURCE_EXHAUSTED,
  * UNAVAILABLE, DEADLINE_EXCEEDED) are retried here with exponential backoff and full jitter, a
@@ -18,7 +18,7 @@ import { Logging, type Entry } from "@google-cloud/logging";
 import protobuf from "protobufjs";
 import type { Logger } from "pino";
 import type { Config } from "../config";
-import { buildLoggingFilter } from "../core/logging-filter";
+import { buildLoggingFilter } from "../core/ingest/logging-filter";
 import { UpstreamError } from "../errors";
 import type { LogQuery, LogSource, ReadyEntryIterator, SourceReport } from "../ports";
 

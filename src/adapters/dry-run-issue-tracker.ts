@@ -3,8 +3,8 @@
  * it. Used with --dry-run and whenever no GitHub App is configured.
  */
 import type { Writable } from "node:stream";
-import type { IssueAction } from "../core/issue-plan";
-import type { RelatedIssue } from "../core/issue-body";
+import type { IssueAction } from "../core/triage/issue-plan";
+import type { RelatedIssue } from "../core/triage/issue-body";
 import type { ExistingIssue, IssueActionResult, IssueTracker } from "../ports";
 
 export interface DryRunIssueTrackerOptions {

@@ -9,7 +9,7 @@ import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { UnparseableRecord } from "../core/types";
 import type { LogQuery, LogSource, SourceReport } from "../ports";
-import { serviceOfEntry } from "../core/normalize";
+import { serviceOfEntry } from "../core/ingest/normalize";
 
 export interface FileLogSourceOptions {
   /** A path, or "-" for stdin. */

@@ -12,10 +12,10 @@
  *    the same window never posts twice.
  *  - Each action's failure is recorded in its result; apply never throws away the run.
  */
-import type { IssueAction } from "../core/issue-plan";
-import { buildRelatedTerms, MANAGED_LABEL } from "../core/issue-plan";
-import type { RelatedIssue } from "../core/issue-body";
-import { parseIssueMarker } from "../core/issue-marker";
+import type { IssueAction } from "../core/triage/issue-plan";
+import { buildRelatedTerms, MANAGED_LABEL } from "../core/triage/issue-plan";
+import type { RelatedIssue } from "../core/triage/issue-body";
+import { parseIssueMarker } from "../core/triage/issue-marker";
 import type { PrioritizedCluster } from "../core/types";
 import { UpstreamError } from "../errors";
 import type { ExistingIssue, IssueActionResult, IssueTracker } from "../ports";

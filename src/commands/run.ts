@@ -4,9 +4,9 @@
  */
 import type { Readable, Writable } from "node:stream";
 import { createLogger } from "../adapters/logger";
-import { backfillKeysToCheck, planBackfill } from "../core/backfill";
-import { windowId } from "../core/object-keys";
-import { buildRedactor } from "../core/redact";
+import { backfillKeysToCheck, planBackfill } from "../core/schedule/backfill";
+import { windowId } from "../core/report/object-keys";
+import { buildRedactor } from "../core/redact/redact";
 import type { TimeWindow } from "../core/types";
 import { loadConfig, type FlagValues } from "../config";
 import { createJob, type ComposeOverrides } from "../compose";

@@ -11,7 +11,7 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { TemplateMiner } from "../core/miner/template-miner";
+import { TemplateMiner } from "../core/cluster/miner/template-miner";
 
 export interface TemplatesIo {
   readonly stdin: NodeJS.ReadableStream;

@@ -14,9 +14,9 @@
  */
 import { parseArgs } from "node:util";
 import { parseDuration } from "../config";
-import { buildDailyIndexHour } from "../core/daily-index";
-import { parseWorklogKey, safeServiceName, sidecarKey, worklogKey } from "../core/object-keys";
-import { parseSidecar } from "../core/sidecar";
+import { buildDailyIndexHour } from "../core/report/daily-index";
+import { parseWorklogKey, safeServiceName, sidecarKey, worklogKey } from "../core/report/object-keys";
+import { parseSidecar } from "../core/report/sidecar";
 import type { ObjectStore } from "../ports";
 
 export interface WorklogsIo {

@@ -8,21 +8,21 @@
  * rewrite the worklog with their outcome and save the miner state.
  */
 import type { Logger } from "pino";
-import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer, type ClusterOptions } from "../core/cluster";
-import { logsExplorerUrl } from "../core/logs-explorer";
-import { TemplateMiner, type MinerOptions } from "../core/miner/template-miner";
-import { normalizeEntry, serviceOfEntry, UNKNOWN_SERVICE } from "../core/normalize";
-import { minerStateKey, windowId, worklogKey } from "../core/object-keys";
-import { prioritizeAll } from "../core/priority";
+import { DEFAULT_CLUSTER_OPTIONS, ServiceClusterer, type ClusterOptions } from "../core/cluster/cluster";
+import { logsExplorerUrl } from "../core/report/logs-explorer";
+import { TemplateMiner, type MinerOptions } from "../core/cluster/miner/template-miner";
+import { normalizeEntry, serviceOfEntry, UNKNOWN_SERVICE } from "../core/ingest/normalize";
+import { minerStateKey, windowId, worklogKey } from "../core/report/object-keys";
+import { prioritizeAll } from "../core/cluster/priority";
 import { severityRank, type Severity } from "../core/severity";
-import { buildSidecar } from "../core/sidecar";
+import { buildSidecar } from "../core/report/sidecar";
 import { UnparseableRecord, type PrioritizedCluster, type SkipReason, type SkippedEntry, type TimeWindow } from "../core/types";
-import { renderWorklog } from "../core/worklog";
-import { newProblems, planIssueActions, type IssueAction, type RelatedIssue, type TriagePolicy } from "../core/issue-plan";
-import type { WorklogIssue, WorklogModel } from "../core/worklog-model";
+import { renderWorklog } from "../core/report/worklog";
+import { newProblems, planIssueActions, type IssueAction, type RelatedIssue, type TriagePolicy } from "../core/triage/issue-plan";
+import type { WorklogIssue, WorklogModel } from "../core/report/worklog-model";
 import { PreconditionFailedError } from "../errors";
 import { hasReadyEntries, type IssueActionResult, type IssueTracker, type LogSource, type ObjectStore, type SourceReport } from "../ports";
-import { cutText } from "../core/bounded-copy";
+import { cutText } from "../core/redact/bounded-copy";
 import { RecentKeys } from "./dedupe";
 import { publishWorklog } from "./worklog-writer";
 import { acquireRunLock } from "./run-lock";

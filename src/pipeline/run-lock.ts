@@ -12,7 +12,7 @@
  * The lock body is a contract between runs of different versions: keep `v`, and parse
  * leniently (an unreadable lock counts as expired rather than blocking every hour after it).
  */
-import { lockKey } from "../core/object-keys";
+import { lockKey } from "../core/report/object-keys";
 import { PreconditionFailedError } from "../errors";
 import type { ObjectStore } from "../ports";
 

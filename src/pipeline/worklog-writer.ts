@@ -15,9 +15,9 @@
  * Order: markdown, sidecar, index. A crash in between leaves a worklog that `worklogs list`
  * still finds (from the markdown's metadata) and that the next run's index picks up.
  */
-import { buildDailyIndexHour, renderDailyIndex, type DailyIndexHour } from "../core/daily-index";
-import { dailyIndexKey, parseWorklogKey, sidecarKey, worklogKey } from "../core/object-keys";
-import { parseSidecar } from "../core/sidecar";
+import { buildDailyIndexHour, renderDailyIndex, type DailyIndexHour } from "../core/report/daily-index";
+import { dailyIndexKey, parseWorklogKey, sidecarKey, worklogKey } from "../core/report/object-keys";
+import { parseSidecar } from "../core/report/sidecar";
 import { PreconditionFailedError } from "../errors";
 import type { ObjectStore } from "../ports";
 

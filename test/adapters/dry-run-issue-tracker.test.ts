@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { DryRunIssueTracker } from "../../src/adapters/dry-run-issue-tracker";
-import { DEFAULT_TRIAGE_POLICY, planIssueActions } from "../../src/core/issue-plan";
+import { DEFAULT_TRIAGE_POLICY, planIssueActions } from "../../src/core/triage/issue-plan";
 import { cluster, HOUR, T0 } from "../core/fixtures/issue-clusters";
 
 describe("DryRunIssueTracker", () => {

@@ -1,5 +1,5 @@
 import { parseWorklogRef, renderWorklogList, runWorklogsCommand } from "../../src/commands/worklogs";
-import { worklogKey } from "../../src/core/object-keys";
+import { worklogKey } from "../../src/core/report/object-keys";
 import type { ObjectStore } from "../../src/ports";
 import { publishWorklog } from "../../src/pipeline/worklog-writer";
 import { HOUR, modelAt, storesUnderTest, tempStore, WINDOW, worklogInput } from "../pipeline/worklog-fixtures";

@@ -12,7 +12,7 @@ import * as grpc from "@grpc/grpc-js";
 import { silentLogger } from "../../src/adapters/logger";
 import { createJob } from "../../src/compose";
 import { loadConfig } from "../../src/config";
-import { worklogKey } from "../../src/core/object-keys";
+import { worklogKey } from "../../src/core/report/object-keys";
 import { runJob } from "../../src/pipeline/run-job";
 import { startLoggingServer, type LogEntryJson, type LoggingServer } from "../peers/logging-server";
 

@@ -21,7 +21,7 @@ import {
   type CloudLoggingConfig,
   type CloudLoggingOverrides,
 } from "../../src/adapters/cloud-logging-source";
-import { buildLoggingFilter } from "../../src/core/logging-filter";
+import { buildLoggingFilter } from "../../src/core/ingest/logging-filter";
 import type { Severity } from "../../src/core/severity";
 import { UpstreamError } from "../../src/errors";
 import { hasReadyEntries, type LogQuery, type SourceReport } from "../../src/ports";

@@ -5,10 +5,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { createGitHubClient, type LogSink } from "../../src/adapters/github-app";
 import { GitHubIssueTracker } from "../../src/adapters/github-issue-tracker";
-import { parseIssueMarker } from "../../src/core/issue-marker";
-import { DEFAULT_TRIAGE_POLICY, newProblems, planIssueActions, type IssueAction, type TriagePolicy } from "../../src/core/issue-plan";
-import type { RelatedIssue } from "../../src/core/issue-body";
-import { windowId } from "../../src/core/object-keys";
+import { parseIssueMarker } from "../../src/core/triage/issue-marker";
+import { DEFAULT_TRIAGE_POLICY, newProblems, planIssueActions, type IssueAction, type TriagePolicy } from "../../src/core/triage/issue-plan";
+import type { RelatedIssue } from "../../src/core/triage/issue-body";
+import { windowId } from "../../src/core/report/object-keys";
 import type { PrioritizedCluster } from "../../src/core/types";
 import type { IssueActionResult } from "../../src/ports";
 import { startGitHubStandIn, type GitHubStandIn } from "../peers/github-stand-in";

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { sampleExportPath } from "../../src/compose";
-import { parseSidecar } from "../../src/core/sidecar";
+import { parseSidecar } from "../../src/core/report/sidecar";
 import { runCli } from "./cli";
 
 async function listFiles(dir: string): Promise<string[]> {

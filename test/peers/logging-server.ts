@@ -6,7 +6,7 @@
  *
  * It behaves like the service where the job depends on it: entries go out in the API's own
  * shape (Struct payloads, Timestamp and Duration messages, enum severities), the filter is
- * applied (the clauses src/core/logging-filter.ts generates, parsed back here), results are
+ * applied (the clauses src/core/ingest/logging-filter.ts generates, parsed back here), results are
  * ordered by `orderBy`, `pageSize` is honoured (default 50, at most 1000) and pages are chained
  * with opaque tokens bound to the query. Faults (RESOURCE_EXHAUSTED, UNAVAILABLE, …) can be
  * injected on chosen requests. Every request received is recorded.

@@ -1,4 +1,4 @@
-import { lockKey } from "../../src/core/object-keys";
+import { lockKey } from "../../src/core/report/object-keys";
 import type { ObjectStore } from "../../src/ports";
 import { acquireRunLock, parseLockBody, renderLockBody } from "../../src/pipeline/run-lock";
 import { storesUnderTest, WINDOW } from "./worklog-fixtures";

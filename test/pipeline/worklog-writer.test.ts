@@ -1,4 +1,4 @@
-import { dailyIndexKey, sidecarKey, worklogKey } from "../../src/core/object-keys";
+import { dailyIndexKey, sidecarKey, worklogKey } from "../../src/core/report/object-keys";
 import { PreconditionFailedError } from "../../src/errors";
 import type { ObjectStore, PutOptions } from "../../src/ports";
 import { buildIndexRow, publishWorklog } from "../../src/pipeline/worklog-writer";

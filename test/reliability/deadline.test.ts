@@ -3,7 +3,7 @@
  * reading reaches it (less the time kept for publishing), the job stops reading, publishes what
  * it has, and every worklog says the window was cut short.
  */
-import { parseSidecar } from "../../src/core/sidecar";
+import { parseSidecar } from "../../src/core/report/sidecar";
 import { recordFigures } from "./figures";
 import { jsonLines, logEntry, ManualClock, MemorySource, readTree, runOnce, tempDir, WINDOW_START } from "./harness";
 

@@ -14,7 +14,7 @@ import { LocalObjectStore } from "../../src/adapters/local-object-store";
 import { createCloudLoggingSource } from "../../src/adapters/cloud-logging-source";
 import { createGcsObjectStore } from "../../src/adapters/gcs-object-store";
 import { loadConfig } from "../../src/config";
-import { parseSidecar, type WorklogSidecar } from "../../src/core/sidecar";
+import { parseSidecar, type WorklogSidecar } from "../../src/core/report/sidecar";
 import type { IssueActionResult, IssueTracker, ObjectStore, PutOptions } from "../../src/ports";
 import { startGcsServer, type GcsServer } from "../peers/gcs-server";
 import { startLoggingServer, type Fault, type LoggingServer } from "../peers/logging-server";

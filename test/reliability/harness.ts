@@ -16,7 +16,7 @@ import { runRunCommand } from "../../src/commands/run";
 import type { ComposeOverrides } from "../../src/compose";
 import type { FlagValues } from "../../src/config";
 import { ConfigError } from "../../src/errors";
-import { parseIssueMarker } from "../../src/core/issue-marker";
+import { parseIssueMarker } from "../../src/core/triage/issue-marker";
 import type { IssueTracker, LogQuery, LogSource, SourceReport } from "../../src/ports";
 import { startGitHubStandIn, type GitHubStandIn } from "../peers/github-stand-in";
 

@@ -17,7 +17,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { recordFigures } from "./figures";
 import { checkMarkdown } from "./markdown-check";
-import { buildRedactor } from "../../src/core/redact";
+import { buildRedactor } from "../../src/core/redact/redact";
 import { secretLines, type SecretLine } from "../fixtures/redaction/corpus";
 import { logEntry, MemorySource, readTree, runOnce, startGitHub, tempDir, WINDOW_END, WINDOW_START, type GitHubPeer } from "./harness";
 

@@ -5,7 +5,7 @@
  * from the input anywhere, including the lines that report failures.
  */
 import { createLogger } from "../../src/adapters/logger";
-import { buildRedactor } from "../../src/core/redact";
+import { buildRedactor } from "../../src/core/redact/redact";
 import { SEVERITIES } from "../../src/core/severity";
 import { secretLines, type SecretLine } from "../fixtures/redaction/corpus";
 import { recordFigures } from "./figures";

@@ -1,0 +1,319 @@
+/**
+ * Groups normalized entries of one service into clusters, one per underlying problem:
+ * - request logs by method + masked route + status,
+ * - stack traces by exception type + top frames,
+ * - application logs by source + message template (from the template miner).
+ * Memory grows with the number of clusters (each keeps bounded counters and at most three
+ * samples), never with the number of entries.
+ */
+import { buildFingerprint } from "./fingerprint";
+import { maxSeverity, type Severity } from "../severity";
+import type { Cluster, NormalizedEntry, TimeWindow, VariableValues } from "../types";
+
+/** What the clusterer needs from the template miner (src/core/cluster/miner). */
+export interface MessageTemplater {
+  add(message: string): { clusterId: string; template: string; params: string[] };
+  templateOf(clusterId: string): string | undefined;
+  /** The id a cluster goes by now, after the miner merged it into another (if it did). */
+  resolve?(clusterId: string): string | undefined;
+  /** Finish any pending regrouping; called before clusters are read out. */
+  settle?(): void;
+}
+
+export interface ClusterOptions {
+  readonly window: TimeWindow;
+  readonly bucketMinutes: number;
+  readonly maxSamples: number;
+  readonly maxTraceIds: number;
+  readonly maxTopValues: number;
+  /** Distinct values tracked per variable; past it new values are only counted. */
+  readonly maxDistinctValues: number;
+  /** Clusters per service; past it entries go to one overflow cluster, and a note says so. */
+  readonly maxClusters: number;
+}
+
+export const DEFAULT_CLUSTER_OPTIONS: Omit<ClusterOptions, "window"> = {
+  bucketMinutes: 5,
+  maxSamples: 3,
+  maxTraceIds: 5,
+  maxTopValues: 5,
+  maxDistinctValues: 200,
+  maxClusters: 5000,
+};
+
+class BoundedCounter {
+  readonly counts = new Map<string, number>();
+  overflow = 0;
+  constructor(private readonly cap: number) {}
+  add(value: string): void {
+    const n = this.counts.get(value);
+    if (n !== undefined) this.counts.set(value, n + 1);
+    else if (this.counts.size < this.cap) this.counts.set(value, 1);
+    else this.overflow++;
+  }
+  top(k: number): { value: string; count: number }[] {
+    return [...this.counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, k)
+      .map(([value, count]) => ({ value, count }));
+  }
+}
+
+interface Accumulator {
+  fingerprint: string;
+  fingerprintParts: string[];
+  kind: Cluster["kind"];
+  minerId?: string;
+  template: string;
+  source?: string;
+  severity: Severity;
+  severities: Partial<Record<Severity, number>>;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  revisions: BoundedCounter;
+  instances: Set<string>;
+  variables: { name: string; values: BoundedCounter }[];
+  /** The first entry and the most recent ones; samples are built from them at the end. */
+  kept: NormalizedEntry[];
+  timeline: number[];
+  http?: Cluster["http"];
+  exceptionType?: string;
+}
+
+const OVERFLOW_KEY = "\u0000overflow";
+/** Between the parts of a cluster's key. */
+const SEP = "\u0001";
+
+export class ServiceClusterer {
+  private readonly byKey = new Map<string, Accumulator>();
+  private readonly buckets: number;
+  private overflowed = 0;
+
+  constructor(
+    readonly service: string,
+    private readonly templater: MessageTemplater,
+    private readonly options: ClusterOptions,
+  ) {
+    const span = Math.max(1, options.window.end - options.window.start);
+    this.buckets = Math.max(1, Math.ceil(span / (options.bucketMinutes * 60_000)));
+  }
+
+  /** Entries that went to the overflow cluster because maxClusters was reached. */
+  get overflowCount(): number {
+    return this.overflowed;
+  }
+
+  add(entry: NormalizedEntry): void {
+    // The key is looked up before anything else is built: a template, fingerprint parts and
+    // variable names are only made for an entry that opens a cluster, not for the million that
+    // join one.
+    if (entry.kind === "request" && entry.http) {
+      const { method, route, status } = entry.http;
+      const key = `${this.service}${SEP}request${SEP}${method}${SEP}${route}${SEP}${status}`;
+      const acc =
+        this.byKey.get(key) ??
+        this.open(key, entry, `${method} ${route} → ${status}`, [this.service, "request", method, route, String(status)], ["url"], undefined);
+      this.record(acc, entry);
+      this.recordValue(acc, 0, entry.http.url);
+      return;
+    }
+    if (entry.kind === "stacktrace" && entry.exception) {
+      const { type, frames } = entry.exception;
+      let key = `${this.service}${SEP}stacktrace${SEP}${type}`;
+      for (let i = 0; i < frames.length; i++) key += SEP + frames[i]!;
+      const newline = entry.message.indexOf("\n");
+      const firstLine = newline < 0 ? entry.message : entry.message.slice(0, newline);
+      const acc = this.byKey.get(key) ?? this.open(key, entry, firstLine || type, [this.service, "stacktrace", type, ...frames], ["message"], undefined);
+      this.record(acc, entry);
+      this.recordValue(acc, 0, firstLine);
+      return;
+    }
+    const match = this.templater.add(entry.message);
+    const source = entry.source ?? "";
+    const key = `${this.service}${SEP}application${SEP}${source}${SEP}${match.clusterId}`;
+    const acc =
+      this.byKey.get(key) ??
+      this.open(key, entry, match.template, [this.service, "application", source, match.clusterId], variableNames(match.template, match.params.length), match.clusterId);
+    this.record(acc, entry);
+    // The variable list follows the template; it can grow when the miner generalizes.
+    for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
+  }
+
+  /** A new cluster for `key`, or the overflow cluster once maxClusters is reached. */
+  private open(key: string, entry: NormalizedEntry, template: string, parts: string[], names: string[], minerId: string | undefined): Accumulator {
+    if (this.byKey.size < this.options.maxClusters) return this.create(key, entry, template, parts, names, minerId);
+    this.overflowed++;
+    return this.byKey.get(OVERFLOW_KEY) ?? this.create(OVERFLOW_KEY, entry, "(clusters over the per-service cap)", ["overflow"], [], undefined);
+  }
+
+  private create(key: string, entry: NormalizedEntry, template: string, parts: string[], names: string[], minerId: string | undefined): Accumulator {
+    const acc: Accumulator = {
+      fingerprint: buildFingerprint(parts),
+      fingerprintParts: parts,
+      kind: entry.kind,
+      minerId,
+      template,
+      source: entry.source,
+      severity: entry.severity,
+      severities: {},
+      count: 0,
+      firstSeen: entry.timestamp,
+      lastSeen: entry.timestamp,
+      revisions: new BoundedCounter(this.options.maxDistinctValues),
+      instances: new Set(),
+      variables: names.map((name) => ({ name, values: new BoundedCounter(this.options.maxDistinctValues) })),
+      kept: [],
+      timeline: new Array<number>(this.buckets).fill(0),
+      http: entry.http ? { method: entry.http.method, route: entry.http.route, status: entry.http.status } : undefined,
+      exceptionType: entry.exception?.type,
+    };
+    this.byKey.set(key, acc);
+    return acc;
+  }
+
+  private record(acc: Accumulator, entry: NormalizedEntry): void {
+    acc.count++;
+    acc.severity = maxSeverity(acc.severity, entry.severity);
+    acc.severities[entry.severity] = (acc.severities[entry.severity] ?? 0) + 1;
+    if (entry.timestamp < acc.firstSeen) acc.firstSeen = entry.timestamp;
+    if (entry.timestamp > acc.lastSeen) acc.lastSeen = entry.timestamp;
+    if (entry.revision) acc.revisions.add(entry.revision);
+    if (entry.instanceId && acc.instances.size < this.options.maxDistinctValues) acc.instances.add(entry.instanceId);
+    const bucket = Math.floor((entry.timestamp - this.options.window.start) / (this.options.bucketMinutes * 60_000));
+    if (bucket >= 0 && bucket < acc.timeline.length) acc.timeline[bucket]!++;
+    // Samples: the first occurrence, then the most recent ones. Entries are kept, not their
+    // samples: a sample is built (redacted, bounded) only for the ones still kept at the end.
+    const kept = acc.kept;
+    const max = this.options.maxSamples;
+    if (kept.length < max) kept.push(entry);
+    else if (max > 1) {
+      // Drop the oldest after the first, in place (a splice would allocate its removed element's array).
+      for (let i = 1; i < max - 1; i++) kept[i] = kept[i + 1]!;
+      kept[max - 1] = entry;
+    }
+  }
+
+  /** The value of the cluster's `index`-th variable in one entry. */
+  private recordValue(acc: Accumulator, index: number, value: string): void {
+    let v = acc.variables[index];
+    if (!v) {
+      v = { name: `var${index + 1}`, values: new BoundedCounter(this.options.maxDistinctValues) };
+      acc.variables[index] = v;
+    }
+    v.values.add(value);
+  }
+
+  /**
+   * Application-log groups whose miner clusters were merged during the run (the miner
+   * regroups as it learns) become one: the merged group takes the fingerprint of the cluster
+   * the miner kept, which is the older one.
+   */
+  private mergedAccumulators(): Accumulator[] {
+    this.templater.settle?.();
+    const byResolved = new Map<string, Accumulator>();
+    const out: Accumulator[] = [];
+    for (const acc of this.byKey.values()) {
+      const resolved = acc.minerId ? (this.templater.resolve?.(acc.minerId) ?? acc.minerId) : undefined;
+      if (!resolved || resolved === acc.minerId) {
+        if (resolved) {
+          const key = `${acc.source ?? ""}\u0001${resolved}`;
+          const existing = byResolved.get(key);
+          if (existing) {
+            mergeAccumulator(existing, acc, this.options.maxSamples);
+            continue;
+          }
+          byResolved.set(key, acc);
+        }
+        out.push(acc);
+        continue;
+      }
+      const key = `${acc.source ?? ""}\u0001${resolved}`;
+      const existing = byResolved.get(key);
+      if (existing) {
+        mergeAccumulator(existing, acc, this.options.maxSamples);
+        continue;
+      }
+      const parts = [...acc.fingerprintParts.slice(0, -1), resolved];
+      const renamed: Accumulator = { ...acc, minerId: resolved, fingerprintParts: parts, fingerprint: buildFingerprint(parts) };
+      byResolved.set(key, renamed);
+      out.push(renamed);
+    }
+    return out;
+  }
+
+  /** The clusters so far, templates as the miner knows them now. */
+  clusters(): Cluster[] {
+    const minutes = Math.max(1, (this.options.window.end - this.options.window.start) / 60_000);
+    const out: Cluster[] = [];
+    for (const acc of this.mergedAccumulators()) {
+      const template = acc.minerId ? (this.templater.templateOf(acc.minerId) ?? acc.template) : acc.template;
+      const variables: VariableValues[] = acc.variables
+        .filter((v) => v !== undefined)
+        .map((v) => ({ name: v.name, top: v.values.top(this.options.maxTopValues), distinct: v.values.counts.size + (v.values.overflow > 0 ? 1 : 0) }))
+        .filter((v) => v.distinct > 1 || acc.kind === "request");
+      out.push({
+        fingerprint: acc.fingerprint,
+        service: this.service,
+        kind: acc.kind,
+        template,
+        source: acc.source,
+        severity: acc.severity,
+        severities: acc.severities,
+        count: acc.count,
+        firstSeen: acc.firstSeen,
+        lastSeen: acc.lastSeen,
+        ratePerMinute: Math.round((acc.count / minutes) * 100) / 100,
+        revisions: acc.revisions.top(this.options.maxTopValues),
+        instances: acc.instances.size,
+        variables,
+        traceIds: acc.kept.flatMap((e) => (e.trace ? [e.trace] : [])).slice(0, this.options.maxTraceIds),
+        samples: acc.kept.map((e) => e.sample),
+        timeline: acc.timeline,
+        bucketMinutes: this.options.bucketMinutes,
+        http: acc.http,
+        exceptionType: acc.exceptionType,
+      });
+    }
+    return out.sort((a, b) => b.count - a.count || (a.fingerprint < b.fingerprint ? -1 : 1));
+  }
+}
+
+/**
+ * Names a template's variables after the word before each wildcard ("user <*>" → "user"),
+ * so the worklog can say "top users"; falls back to var1, var2….
+ */
+export function variableNames(template: string, count: number): string[] {
+  const tokens = template.split(/\s+/);
+  const names: string[] = [];
+  for (let i = 0; i < tokens.length && names.length < count; i++) {
+    const t = tokens[i]!;
+    const wildcards = t.split("<*>").length - 1;
+    for (let w = 0; w < wildcards && names.length < count; w++) {
+      const before = t.includes("=") ? t.split("=")[0]! : (tokens[i - 1] ?? "");
+      const word = before.replace(/[^A-Za-z_-]/g, "");
+      names.push(word.length >= 2 && word.length <= 30 ? word : `var${names.length + 1}`);
+    }
+  }
+  while (names.length < count) names.push(`var${names.length + 1}`);
+  return names;
+}
+
+/** Folds b into a: counts add up, extremes widen, samples keep the earliest and the latest. */
+function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): void {
+  a.count += b.count;
+  a.severity = maxSeverity(a.severity, b.severity);
+  for (const [sev, n] of Object.entries(b.severities) as [Severity, number][]) a.severities[sev] = (a.severities[sev] ?? 0) + n;
+  a.firstSeen = Math.min(a.firstSeen, b.firstSeen);
+  a.lastSeen = Math.max(a.lastSeen, b.lastSeen);
+  for (const [v, n] of b.revisions.counts) for (let i = 0; i < n; i++) a.revisions.add(v);
+  for (const i of b.instances) a.instances.add(i);
+  b.variables.forEach((v, i) => {
+    const target = a.variables[i];
+    if (!target) a.variables[i] = v;
+    else for (const [value, n] of v.values.counts) for (let k = 0; k < n; k++) target.values.add(value);
+  });
+  for (let i = 0; i < a.timeline.length; i++) a.timeline[i]! += b.timeline[i] ?? 0;
+  const kept = [...a.kept, ...b.kept].sort((x, y) => x.timestamp - y.timestamp);
+  a.kept = kept.length <= maxSamples ? kept : [kept[0]!, ...kept.slice(kept.length - (maxSamples - 1))];
+}

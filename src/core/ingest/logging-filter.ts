@@ -1,0 +1,73 @@
+/**
+ * The Cloud Logging filter for one read: built here and nowhere else, and tested as text.
+ *
+ * Clauses, joined with AND:
+ *   resource.type="cloud_run_revision"            Cloud Run services only. The job itself runs
+ *                                                 as a Cloud Run Job (resource cloud_run_job),
+ *                                                 so its own logs never match this clause.
+ *   resource.labels.service_name="svc"            when a service is named
+ *   timestamp>="…" AND timestamp<"…"               always: without a timestamp clause the client
+ *                                                 library silently appends "the last 24 hours"
+ *   severity>=WARNING                             or, with stderr included,
+ *   (severity>=WARNING OR (severity=DEFAULT AND log_id("run.googleapis.com/stderr")))
+ *                                                 Cloud Run gives plain stderr lines (unstructured
+ *                                                 stack traces) severity DEFAULT
+ *   NOT log_id("log-gardener")                    each excluded log (the job's own)
+ *   (extra)                                       the user's clause, parenthesized
+ *
+ * The test peer (test/peers/logging-server.ts) parses exactly these clauses back; change both.
+ */
+import { ConfigError } from "../../errors";
+import { type Severity } from "../severity";
+import type { TimeWindow } from "../types";
+
+/** Cloud Logging rejects longer filters. */
+export const MAX_FILTER_LENGTH = 20_000;
+
+export const CLOUD_RUN_STDERR_LOG_ID = "run.googleapis.com/stderr";
+
+export interface LoggingFilterOptions {
+  readonly window: TimeWindow;
+  /** One Cloud Run service, or undefined for every service. */
+  readonly service?: string;
+  readonly minSeverity: Severity;
+  /** Also match severity DEFAULT lines on Cloud Run's stderr log (unstructured stack traces). */
+  readonly includeStderr?: boolean;
+  /** Log ids never read, such as the job's own ("log-gardener"). */
+  readonly excludeLogIds?: readonly string[];
+  /** A user-supplied clause in the Logging query language, ANDed with the rest. */
+  readonly extraFilter?: string;
+}
+
+/** A quoted string in the Logging query language. */
+export function quoteFilterString(value: string): string {
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+function instant(ms: number): string {
+  return quoteFilterString(new Date(ms).toISOString());
+}
+
+export function buildLoggingFilter(options: LoggingFilterOptions): string {
+  const { window } = options;
+  if (!(Number.isFinite(window.start) && Number.isFinite(window.end) && window.start < window.end)) {
+    throw new ConfigError([`log window: expected start before end (got ${window.start} .. ${window.end})`]);
+  }
+  const clauses = [`resource.type="cloud_run_revision"`];
+  if (options.service !== undefined) clauses.push(`resource.labels.service_name=${quoteFilterString(options.service)}`);
+  clauses.push(`timestamp>=${instant(window.start)}`, `timestamp<${instant(window.end)}`);
+  const severity = options.minSeverity === "DEFAULT" ? undefined : `severity>=${options.minSeverity}`;
+  if (severity !== undefined) {
+    clauses.push(options.includeStderr ? `(${severity} OR (severity=DEFAULT AND log_id(${quoteFilterString(CLOUD_RUN_STDERR_LOG_ID)})))` : severity);
+  }
+  for (const logId of options.excludeLogIds ?? []) clauses.push(`NOT log_id(${quoteFilterString(logId)})`);
+  const extra = options.extraFilter?.trim();
+  if (extra) clauses.push(`(${extra})`);
+  const filter = clauses.join(" AND ");
+  if (filter.length > MAX_FILTER_LENGTH) {
+    throw new ConfigError([
+      `Cloud Logging filter: expected at most ${MAX_FILTER_LENGTH} characters (got ${filter.length}); shorten LOG_GARDENER_FILTER (--filter) or LOG_GARDENER_EXCLUDE_LOGS`,
+    ]);
+  }
+  return filter;
+}

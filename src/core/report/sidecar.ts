@@ -1,0 +1,186 @@
+/**
+ * The JSON sidecar written next to each worklog (<HH>00Z.json): the same facts as the markdown,
+ * for scripts and for later runs (the daily index reads it back).
+ *
+ * This is a contract. Readers parse it back with `parseSidecar`, possibly long after it was
+ * written, so: add fields as optional, never rename or retype one, and bump `schemaVersion`
+ * (keeping a reader for the old one) for anything that isn't purely additive. Times are ISO
+ * strings (UTC) so the file reads well by eye; counts are numbers.
+ */
+import { z } from "zod";
+import { SEVERITIES } from "../severity";
+import type { WorklogModel } from "./worklog-model";
+
+const SKIP_REASONS = [
+  "not-an-object",
+  "invalid-entry",
+  "missing-timestamp",
+  "bad-timestamp",
+  "null-payload",
+  "message-too-large",
+  "unparseable-line",
+] as const;
+
+const severity = z.enum(SEVERITIES);
+const priority = z.enum(["P1", "P2", "P3", "P4", "P5"]);
+const count = z.number().int().nonnegative();
+const iso = z.iso.datetime();
+
+const sidecarCluster = z.object({
+  fingerprint: z.string(),
+  service: z.string(),
+  kind: z.enum(["request", "application", "stacktrace"]),
+  severity,
+  severities: z.partialRecord(severity, count),
+  priority,
+  priorityReason: z.string(),
+  mislabeled: z.boolean(),
+  count,
+  firstSeen: iso,
+  lastSeen: iso,
+  ratePerMinute: z.number().nonnegative(),
+  template: z.string(),
+  source: z.string().optional(),
+  http: z.object({ method: z.string(), route: z.string(), status: z.number().int() }).optional(),
+  exceptionType: z.string().optional(),
+  revisions: z.array(z.object({ value: z.string(), count })),
+  instances: count,
+  topVariables: z.array(
+    z.object({ name: z.string(), top: z.array(z.object({ value: z.string(), count })), distinct: count }),
+  ),
+  traceIds: z.array(z.string()),
+  samples: z.array(z.unknown()),
+  timeline: z.array(count),
+  bucketMinutes: z.number().nonnegative(),
+  issue: z
+    .object({
+      action: z.string(),
+      number: z.number().int().positive().optional(),
+      url: z.string().optional(),
+      error: z.string().optional(),
+      dryRun: z.boolean(),
+    })
+    .optional(),
+  related: z.array(z.object({ number: z.number().int().positive(), url: z.string(), title: z.string() })).optional(),
+  logsExplorerUrl: z.string().optional(),
+});
+
+export const worklogSidecarSchema = z.object({
+  schemaVersion: z.literal(1),
+  service: z.string(),
+  window: z.object({ start: iso, end: iso }),
+  generatedAt: iso,
+  executionId: z.string().optional(),
+  source: z.string(),
+  minSeverity: severity,
+  stats: z.object({
+    read: count,
+    duplicates: count,
+    outsideWindow: count,
+    belowSeverity: count,
+    otherServices: count,
+    clustered: count,
+    skipped: count,
+  }),
+  skipped: z.partialRecord(z.enum(SKIP_REASONS), count),
+  truncated: z.boolean(),
+  truncations: z.array(z.object({ service: z.string(), read: count, upTo: z.string(), reason: z.string() })),
+  status: z.object({
+    collected: z.boolean(),
+    clustered: z.boolean(),
+    issuesPlanned: z.boolean(),
+    issuesPublished: z.boolean(),
+    dryRun: z.boolean(),
+    relatedResearched: z.boolean(),
+    relatedLinked: z.boolean(),
+  }),
+  notes: z.array(z.string()),
+  clusters: z.array(sidecarCluster),
+});
+
+export type WorklogSidecar = z.infer<typeof worklogSidecarSchema>;
+export type SidecarCluster = WorklogSidecar["clusters"][number];
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function buildSidecar(model: WorklogModel): WorklogSidecar {
+  const skipped = Object.fromEntries(Object.entries(model.stats.skipped).filter(([, n]) => (n ?? 0) > 0)) as WorklogSidecar["skipped"];
+  const skippedTotal = Object.values(skipped).reduce<number>((a, n) => a + (n ?? 0), 0);
+  return {
+    schemaVersion: 1,
+    service: model.service,
+    window: { start: isoTime(model.window.start), end: isoTime(model.window.end) },
+    generatedAt: isoTime(model.generatedAt),
+    ...(model.executionId !== undefined ? { executionId: model.executionId } : {}),
+    source: model.source,
+    minSeverity: model.minSeverity,
+    stats: {
+      read: model.stats.read,
+      duplicates: model.stats.duplicates,
+      outsideWindow: model.stats.outsideWindow,
+      belowSeverity: model.stats.belowSeverity,
+      otherServices: model.stats.otherServices,
+      clustered: model.stats.clustered,
+      skipped: skippedTotal,
+    },
+    skipped,
+    truncated: model.truncations.length > 0,
+    truncations: model.truncations.map((t) => ({ service: t.service, read: t.read, upTo: t.upTo, reason: t.reason })),
+    status: { ...model.status },
+    notes: [...model.notes],
+    clusters: model.clusters.map((c): SidecarCluster => {
+      const issue = model.issues[c.fingerprint];
+      const related = model.related?.[c.fingerprint];
+      const explorer = model.logsExplorerUrls?.[c.fingerprint];
+      return {
+        fingerprint: c.fingerprint,
+        service: c.service,
+        kind: c.kind,
+        severity: c.severity,
+        severities: { ...c.severities },
+        priority: c.priority,
+        priorityReason: c.priorityReason,
+        mislabeled: c.mislabeled,
+        count: c.count,
+        firstSeen: isoTime(c.firstSeen),
+        lastSeen: isoTime(c.lastSeen),
+        ratePerMinute: Number.isFinite(c.ratePerMinute) && c.ratePerMinute > 0 ? c.ratePerMinute : 0,
+        template: c.template,
+        ...(c.source !== undefined ? { source: c.source } : {}),
+        ...(c.http ? { http: { method: c.http.method, route: c.http.route, status: c.http.status } } : {}),
+        ...(c.exceptionType !== undefined ? { exceptionType: c.exceptionType } : {}),
+        revisions: c.revisions.map((r) => ({ value: r.value, count: r.count })),
+        instances: c.instances,
+        topVariables: c.variables.map((v) => ({ name: v.name, top: v.top.map((t) => ({ value: t.value, count: t.count })), distinct: v.distinct })),
+        traceIds: [...c.traceIds],
+        samples: [...c.samples],
+        timeline: [...c.timeline],
+        bucketMinutes: c.bucketMinutes,
+        ...(issue
+          ? {
+              issue: {
+                action: issue.action,
+                ...(issue.number !== undefined ? { number: issue.number } : {}),
+                ...(issue.url !== undefined ? { url: issue.url } : {}),
+                ...(issue.error !== undefined ? { error: issue.error } : {}),
+                dryRun: issue.dryRun,
+              },
+            }
+          : {}),
+        ...(related && related.length > 0 ? { related: related.map((r) => ({ number: r.number, url: r.url, title: r.title })) } : {}),
+        ...(explorer ? { logsExplorerUrl: explorer } : {}),
+      };
+    }),
+  };
+}
+
+export type ParsedSidecar = { ok: true; sidecar: WorklogSidecar } | { ok: false; problems: string[] };
+
+/** Parses a sidecar read back from the store (already JSON.parse'd). Never throws. */
+export function parseSidecar(json: unknown): ParsedSidecar {
+  const result = worklogSidecarSchema.safeParse(json);
+  if (result.success) return { ok: true, sidecar: result.data };
+  return { ok: false, problems: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`) };
+}

@@ -1,0 +1,78 @@
+/**
+ * Everything one worklog says, for one service and one window. The pipeline fills it in as the
+ * stages run; core/worklog.ts renders it as markdown and core/sidecar.ts as JSON. Plain data
+ * only (no functions, no class instances), so it can be built in tests and compared as-is.
+ */
+import type { SourceTruncation } from "../../ports";
+import type { Severity } from "../severity";
+import type { PrioritizedCluster, SkipReason, SkippedEntry, TimeWindow } from "../types";
+
+export interface WorklogStats {
+  /** Raw entries the source returned for this service. */
+  readonly read: number;
+  readonly duplicates: number;
+  readonly outsideWindow: number;
+  readonly belowSeverity: number;
+  readonly otherServices: number;
+  /** Entries that went into clusters. */
+  readonly clustered: number;
+  /** Malformed entries counted instead of clustered, by reason. */
+  readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
+}
+
+/** What happened (or, in a dry run, would happen) to a cluster's GitHub issue. */
+export interface WorklogIssue {
+  /** "open" | "update" | "comment" | "reopen" | "skip" | … as planned by core/issue-plan.ts. */
+  readonly action: string;
+  readonly number?: number;
+  readonly url?: string;
+  /** Set when the action failed; the worklog says so and the run exits non-zero. */
+  readonly error?: string;
+  readonly dryRun: boolean;
+}
+
+export interface RelatedIssue {
+  readonly number: number;
+  readonly url: string;
+  readonly title: string;
+}
+
+/** Which steps this run actually did; the worklog's checklist ticks exactly these. */
+export interface WorklogStatus {
+  readonly collected: boolean;
+  readonly clustered: boolean;
+  readonly issuesPlanned: boolean;
+  readonly issuesPublished: boolean;
+  readonly dryRun: boolean;
+  readonly relatedResearched: boolean;
+  readonly relatedLinked: boolean;
+}
+
+export interface WorklogModel {
+  readonly service: string;
+  readonly window: TimeWindow;
+  /** Epoch ms when the run wrote this worklog (passed in, never read from the clock here). */
+  readonly generatedAt: number;
+  /** "Last 1 hour". */
+  readonly focusArea: string;
+  /** The log source's own description: "file samples/export.json", "cloud-logging project x". */
+  readonly source: string;
+  /** CLOUD_RUN_EXECUTION, when running as a Cloud Run Job. */
+  readonly executionId?: string;
+  readonly minSeverity: Severity;
+  /** Most urgent first (prioritizeAll's order); the worklog numbers them in this order. */
+  readonly clusters: readonly PrioritizedCluster[];
+  readonly stats: WorklogStats;
+  /** A few samples per reason. */
+  readonly skippedSamples: readonly SkippedEntry[];
+  readonly truncations: readonly SourceTruncation[];
+  /** By cluster fingerprint. */
+  readonly issues: Readonly<Record<string, WorklogIssue>>;
+  /** Open issues that look related, by cluster fingerprint. */
+  readonly related?: Readonly<Record<string, readonly RelatedIssue[]>>;
+  readonly status: WorklogStatus;
+  /** Caps hit, retries, warnings (such as "miner state lost, fingerprints restarted"). */
+  readonly notes: readonly string[];
+  /** Logs Explorer link for each cluster, by fingerprint, precomputed by the pipeline. */
+  readonly logsExplorerUrls?: Readonly<Record<string, string>>;
+}

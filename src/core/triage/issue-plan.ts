@@ -1,0 +1,504 @@
+/**
+ * Decides what to do on GitHub for this run's clusters, given the issues that already exist.
+ * Pure: the adapter (adapters/github-issue-tracker.ts) carries the actions out, the dry run
+ * prints them. Every action carries the exact title, body, labels and comment it will send,
+ * already made safe (core/safe-text.ts).
+ *
+ * The policy, per cluster, matched to an issue by the fingerprint in its marker (or, failing
+ * that, by template similarity within the same service):
+ *
+ *   no issue                           → open (at most maxNewIssuesPerRun per run, highest
+ *                                        priority first; the rest go to the digest issue)
+ *   issue labelled log-gardener:quiet  → mute (counted in the worklog, nothing sent)
+ *   open                               → update-body: the latest-occurrences section and the
+ *                                        marker, quietly; → comment instead when the hourly
+ *                                        rate is escalationFactor × the rate when the issue last
+ *                                        notified, and no comment was posted in the last
+ *                                        commentPeriodHours
+ *   closed as not planned / duplicate  → mute
+ *   closed as completed, recently      → reopen, with a comment and the regression label
+ *   closed > reopenWithinDays, locked  → open-successor, linking the old issue (counts
+ *                                        against the cap like open)
+ *
+ * Labels: a new issue gets log-gardener, severity:…, priority:P… and service:…; an update only
+ * adds a family (severity, priority, service) that has no label at all, so a label a person set
+ * is never changed.
+ */
+import type { ExistingIssue } from "../../ports";
+import type { PrioritizedCluster, Priority } from "../types";
+import { severityRank } from "../severity";
+import { redactDeep, type Redactor } from "../redact/redact";
+import {
+  emptyHistory,
+  matchIssue,
+  MARKER_TEMPLATE_MAX,
+  parseIssueMarker,
+  recordHours,
+  renderCommentMarker,
+  ISSUE_MARKER_VERSION,
+  type IssueMarker,
+  type MarkedIssue,
+  type MatchResult,
+} from "./issue-marker";
+import {
+  countsByHour,
+  DIGEST_TITLE,
+  hourlyRate,
+  priorityLabel,
+  renderComment,
+  renderDigestBody,
+  renderIssueBody,
+  renderIssueTitle,
+  renderLatestSection,
+  renderUpdatedBody,
+  serviceLabel,
+  severityLabel,
+  type RelatedIssue,
+  type RenderContext,
+} from "./issue-body";
+import { DEFAULT_BODY_CAP, neutralizeReferences, redactSecrets, renderLabel, shorten } from "./safe-text";
+
+export type { RelatedIssue } from "./issue-body";
+
+/** Every issue the job manages carries this label; it is how they are listed. */
+export const MANAGED_LABEL = "log-gardener";
+/** People add this to an issue to stop the job from touching it. */
+export const QUIET_LABEL = "log-gardener:quiet";
+export const REGRESSION_LABEL = "regression";
+export const DIGEST_LABEL = "log-gardener:digest";
+/** Fingerprint of the digest issue's marker. */
+export const DIGEST_FINGERPRINT = "digest";
+
+export interface TriagePolicy {
+  /** New issues (open and open-successor) per run; the rest go to the digest issue. */
+  readonly maxNewIssuesPerRun: number;
+  /** Comment when the hourly rate reaches this multiple of the rate at the last notification. */
+  readonly escalationFactor: number;
+  /** At most one comment per issue in this many hours. */
+  readonly commentPeriodHours: number;
+  /** Closed as completed within this many days → reopen; longer ago → a new, linked issue. */
+  readonly reopenWithinDays: number;
+  /** Hours of history kept in the marker and drawn in the chart, in days. */
+  readonly historyDays: number;
+  /** Template similarity (word Jaccard, 0..1) to re-match an issue whose fingerprint is lost; > 1 turns it off. */
+  readonly similarityThreshold: number;
+  /** Body size cap in characters (GitHub's limit is 65,536). */
+  readonly bodyCap: number;
+}
+
+export const DEFAULT_TRIAGE_POLICY: TriagePolicy = {
+  maxNewIssuesPerRun: 10,
+  escalationFactor: 3,
+  commentPeriodHours: 24,
+  reopenWithinDays: 30,
+  historyDays: 7,
+  similarityThreshold: 0.85,
+  bodyCap: DEFAULT_BODY_CAP,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+interface ActionBase {
+  readonly fingerprint: string;
+  readonly service: string;
+  /** Window id of this run; create actions mark their body with it to be found after a failure. */
+  readonly windowId: string;
+}
+
+interface OnIssue {
+  readonly issueNumber: number;
+  readonly url: string;
+  /** How the issue was matched; "similarity" when the fingerprint was re-matched. */
+  readonly matchedBy: "fingerprint" | "similarity";
+}
+
+export interface OpenAction extends ActionBase {
+  readonly kind: "open";
+  readonly title: string;
+  readonly body: string;
+  readonly labels: readonly string[];
+  readonly related: readonly RelatedIssue[];
+}
+
+export interface OpenSuccessorAction extends ActionBase {
+  readonly kind: "open-successor";
+  readonly predecessor: { readonly number: number; readonly url: string };
+  readonly title: string;
+  readonly body: string;
+  readonly labels: readonly string[];
+}
+
+export interface UpdateBodyAction extends ActionBase, OnIssue {
+  readonly kind: "update-body";
+  readonly body: string;
+  readonly addLabels: readonly string[];
+}
+
+export interface CommentAction extends ActionBase, OnIssue {
+  readonly kind: "comment";
+  readonly reason: "escalation";
+  /** Posted first (skipped if a comment already carries `commentMarker`), then the body. */
+  readonly comment: string;
+  readonly commentMarker: string;
+  readonly body: string;
+  readonly addLabels: readonly string[];
+}
+
+export interface ReopenAction extends ActionBase, OnIssue {
+  readonly kind: "reopen";
+  readonly comment: string;
+  readonly commentMarker: string;
+  readonly body: string;
+  /** Includes the regression label. */
+  readonly addLabels: readonly string[];
+}
+
+export interface MuteAction extends ActionBase, OnIssue {
+  readonly kind: "mute";
+  readonly reason: "not-planned" | "duplicate" | "quiet-label";
+}
+
+export interface DigestAction extends ActionBase {
+  readonly kind: "digest";
+  /** The digest issue to update in place; absent: open one. */
+  readonly issueNumber?: number;
+  readonly url?: string;
+  /** Reopen it (it was closed as completed). */
+  readonly reopen: boolean;
+  readonly title: string;
+  readonly body: string;
+  readonly labels: readonly string[];
+  /** The clusters over the cap, listed in the body. */
+  readonly fingerprints: readonly string[];
+}
+
+export interface SkipAction extends ActionBase {
+  readonly kind: "skip";
+  readonly reason: "unchanged" | "over-cap" | "duplicate-fingerprint";
+  readonly issueNumber?: number;
+  readonly url?: string;
+}
+
+export type IssueAction =
+  | OpenAction
+  | OpenSuccessorAction
+  | UpdateBodyAction
+  | CommentAction
+  | ReopenAction
+  | MuteAction
+  | DigestAction
+  | SkipAction;
+
+export type IssueActionKind = IssueAction["kind"];
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+
+export interface PlanRun {
+  readonly windowId: string;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly now: number;
+  readonly worklogUrl: (service: string) => string;
+  readonly logsExplorerUrl: (c: PrioritizedCluster) => string;
+}
+
+export interface PlanInput {
+  readonly clusters: readonly PrioritizedCluster[];
+  readonly existing: readonly ExistingIssue[];
+  readonly policy: TriagePolicy;
+  readonly run: PlanRun;
+  /** Related unmanaged issues per fingerprint, found for new problems (see newProblems). */
+  readonly related?: ReadonlyMap<string, readonly RelatedIssue[]>;
+  /**
+   * The job's redactor (core/redact.ts), applied to every text of a cluster before rendering.
+   * Clusters are redacted at normalization already; this is the last pass before GitHub, on
+   * top of safe-text's own credential patterns.
+   */
+  readonly redact?: Redactor;
+}
+
+/** A cluster with every string that reaches GitHub passed through `redact`; fingerprint kept. */
+export function redactCluster(c: PrioritizedCluster, redact: Redactor): PrioritizedCluster {
+  return {
+    ...c,
+    template: redact(c.template),
+    ...(c.source !== undefined ? { source: redact(c.source) } : {}),
+    ...(c.exceptionType !== undefined ? { exceptionType: redact(c.exceptionType) } : {}),
+    ...(c.http ? { http: { ...c.http, route: redact(c.http.route) } } : {}),
+    priorityReason: redact(c.priorityReason),
+    revisions: c.revisions.map((r) => ({ ...r, value: redact(r.value) })),
+    variables: c.variables.map((v) => ({ ...v, top: v.top.map((t) => ({ ...t, value: redact(t.value) })) })),
+    samples: c.samples.map((x) => redactDeep(x, redact)),
+  };
+}
+
+const PRIORITY_ORDER: Record<Priority, number> = { P1: 1, P2: 2, P3: 3, P4: 4, P5: 5 };
+
+/** Most urgent first: priority, then severity, then count; fingerprint breaks ties. */
+export function compareUrgency(a: PrioritizedCluster, b: PrioritizedCluster): number {
+  return (
+    PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    b.count - a.count ||
+    (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0)
+  );
+}
+
+function hasLabel(issue: ExistingIssue, name: string): boolean {
+  return issue.labels.some((l) => l.toLowerCase() === name.toLowerCase());
+}
+
+/** Labels of a family we add only when the issue has none of that family. */
+function missingLabels(issue: ExistingIssue, c: PrioritizedCluster): string[] {
+  const has = (prefix: string) => issue.labels.some((l) => l.toLowerCase().startsWith(prefix));
+  const out: string[] = [];
+  if (!has("severity:")) out.push(renderLabel(severityLabel(c)));
+  if (!has("priority:")) out.push(renderLabel(priorityLabel(c)));
+  if (!has("service:")) out.push(renderLabel(serviceLabel(c.service)));
+  if (!hasLabel(issue, MANAGED_LABEL)) out.push(MANAGED_LABEL);
+  return out;
+}
+
+function newLabels(c: PrioritizedCluster): string[] {
+  return [MANAGED_LABEL, severityLabel(c), priorityLabel(c), serviceLabel(c.service)].map(renderLabel);
+}
+
+function markerTemplate(template: string): string {
+  // Neutralized too: the marker is hidden, but it is still text we send.
+  return shorten(neutralizeReferences(redactSecrets(template)), MARKER_TEMPLATE_MAX);
+}
+
+function renderContext(input: PlanInput, c: PrioritizedCluster | undefined): RenderContext {
+  const { run, policy } = input;
+  return {
+    windowId: run.windowId,
+    windowStart: run.windowStart,
+    windowEnd: run.windowEnd,
+    historyDays: policy.historyDays,
+    bodyCap: policy.bodyCap,
+    worklogUrl: run.worklogUrl(c?.service ?? ""),
+    logsExplorerUrl: c ? run.logsExplorerUrl(c) : "",
+  };
+}
+
+/** The marker of an issue after this run: history recorded, fingerprint (re)claimed. */
+function nextMarker(input: PlanInput, c: PrioritizedCluster, previous: IssueMarker | undefined, notify: { base?: number; commented?: boolean }): IssueMarker {
+  const { run, policy } = input;
+  const history = recordHours(previous?.hist ?? emptyHistory(run.windowStart), countsByHour(c, run.windowStart), policy.historyDays * 24);
+  const aka = new Set(previous?.aka ?? []);
+  if (previous && previous.fp !== c.fingerprint) aka.add(previous.fp);
+  aka.delete(c.fingerprint);
+  const commented = notify.commented ? { w: run.windowId, at: run.windowEnd } : previous?.commented;
+  const base = notify.base ?? previous?.base;
+  return {
+    v: ISSUE_MARKER_VERSION,
+    kind: "problem",
+    fp: c.fingerprint,
+    svc: c.service,
+    tpl: markerTemplate(c.template),
+    ...(c.source ? { src: shorten(neutralizeReferences(redactSecrets(c.source)), 200) } : {}),
+    hist: history,
+    ...(base !== undefined ? { base } : {}),
+    ...(commented ? { commented } : {}),
+    seen: run.windowId,
+    ...(aka.size > 0 ? { aka: [...aka].slice(-5) } : {}),
+  };
+}
+
+function isClosedLongAgo(issue: ExistingIssue, input: PlanInput): boolean {
+  if (!issue.closedAt) return false;
+  const closed = Date.parse(issue.closedAt);
+  return Number.isFinite(closed) && input.run.now - closed > input.policy.reopenWithinDays * 86_400_000;
+}
+
+/**
+ * Decides the actions for this run. Deterministic: the same input gives the same actions, and
+ * a rerun of the same window after they were applied gives only skips ("unchanged").
+ */
+export function planIssueActions(input: PlanInput): IssueAction[] {
+  const { run, policy } = input;
+  const marked: MarkedIssue<ExistingIssue>[] = [];
+  for (const issue of input.existing) {
+    const parsed = parseIssueMarker(issue.body);
+    if (parsed.ok) marked.push({ issue, marker: parsed.marker });
+  }
+  const redact = input.redact;
+  const clusters = (redact ? input.clusters.map((c) => redactCluster(c, redact)) : [...input.clusters]).sort(compareUrgency);
+  const base = (c: PrioritizedCluster) => ({ fingerprint: c.fingerprint, service: c.service, windowId: run.windowId });
+
+  // Match by fingerprint first for every cluster, then by similarity among the issues left.
+  const seen = new Set<string>();
+  const unique: PrioritizedCluster[] = [];
+  const actions: IssueAction[] = [];
+  for (const c of clusters) {
+    if (seen.has(c.fingerprint)) actions.push({ kind: "skip", reason: "duplicate-fingerprint", ...base(c) });
+    else {
+      seen.add(c.fingerprint);
+      unique.push(c);
+    }
+  }
+  const matches = new Map<string, MatchResult<ExistingIssue>>();
+  const claimed = new Set<number>();
+  for (const c of unique) {
+    const m = matchIssue(c, marked, 2);
+    if (m) {
+      matches.set(c.fingerprint, m);
+      claimed.add(m.issue.number);
+    }
+  }
+  for (const c of unique) {
+    if (matches.has(c.fingerprint)) continue;
+    const m = matchIssue(c, marked, policy.similarityThreshold, claimed);
+    if (m) {
+      matches.set(c.fingerprint, m);
+      claimed.add(m.issue.number);
+    }
+  }
+
+  const creations: { c: PrioritizedCluster; predecessor?: ExistingIssue }[] = [];
+  for (const c of unique) {
+    const m = matches.get(c.fingerprint);
+    if (!m) {
+      creations.push({ c });
+      continue;
+    }
+    const issue = m.issue;
+    const on: OnIssue = { issueNumber: issue.number, url: issue.url, matchedBy: m.by };
+    if (hasLabel(issue, QUIET_LABEL)) {
+      actions.push({ kind: "mute", reason: "quiet-label", ...base(c), ...on });
+      continue;
+    }
+    const rate = hourlyRate(c.count, run.windowStart, run.windowEnd);
+    const ctx = renderContext(input, c);
+    if (issue.state === "closed") {
+      const reason = issue.stateReason ?? "completed";
+      if (reason === "not_planned" || (reason as string) === "duplicate") {
+        actions.push({ kind: "mute", reason: reason === "not_planned" ? "not-planned" : "duplicate", ...base(c), ...on });
+        continue;
+      }
+      if (issue.locked || isClosedLongAgo(issue, input)) {
+        creations.push({ c, predecessor: issue });
+        continue;
+      }
+      const marker = nextMarker(input, c, m.marker, { base: rate, commented: true });
+      const latest = renderLatestSection({ cluster: c, history: marker.hist, ctx });
+      const commentMarker = renderCommentMarker(run.windowId, c.fingerprint);
+      actions.push({
+        kind: "reopen",
+        ...base(c),
+        ...on,
+        comment: renderComment({ reason: "regression", cluster: c, ctx, rate, closedAt: issue.closedAt }),
+        commentMarker,
+        body: renderUpdatedBody(issue.body, marker, latest, policy.bodyCap),
+        addLabels: [...missingLabels(issue, c), ...(hasLabel(issue, REGRESSION_LABEL) ? [] : [REGRESSION_LABEL])],
+      });
+      continue;
+    }
+    // Open and recurring.
+    const previousBase = m.marker.base;
+    const escalated = previousBase !== undefined && rate >= policy.escalationFactor * Math.max(previousBase, 1) && rate > previousBase;
+    const lastComment = m.marker.commented;
+    const alreadyThisWindow = lastComment?.w === run.windowId;
+    const periodOver = !lastComment || run.windowEnd - lastComment.at >= policy.commentPeriodHours * 3_600_000;
+    const comment = escalated && periodOver && !alreadyThisWindow;
+    const marker = nextMarker(input, c, m.marker, comment ? { base: rate, commented: true } : previousBase === undefined ? { base: rate } : {});
+    const latest = renderLatestSection({ cluster: c, history: marker.hist, ctx });
+    const body = renderUpdatedBody(issue.body, marker, latest, policy.bodyCap);
+    const addLabels = missingLabels(issue, c);
+    if (comment) {
+      actions.push({
+        kind: "comment",
+        reason: "escalation",
+        ...base(c),
+        ...on,
+        comment: renderComment({ reason: "escalation", cluster: c, ctx, rate, baseline: previousBase }),
+        commentMarker: renderCommentMarker(run.windowId, c.fingerprint),
+        body,
+        addLabels,
+      });
+    } else if (body === issue.body && addLabels.length === 0) {
+      actions.push({ kind: "skip", reason: "unchanged", ...base(c), issueNumber: issue.number, url: issue.url });
+    } else {
+      actions.push({ kind: "update-body", ...base(c), ...on, body, addLabels });
+    }
+  }
+
+  // New issues, most urgent first, up to the cap; the rest go to the digest.
+  creations.sort((a, b) => compareUrgency(a.c, b.c));
+  const overflow: PrioritizedCluster[] = [];
+  for (const [i, { c, predecessor }] of creations.entries()) {
+    if (i >= policy.maxNewIssuesPerRun) {
+      overflow.push(c);
+      actions.push({ kind: "skip", reason: "over-cap", ...base(c) });
+      continue;
+    }
+    const rate = hourlyRate(c.count, run.windowStart, run.windowEnd);
+    const marker = nextMarker(input, c, undefined, { base: rate });
+    const ctx = renderContext(input, c);
+    const related = predecessor ? [] : (input.related?.get(c.fingerprint) ?? []);
+    const body = renderIssueBody({ cluster: c, marker, ctx, related, ...(predecessor ? { predecessor } : {}) });
+    const title = renderIssueTitle(c);
+    if (predecessor) {
+      actions.push({ kind: "open-successor", ...base(c), predecessor: { number: predecessor.number, url: predecessor.url }, title, body, labels: newLabels(c) });
+    } else {
+      actions.push({ kind: "open", ...base(c), title, body, labels: newLabels(c), related });
+    }
+  }
+  if (overflow.length > 0) actions.push(planDigest(input, marked, overflow));
+  return actions;
+}
+
+function planDigest(input: PlanInput, marked: readonly MarkedIssue<ExistingIssue>[], overflow: readonly PrioritizedCluster[]): DigestAction {
+  const { run, policy } = input;
+  const current = marked
+    .filter((m) => m.marker.kind === "digest" && !m.issue.locked)
+    .sort((a, b) => b.issue.number - a.issue.number)[0];
+  const marker: IssueMarker = {
+    v: ISSUE_MARKER_VERSION,
+    kind: "digest",
+    fp: DIGEST_FINGERPRINT,
+    svc: "",
+    tpl: "",
+    hist: recordHours(current?.marker.hist ?? emptyHistory(run.windowStart), new Map([[Math.floor(run.windowStart / 3_600_000), overflow.length]]), policy.historyDays * 24),
+    seen: run.windowId,
+  };
+  const body = renderDigestBody(marker, overflow, renderContext(input, undefined), policy.bodyCap);
+  const issue = current?.issue;
+  const muted = issue !== undefined && (hasLabel(issue, QUIET_LABEL) || issue.stateReason === "not_planned");
+  return {
+    kind: "digest",
+    fingerprint: DIGEST_FINGERPRINT,
+    service: "",
+    windowId: run.windowId,
+    ...(issue ? { issueNumber: issue.number, url: issue.url } : {}),
+    reopen: issue !== undefined && issue.state === "closed" && !muted,
+    title: DIGEST_TITLE,
+    body,
+    labels: [MANAGED_LABEL, DIGEST_LABEL],
+    fingerprints: overflow.map((c) => c.fingerprint),
+  };
+}
+
+/** The clusters a plan opens issues for (open and open-successor): search related issues for these. */
+export function newProblems(actions: readonly IssueAction[]): string[] {
+  return actions.filter((a) => a.kind === "open").map((a) => a.fingerprint);
+}
+
+/**
+ * Search terms for issues related to a new problem: its module/function, and the longest run of
+ * literal words in its template (a distinctive phrase). Used by the tracker's search, within
+ * the search API's quota, for new problems only.
+ */
+export function buildRelatedTerms(c: PrioritizedCluster): string[] {
+  const terms: string[] = [];
+  if (c.source && c.source.length >= 4) terms.push(shorten(c.source.replace(/["\n]/g, " ").trim(), 100));
+  const runs = redactSecrets(c.template)
+    .split(/<[^<>\s]*>|\{[^{}\s]*\}|[^\p{L}\p{N}_ .:'-]/u)
+    .map((s) => s.replace(/\s+/g, " ").trim())
+    .filter((s) => s.split(" ").length >= 3 && s.split(" ").filter((w) => /^\p{L}{4,}$/u.test(w)).length >= 2);
+  const phrase = runs.sort((a, b) => b.length - a.length)[0];
+  if (phrase) terms.push(shorten(phrase, 80).replace(/…$/, ""));
+  return terms;
+}
