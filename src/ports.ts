@@ -3,8 +3,10 @@
  * GCS, GitHub) and a local one (file export, local folder, dry run); see src/adapters/.
  */
 import type { Severity } from "./core/severity";
-import type { PrioritizedCluster, TimeWindow } from "./core/types";
-import type { IssueAction, RelatedIssue } from "./core/triage/issue-plan";
+import type { PrioritizedCluster, SourceTruncation, TimeWindow } from "./core/types";
+import type { ExistingIssue, IssueAction, RelatedIssue } from "./core/triage/issue-plan";
+
+export type { ExistingIssue, SourceTruncation };
 
 // ---------------------------------------------------------------------------------------------
 // Log source
@@ -18,13 +20,6 @@ export interface LogQuery {
   readonly maxEntriesPerService: number;
 }
 
-export interface SourceTruncation {
-  readonly service: string;
-  readonly read: number;
-  /** Timestamp (ISO) of the last entry read before stopping. */
-  readonly upTo: string;
-  readonly reason: string;
-}
 
 export interface SourceReport {
   readonly truncations: SourceTruncation[];
@@ -95,17 +90,6 @@ export interface ObjectStore {
 // ---------------------------------------------------------------------------------------------
 // Issue tracker (GitHub, or a dry run that prints the plan)
 
-export interface ExistingIssue {
-  readonly number: number;
-  readonly url: string;
-  readonly title: string;
-  readonly body: string;
-  readonly state: "open" | "closed";
-  readonly stateReason?: "completed" | "not_planned" | "duplicate" | "reopened" | null;
-  readonly closedAt?: string | null;
-  readonly locked: boolean;
-  readonly labels: readonly string[];
-}
 
 export interface IssueActionResult {
   readonly fingerprint: string;

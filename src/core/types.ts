@@ -105,3 +105,12 @@ export class UnparseableRecord {
     readonly error: string,
   ) {}
 }
+
+/** A service whose read stopped early (a cap, the deadline, an error), for the worklog. */
+export interface SourceTruncation {
+  readonly service: string;
+  readonly read: number;
+  /** Timestamp (ISO) of the last entry read before stopping. */
+  readonly upTo: string;
+  readonly reason: string;
+}

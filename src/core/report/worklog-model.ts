@@ -3,9 +3,8 @@
  * stages run; core/worklog.ts renders it as markdown and core/sidecar.ts as JSON. Plain data
  * only (no functions, no class instances), so it can be built in tests and compared as-is.
  */
-import type { SourceTruncation } from "../../ports";
 import type { Severity } from "../severity";
-import type { PrioritizedCluster, SkipReason, SkippedEntry, TimeWindow } from "../types";
+import type { PrioritizedCluster, SkipReason, SkippedEntry, SourceTruncation, TimeWindow } from "../types";
 
 export interface WorklogStats {
   /** Raw entries the source returned for this service. */

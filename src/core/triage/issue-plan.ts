@@ -24,7 +24,6 @@
  * adds a family (severity, priority, service) that has no label at all, so a label a person set
  * is never changed.
  */
-import type { ExistingIssue } from "../../ports";
 import type { PrioritizedCluster, Priority } from "../types";
 import { severityRank } from "../severity";
 import { redactDeep, type Redactor } from "../redact/redact";
@@ -57,6 +56,19 @@ import {
   type RenderContext,
 } from "./issue-body";
 import { DEFAULT_BODY_CAP, neutralizeReferences, redactSecrets, renderLabel, shorten } from "./safe-text";
+
+/** An issue the tracker already has (GitHub, or the dry run's empty list). */
+export interface ExistingIssue {
+  readonly number: number;
+  readonly url: string;
+  readonly title: string;
+  readonly body: string;
+  readonly state: "open" | "closed";
+  readonly stateReason?: "completed" | "not_planned" | "duplicate" | "reopened" | null;
+  readonly closedAt?: string | null;
+  readonly locked: boolean;
+  readonly labels: readonly string[];
+}
 
 export type { RelatedIssue } from "./issue-body";
 
