@@ -69,6 +69,12 @@ export interface VariableValues {
 /** A group of entries that share one underlying problem. Built by core/cluster.ts. */
 export interface Cluster {
   readonly fingerprint: string; // stable, versioned: "lg1-…"
+  /**
+   * Fingerprints that earlier runs (or earlier versions) gave this same problem before the miner
+   * merged their clusters into this one, oldest first. Triage closes their issues as duplicates
+   * of this cluster's issue. Absent or empty when nothing was merged.
+   */
+  readonly mergedFrom?: readonly string[];
   readonly service: string;
   readonly kind: EntryKind;
   readonly template: string; // message template, variables as <*> or {id}
