@@ -1,11 +1,11 @@
 /**
- * The README's configuration table, generated from SETTINGS in src/config.ts so the two never
- * drift apart:
+ * The configuration table of docs/configuration.md, generated from SETTINGS in src/config.ts so
+ * the two never drift apart:
  *
  *   npm run docs:config              print the table
- *   npm run docs:config -- --write   replace the table in README.md, between the markers
+ *   npm run docs:config -- --write   replace the table in docs/configuration.md, between the markers
  *
- * test/ship/readme-config.test.ts fails when README.md holds a stale table.
+ * test/ship/readme-config.test.ts fails when docs/configuration.md holds a stale table.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -41,20 +41,23 @@ export function renderConfigTable(settings: readonly SettingSpec[]): string {
   return ["| Environment variable | Flag | Default | Meaning |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }
 
+/** The file, relative to the package root, that holds the generated table. */
+export const CONFIG_DOC = "docs/configuration.md";
+
 /** The table between the markers, or undefined when the markers are missing. */
-export function readConfigTable(readme: string): string | undefined {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
+export function readConfigTable(doc: string): string | undefined {
+  const start = doc.indexOf(TABLE_START);
+  const end = doc.indexOf(TABLE_END);
   if (start < 0 || end < start) return undefined;
-  return readme.slice(start + TABLE_START.length, end).trim();
+  return doc.slice(start + TABLE_START.length, end).trim();
 }
 
-/** README text with the table between the markers replaced. */
-export function replaceConfigTable(readme: string, table: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${TABLE_START} … ${TABLE_END} markers`);
-  return `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
+/** The document's text with the table between the markers replaced. */
+export function replaceConfigTable(doc: string, table: string): string {
+  const start = doc.indexOf(TABLE_START);
+  const end = doc.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`${CONFIG_DOC} has no ${TABLE_START} … ${TABLE_END} markers`);
+  return `${doc.slice(0, start + TABLE_START.length)}\n${table}\n${doc.slice(end)}`;
 }
 
 function main(argv: readonly string[]): void {
@@ -63,9 +66,9 @@ function main(argv: readonly string[]): void {
     process.stdout.write(`${table}\n`);
     return;
   }
-  const readmePath = path.resolve("README.md"); // npm scripts run in the package root
-  writeFileSync(readmePath, replaceConfigTable(readFileSync(readmePath, "utf8"), table));
-  process.stdout.write(`README.md: configuration table written (${Object.keys(SETTINGS).length} settings)\n`);
+  const docPath = path.resolve(CONFIG_DOC); // npm scripts run in the package root
+  writeFileSync(docPath, replaceConfigTable(readFileSync(docPath, "utf8"), table));
+  process.stdout.write(`${CONFIG_DOC}: configuration table written (${Object.keys(SETTINGS).length} settings)\n`);
 }
 
 if (require.main === module) main(process.argv.slice(2));

@@ -1,26 +1,33 @@
-// The README's configuration table is generated from SETTINGS (scripts/config-table.ts). This
-// fails when someone adds or changes a setting and the README still shows the old table.
+// The configuration table in docs/configuration.md is generated from SETTINGS
+// (scripts/config-table.ts). This fails when someone adds or changes a setting and the doc still
+// shows the old table.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { SETTINGS, type SettingSpec } from "../../src/config";
-import { readConfigTable, renderConfigTable, replaceConfigTable, TABLE_END, TABLE_START } from "../../scripts/config-table";
+import { CONFIG_DOC, readConfigTable, renderConfigTable, replaceConfigTable, TABLE_END, TABLE_START } from "../../scripts/config-table";
 import { REPO_ROOT } from "./infra";
 
+const doc = readFileSync(path.join(REPO_ROOT, CONFIG_DOC), "utf8");
 const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
 const specs: SettingSpec[] = Object.values(SETTINGS);
 
-describe("README configuration table", () => {
+describe("docs/configuration.md configuration table", () => {
   it("is the one generated from SETTINGS (run `npm run docs:config -- --write` after changing a setting)", () => {
-    expect(readConfigTable(readme)).toBe(renderConfigTable(specs));
+    expect(readConfigTable(doc)).toBe(renderConfigTable(specs));
   });
 
-  it("sits under ## Configuration", () => {
-    const heading = readme.indexOf("\n## Configuration\n");
-    expect(heading).toBeGreaterThanOrEqual(0);
-    const next = readme.indexOf("\n## ", heading + 1);
-    const start = readme.indexOf(TABLE_START);
-    expect(start).toBeGreaterThan(heading);
+  it("sits under the page's # Configuration heading, before any other section", () => {
+    expect(doc.startsWith("# Configuration\n")).toBe(true);
+    const start = doc.indexOf(TABLE_START);
+    const next = doc.indexOf("\n## ");
+    expect(start).toBeGreaterThan(0);
     expect(next < 0 || start < next).toBe(true);
+  });
+
+  it("is the only copy: README.md links to it and holds no table of its own", () => {
+    expect(readme).not.toContain(TABLE_START);
+    expect(readme).not.toContain("| `LOG_GARDENER_");
+    expect(readme).toContain(`](${CONFIG_DOC})`);
   });
 });
 
@@ -43,7 +50,7 @@ describe("renderConfigTable", () => {
     ]);
   });
 
-  it("round-trips through the README markers", () => {
+  it("round-trips through the markers", () => {
     const doc = `# X\n\n${TABLE_START}\nold\n${TABLE_END}\n\nafter\n`;
     const written = replaceConfigTable(doc, table);
     expect(readConfigTable(written)).toBe(table);
