@@ -4,7 +4,7 @@
  * at most `capacity` each; the older generation is dropped when the newer fills up. Cloud
  * Logging returns entries in timestamp order and redeliveries sit next to the original, so a
  * window of recent keys catches them; in a file export, copies further apart than 2 ×
- * capacity entries are not compared (stated in the README). Two different keys share a hash
+ * capacity entries are not compared (README.md says so, under "What a run does"). Two different keys share a hash
  * with a probability of about n²/2⁵³ (about 1 in 200,000 runs at 200,000 keys); such an entry would be
  * counted as a duplicate, never silently lost.
  */
