@@ -1,5 +1,5 @@
 # The hourly job's image. Cloud Run Jobs starts it with no arguments; configuration comes
-# from the environment (see "Configuration" in the README).
+# from the environment (see docs/configuration.md).
 #
 #   build    installs every dependency exactly as CI does (`npm ci`) and compiles (`npm run build`)
 #   runtime  production dependencies only, the compiled job and the bundled sample; no

@@ -1,6 +1,6 @@
 // Jest runs TypeScript through SWC (to CommonJS). ESM-only dependencies such as @octokit/*
 // are loaded by Jest's native require(esm) support, which needs Node >= 24.9 and
-// --experimental-vm-modules (set by the npm test scripts). See "Tooling decisions" in the README.
+// --experimental-vm-modules (set by the npm test scripts). See "Tooling decisions" in docs/development.md.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",

@@ -1,5 +1,5 @@
-# The hourly job. Configuration reaches it only through the environment (see "Configuration"
-# in the README); test/ship/terraform-drift.test.ts checks these env blocks against SETTINGS in
+# The hourly job. Configuration reaches it only through the environment (see
+# docs/configuration.md); test/ship/terraform-drift.test.ts checks these env blocks against SETTINGS in
 # src/config.ts. CLOUD_RUN_TASK_INDEX and CLOUD_RUN_TASK_COUNT are set by Cloud Run itself.
 
 resource "google_cloud_run_v2_job" "log_gardener" {

@@ -1,5 +1,5 @@
 # Log Gardener on Cloud Run Jobs: one `terraform apply` creates everything the hourly job needs.
-# See "Deploy" in the README for the order of steps (GitHub App, apply, key, build, first run).
+# See docs/deploy.md for the order of steps (GitHub App, apply, key, build, first run).
 
 terraform {
   required_version = ">= 1.5"

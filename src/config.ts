@@ -2,8 +2,9 @@
  * Configuration: the only module that reads process.env.
  *
  * Every setting is declared once in SETTINGS with its environment variable, its flag, its
- * default and what it means. The README's configuration table, the zod schema and the
- * Terraform drift test are all read from this table, so adding a setting here documents it.
+ * default and what it means. The configuration table in docs/configuration.md, the zod schema
+ * and the Terraform drift test are all read from this table, so adding a setting here documents
+ * it.
  * Flags win over environment variables. Every problem is reported at once, each naming the
  * variable or flag and what it wanted; secrets are never echoed.
  */

@@ -1,9 +1,9 @@
 /**
  * Gives each cluster a priority, P1 (look now) to P5 (look when idle), from its severity, how
  * often it happened and how widely. The rule is the table below, read top to bottom; the first
- * row that matches wins and the cluster's `priorityReason` names it. README.md ("Priorities")
- * and every worklog print this same table, so change it here and regenerate the README section
- * with `renderPriorityTable()`.
+ * row that matches wins and the cluster's `priorityReason` names it. docs/priorities.md and
+ * every worklog print this same table, so change it here and regenerate the section of
+ * docs/priorities.md between its markers with `renderPriorityTable()` and `PRIORITY_NOTES`.
  */
 import { SEVERITY_NUMBER, severityRank, type Severity } from "../severity";
 import type { Cluster, PrioritizedCluster, Priority } from "../types";
@@ -201,7 +201,7 @@ export function readsAsSuccess(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The table as markdown, for README.md and worklogs
+// The table as markdown, for docs/priorities.md and worklogs
 
 /** The rule table as a markdown table (one row per rule, in order). */
 export function renderPriorityTable(rules: readonly PriorityRule[] = PRIORITY_RULES): string {
