@@ -20,7 +20,7 @@ import {
   toRawEntry,
   type CloudLoggingConfig,
   type CloudLoggingOverrides,
-} from "../../src/adapters/cloud-logging-source";
+} from "../../src/adapters/cloud-logging/source";
 import { buildLoggingFilter } from "../../src/core/ingest/logging-filter";
 import type { Severity } from "../../src/core/severity";
 import { UpstreamError } from "../../src/errors";

@@ -17,10 +17,10 @@
 import { Logging, type Entry } from "@google-cloud/logging";
 import protobuf from "protobufjs";
 import type { Logger } from "pino";
-import type { Config } from "../config";
-import { buildLoggingFilter } from "../core/ingest/logging-filter";
-import { UpstreamError } from "../errors";
-import type { LogQuery, LogSource, ReadyEntryIterator, SourceReport } from "../ports";
+import type { Config } from "../../config";
+import { buildLoggingFilter } from "../../core/ingest/logging-filter";
+import { UpstreamError } from "../../errors";
+import type { LogQuery, LogSource, ReadyEntryIterator, SourceReport } from "../../ports";
 
 // ---------------------------------------------------------------------------------------------
 // Mapping: SDK Entry -> Cloud Logging JSON shape (pure)
