@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Logger } from "pino";
-import { createCloudLoggingSource } from "./adapters/cloud-logging-source";
+import { createCloudLoggingSource } from "./adapters/cloud-logging/source";
 import { FileLogSource } from "./adapters/file-log-source";
 import { openObjectStore } from "./adapters/object-store-from-url";
 import { buildRedactor } from "./core/redact/redact";

@@ -184,7 +184,7 @@ export interface Config {
   /** Cloud Storage endpoint override (tests, emulators); undefined = Cloud Storage. */
   readonly gcsApiEndpoint?: string;
   readonly maxEntries: number;
-  /** Cloud Logging reads (src/adapters/cloud-logging-source.ts, src/core/ingest/logging-filter.ts). */
+  /** Cloud Logging reads (src/adapters/cloud-logging/, src/core/ingest/logging-filter.ts). */
   readonly includeStderr: boolean;
   readonly extraFilter?: string;
   readonly excludeLogs: readonly string[];

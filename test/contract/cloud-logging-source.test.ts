@@ -8,19 +8,16 @@ import * as grpc from "@grpc/grpc-js";
 import { Long } from "@grpc/proto-loader";
 import fc from "fast-check";
 import protobuf from "protobufjs";
+import { formatDuration, formatTimestamp, toRawEntry } from "../../src/adapters/cloud-logging/entry-mapping";
+import { RequestPacer, readsPerMinuteOfTask } from "../../src/adapters/cloud-logging/pacer";
+import { decodeInt64AsNumbers } from "../../src/adapters/cloud-logging/protobuf-int64";
 import {
   CloudLoggingSource,
   createCloudLoggingSource,
-  decodeInt64AsNumbers,
   LOGGING_FLOW_CONTROL_WINDOW,
-  RequestPacer,
-  readsPerMinuteOfTask,
-  formatDuration,
-  formatTimestamp,
-  toRawEntry,
   type CloudLoggingConfig,
   type CloudLoggingOverrides,
-} from "../../src/adapters/cloud-logging-source";
+} from "../../src/adapters/cloud-logging/source";
 import { buildLoggingFilter } from "../../src/core/ingest/logging-filter";
 import type { Severity } from "../../src/core/severity";
 import { UpstreamError } from "../../src/errors";

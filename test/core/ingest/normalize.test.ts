@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, parseTimestamp, parseTimestampText, sanitizeText, traceId, type NormalizeOptions } from "../../../src/core/ingest/normalize";
+import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, type NormalizeOptions } from "../../../src/core/ingest/normalize";
+import { sanitizeText } from "../../../src/core/ingest/sanitize";
+import { parseTimestamp, parseTimestampText } from "../../../src/core/ingest/timestamp";
+import { traceId } from "../../../src/core/ingest/trace-id";
 import { hash52 } from "../../../src/core/hash";
 import { buildRedactor } from "../../../src/core/redact/redact";
 import type { NormalizedEntry, SkipReason } from "../../../src/core/types";

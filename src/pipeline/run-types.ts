@@ -1,0 +1,72 @@
+/** The options, dependencies and summary of one run of the job (src/pipeline/run-job.ts). */
+import type { Logger } from "pino";
+import type { ClusterOptions } from "../core/cluster/cluster";
+import type { MinerOptions } from "../core/cluster/miner/template-miner";
+import type { Severity } from "../core/severity";
+import type { TimeWindow } from "../core/types";
+import type { TriagePolicy } from "../core/triage/issue-plan";
+import type { IssueActionResult, IssueTracker, LogSource, ObjectStore } from "../ports";
+
+export interface RunJobOptions {
+  readonly window: TimeWindow;
+  readonly focusArea: string;
+  readonly services: readonly string[];
+  readonly minSeverity: Severity;
+  readonly maxEntriesPerService: number;
+  readonly maxMessageBytes: number;
+  readonly dryRun: boolean;
+  readonly project?: string;
+  readonly executionId?: string;
+  readonly redact: (text: string) => string;
+  readonly miner?: MinerOptions;
+  readonly cluster?: Partial<Omit<ClusterOptions, "window">>;
+  readonly triage: TriagePolicy;
+  readonly lockTtlMs: number;
+  /** Who holds the run lock: the execution id and task, or host and pid. */
+  readonly owner: string;
+  /**
+   * Epoch ms by which the run must be done. Reading stops at deadline − publishReserveMs so
+   * what was read is still published; the worklog says the window was cut short.
+   */
+  readonly deadline?: number;
+  readonly publishReserveMs?: number;
+  /** Samples of skipped entries kept per reason. */
+  readonly skippedSamplesPerReason?: number;
+}
+
+export interface RunJobDeps {
+  readonly source: LogSource;
+  readonly store: ObjectStore;
+  readonly tracker: IssueTracker;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Called every few thousand entries with the count read so far (progress on a terminal). */
+  readonly onProgress?: (read: number) => void;
+}
+
+export interface ServiceSummary {
+  readonly service: string;
+  readonly clusters: number;
+  readonly worklog?: string;
+  readonly skippedByLock?: string;
+  readonly issues: readonly IssueActionResult[];
+}
+
+export interface RunSummary {
+  readonly window: TimeWindow;
+  /** Every record the source yielded is in exactly one of the counts below. */
+  readonly read: number;
+  readonly clustered: number;
+  readonly skipped: number;
+  readonly duplicates: number;
+  readonly outsideWindow: number;
+  readonly belowSeverity: number;
+  readonly otherServices: number;
+  /** Malformed records with no service label, while only chosen services were read (part of `skipped`). */
+  readonly unattributed: number;
+  readonly truncated: boolean;
+  readonly services: readonly ServiceSummary[];
+  readonly actions: Readonly<Record<string, number>>;
+  readonly failures: readonly string[];
+  readonly durationMs: number;
+}

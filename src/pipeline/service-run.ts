@@ -1,0 +1,84 @@
+/** One service's share of a run: its clusterer, its template miner (loaded and saved), its counts. */
+import type { Logger } from "pino";
+import { ServiceClusterer, type ClusterOptions } from "../core/cluster/cluster";
+import { TemplateMiner } from "../core/cluster/miner/template-miner";
+import { minerStateKey } from "../core/report/object-keys";
+import type { SkipReason, SkippedEntry } from "../core/types";
+import { PreconditionFailedError } from "../errors";
+import type { ObjectStore } from "../ports";
+import type { RunJobOptions } from "./run-types";
+
+export interface MutableStats {
+  read: number;
+  duplicates: number;
+  outsideWindow: number;
+  belowSeverity: number;
+  otherServices: number;
+  clustered: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+export interface ServiceRun {
+  readonly service: string;
+  readonly clusterer: ServiceClusterer;
+  readonly miner: TemplateMiner;
+  readonly minerGeneration?: string;
+  readonly stats: MutableStats;
+  readonly skippedSamples: SkippedEntry[];
+  readonly notes: string[];
+}
+
+
+export function emptyStats(): MutableStats {
+  return { read: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0, clustered: 0, skipped: {} };
+}
+
+export async function startServiceRun(service: string, options: RunJobOptions, clusterOptions: ClusterOptions, store: ObjectStore, log: Logger): Promise<ServiceRun> {
+  const notes: string[] = [];
+  let miner = new TemplateMiner(options.miner);
+  let minerGeneration: string | undefined;
+  try {
+    const stored = await store.get(minerStateKey(service));
+    if (stored) {
+      minerGeneration = stored.generation;
+      let json: unknown;
+      try {
+        json = JSON.parse(stored.body);
+      } catch {
+        json = undefined;
+      }
+      const loaded = TemplateMiner.fromState(json, options.miner);
+      miner = loaded.miner;
+      if (loaded.warning) {
+        notes.push(`Template miner state could not be used (${loaded.warning}); templates were recomputed, so some fingerprints may be new.`);
+        log.warn({ service, warning: loaded.warning }, "miner state unusable; recomputing templates");
+      }
+    }
+  } catch (err) {
+    notes.push(`Template miner state could not be read (${(err as Error).message}); templates were recomputed.`);
+    log.warn({ service, err }, "miner state unreadable; recomputing templates");
+  }
+  return {
+    service,
+    clusterer: new ServiceClusterer(service, miner, clusterOptions),
+    miner,
+    minerGeneration,
+    stats: emptyStats(),
+    skippedSamples: [],
+    notes,
+  };
+}
+
+export async function saveMinerState(store: ObjectStore, run: ServiceRun, log: Logger): Promise<void> {
+  const body = JSON.stringify(run.miner.toState());
+  try {
+    await store.put(minerStateKey(run.service), body, { contentType: "application/json", ifGeneration: run.minerGeneration ?? "0" });
+  } catch (err) {
+    if (err instanceof PreconditionFailedError) {
+      // Another run saved the state since we loaded it; theirs is as good as ours.
+      log.warn({ service: run.service }, "miner state changed by another run since it was loaded; keeping theirs");
+      return;
+    }
+    throw err;
+  }
+}
