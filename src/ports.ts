@@ -4,9 +4,9 @@
  */
 import type { Severity } from "./core/severity";
 import type { PrioritizedCluster, SourceTruncation, TimeWindow } from "./core/types";
-import type { ExistingIssue, IssueAction, RelatedIssue } from "./core/triage/issue-plan";
+import type { ExistingIssue, IssueAction, IssueActionResult, RelatedIssue } from "./core/triage/issue-plan";
 
-export type { ExistingIssue, SourceTruncation };
+export type { ExistingIssue, IssueActionResult, SourceTruncation };
 
 // ---------------------------------------------------------------------------------------------
 // Log source
@@ -90,17 +90,6 @@ export interface ObjectStore {
 // ---------------------------------------------------------------------------------------------
 // Issue tracker (GitHub, or a dry run that prints the plan)
 
-
-export interface IssueActionResult {
-  readonly fingerprint: string;
-  readonly action: string; // IssueAction["kind"]: "open" | "update-body" | "comment" | "reopen" | "mute" | "skip" | …
-  readonly issueNumber?: number;
-  readonly url?: string;
-  readonly ok: boolean;
-  readonly error?: string;
-  /** Why, for mute and skip: "not-planned", "quiet-label", "duplicate", "over-cap", "unchanged". */
-  readonly detail?: string;
-}
 
 /**
  * Carries out a triage plan. The plan itself is decided by core/issue-plan.ts (pure); the

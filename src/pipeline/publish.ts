@@ -11,6 +11,7 @@ import { logsExplorerUrl } from "../core/report/logs-explorer";
 import { windowId, worklogKey } from "../core/report/object-keys";
 import { buildSidecar } from "../core/report/sidecar";
 import { renderWorklog } from "../core/report/worklog";
+import { issueOutcomes, plannedIssueFields } from "../core/report/issue-fields";
 import type { WorklogIssue, WorklogModel } from "../core/report/worklog-model";
 import { newProblems, planIssueActions, type IssueAction, type RelatedIssue } from "../core/triage/issue-plan";
 import type { PrioritizedCluster } from "../core/types";
@@ -39,11 +40,6 @@ interface Publishing {
   related?: Record<string, readonly RelatedIssue[]>;
   researched?: boolean;
   worklog?: string;
-}
-
-/** "mute (not-planned)", "skip (unchanged)", "open". */
-function describeAction(kind: string, detail: string | undefined): string {
-  return detail ? `${kind} (${detail})` : kind;
 }
 
 /**
@@ -122,10 +118,9 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
     }
     const byService = new Map(publishing.map((p) => [p.run.service, p]));
     const fpService = new Map(publishing.flatMap((p) => p.clusters.map((c) => [c.fingerprint, p.run.service] as const)));
-    for (const a of actions) {
-      const p = byService.get(a.service);
-      const reason = "reason" in a ? a.reason : undefined;
-      if (p) p.issues[a.fingerprint] = { action: a.kind === "skip" && reason === "over-cap" ? "listed-in-digest" : describeAction(a.kind, reason), number: "issueNumber" in a ? a.issueNumber : undefined, url: "url" in a ? a.url : undefined, dryRun: options.dryRun };
+    for (const [service, fields] of plannedIssueFields(actions, options.dryRun)) {
+      const p = byService.get(service);
+      if (p) Object.assign(p.issues, fields);
     }
     for (const p of publishing) {
       p.related = Object.fromEntries([...related].filter(([fp, list]) => fpService.get(fp) === p.run.service && list.length > 0));
@@ -147,24 +142,13 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
         ctx.failures.push(message);
         log.error({ err }, message);
       }
-      const digest = actions.find((a): a is Extract<IssueAction, { kind: "digest" }> => a.kind === "digest");
-      for (const r of results) {
-        if (r.fingerprint === digest?.fingerprint) {
-          // The digest issue lists the problems over the cap: each of them points at it.
-          digestResult = r;
-          if (!r.ok) ctx.failures.push(`digest issue: ${r.action} failed: ${r.error ?? "unknown error"}`);
-          for (const fp of digest.fingerprints) {
-            const p = byService.get(fpService.get(fp) ?? "");
-            if (p) p.issues[fp] = { action: "listed-in-digest", number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
-          }
-          continue;
-        }
-        const p = byService.get(fpService.get(r.fingerprint) ?? "");
-        if (!p) continue;
-        p.results.push(r);
-        if (r.action === "skip" && r.detail === "over-cap") continue; // listed in the digest, above
-        p.issues[r.fingerprint] = { action: describeAction(r.action, r.detail), number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun: options.dryRun };
-        if (!r.ok) ctx.failures.push(`${p.run.service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
+      // The digest issue lists the problems over the cap: each of them points at it.
+      const outcomes = issueOutcomes(actions, results, fpService, options.dryRun);
+      digestResult = outcomes.digest;
+      ctx.failures.push(...outcomes.failures);
+      for (const p of publishing) {
+        Object.assign(p.issues, outcomes.fields.get(p.run.service));
+        p.results.push(...(outcomes.results.get(p.run.service) ?? []));
       }
       // 3. The worklogs again, with issue numbers and outcomes.
       const allOk = results.length > 0 && results.every((r) => r.ok);

@@ -204,6 +204,18 @@ export type IssueAction =
 
 export type IssueActionKind = IssueAction["kind"];
 
+/** What carrying out one action came to (the tracker's answer). */
+export interface IssueActionResult {
+  readonly fingerprint: string;
+  readonly action: string; // IssueAction["kind"]: "open" | "update-body" | "comment" | "reopen" | "mute" | "skip" | …
+  readonly issueNumber?: number;
+  readonly url?: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  /** Why, for mute and skip: "not-planned", "quiet-label", "duplicate", "over-cap", "unchanged". */
+  readonly detail?: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Planning
 

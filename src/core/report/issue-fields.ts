@@ -1,0 +1,83 @@
+/**
+ * The worklog's issue field of each cluster (`WorklogModel.issues`): first from the triage plan,
+ * then, once the plan is carried out, from the outcome of each action. Pure.
+ */
+import type { IssueAction, IssueActionResult } from "../triage/issue-plan";
+import type { WorklogIssue } from "./worklog-model";
+
+/** Issue fields by service, then by cluster fingerprint. */
+export type IssueFieldsByService = Map<string, Record<string, WorklogIssue>>;
+
+/** "mute (not-planned)", "skip (unchanged)", "open". */
+export function describeAction(kind: string, detail: string | undefined): string {
+  return detail ? `${kind} (${detail})` : kind;
+}
+
+/**
+ * The field of every planned action, under the action's service: what will be done, before
+ * anything is. A skip for being over the cap on new issues reads "listed-in-digest".
+ */
+export function plannedIssueFields(actions: readonly IssueAction[], dryRun: boolean): IssueFieldsByService {
+  const fields: IssueFieldsByService = new Map();
+  for (const a of actions) {
+    const reason = "reason" in a ? a.reason : undefined;
+    fieldsOf(fields, a.service)[a.fingerprint] = {
+      action: a.kind === "skip" && reason === "over-cap" ? "listed-in-digest" : describeAction(a.kind, reason),
+      number: "issueNumber" in a ? a.issueNumber : undefined,
+      url: "url" in a ? a.url : undefined,
+      dryRun,
+    };
+  }
+  return fields;
+}
+
+export interface IssueOutcomes {
+  /** Fields that replace the planned ones, by service then fingerprint. */
+  readonly fields: IssueFieldsByService;
+  /** Each service's results, in the order they came (the digest issue's is `digest`). */
+  readonly results: Map<string, IssueActionResult[]>;
+  /** The digest issue's own result: it belongs to no one service. */
+  readonly digest?: IssueActionResult;
+  /** One line per failed action, in the order of the results. */
+  readonly failures: readonly string[];
+}
+
+/**
+ * The outcome of carrying out `actions`. `serviceOf` maps each published cluster's fingerprint
+ * to its service; a result for any other fingerprint is left out. Every problem listed in the
+ * digest issue points at it, with its number and its error if it failed; a problem skipped
+ * for being over the cap keeps its planned field.
+ */
+export function issueOutcomes(actions: readonly IssueAction[], results: readonly IssueActionResult[], serviceOf: ReadonlyMap<string, string>, dryRun: boolean): IssueOutcomes {
+  const fields: IssueFieldsByService = new Map();
+  const byService = new Map<string, IssueActionResult[]>();
+  const failures: string[] = [];
+  let digestResult: IssueActionResult | undefined;
+  const digest = actions.find((a): a is Extract<IssueAction, { kind: "digest" }> => a.kind === "digest");
+  for (const r of results) {
+    if (r.fingerprint === digest?.fingerprint) {
+      digestResult = r;
+      if (!r.ok) failures.push(`digest issue: ${r.action} failed: ${r.error ?? "unknown error"}`);
+      for (const fp of digest.fingerprints) {
+        const service = serviceOf.get(fp);
+        if (service !== undefined) fieldsOf(fields, service)[fp] = { action: "listed-in-digest", number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun };
+      }
+      continue;
+    }
+    const service = serviceOf.get(r.fingerprint);
+    if (service === undefined) continue;
+    let list = byService.get(service);
+    if (!list) byService.set(service, (list = []));
+    list.push(r);
+    if (r.action === "skip" && r.detail === "over-cap") continue; // listed in the digest, above
+    fieldsOf(fields, service)[r.fingerprint] = { action: describeAction(r.action, r.detail), number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun };
+    if (!r.ok) failures.push(`${service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
+  }
+  return { fields, results: byService, digest: digestResult, failures };
+}
+
+function fieldsOf(fields: IssueFieldsByService, service: string): Record<string, WorklogIssue> {
+  let record = fields.get(service);
+  if (!record) fields.set(service, (record = {}));
+  return record;
+}
