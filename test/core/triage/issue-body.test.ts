@@ -35,6 +35,8 @@ describe("issue text", () => {
       expect(sentence![1]).toBe(/^[AEIOU]/.test(sentence![2]!) ? "an" : "a");
     }
     expect(bodies.join("\n")).toContain("found an ERROR problem");
+    // The worklog link is the URL it was given, as a link GitHub opens.
+    for (const body of bodies) expect(body).toContain("[Worklog](https://example.test/w.md)");
     expect(bodies.join("\n")).not.toMatch(/\ba [AEIOU][A-Z]+ problem/);
   });
 });
