@@ -121,6 +121,17 @@ describe("log-gardener run", () => {
     expect(await listFiles(dir)).toEqual([]);
   });
 
+  test("--input naming a missing or unreadable file exits 2 with the path, before anything is written", async () => {
+    const missing = path.join(dir, "no-such-export.json");
+    const r = await runCli(["run", "--input", missing, "--out", path.join(dir, "out")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`LOG_GARDENER_INPUT (--input): cannot read ${JSON.stringify(missing)}: no such file`);
+    const folder = await runCli(["run", "--out", path.join(dir, "out")], { LOG_GARDENER_INPUT: dir });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`cannot read ${JSON.stringify(dir)}: is a directory, not a file`);
+    expect(await listFiles(dir)).toEqual([]);
+  });
+
   test("an unknown flag or command exits 2", async () => {
     expect((await runCli(["run", "--no-such-flag"])).code).toBe(2);
     expect((await runCli(["frobnicate"])).code).toBe(2);
