@@ -26,7 +26,7 @@ const MAX_PHRASE_CHARS = 100;
 /** The first literal run, and at most this many more. */
 const EXTRA_PHRASES = 2;
 
-/** Where a message can come from in a sample, most likely first (see core/ingest/normalize.ts). */
+/** Where a message can come from in a sample, most likely first (see core/ingest/message.ts). */
 const JSON_MESSAGE_PATHS: readonly (readonly string[])[] = [
   ["message"],
   ["msg"],
