@@ -3,9 +3,9 @@
  * missed windows were backfilled) with its clusters, how many of them are new problems, the
  * issue actions planned (or taken) and where its worklog is.
  *
- *   service                clusters  new  planned actions         worklog
- *   checkout-api                  4    4  open 3, in digest 1     ./worklogs/checkout-api/2025/09/15/0100Z.md
- *   notification-worker           5    0   update-body 2, unchanged 3  ./worklogs/notification-worker/2025/09/15/0100Z.md
+ *   service                clusters  new  planned actions      worklog
+ *   checkout-api                  4    4  open 3, in digest 1  worklogs/checkout-api/2025/09/15/0100Z.md
+ *   netra-backend-staging         7    7  in digest 4, open 3  worklogs/netra-backend-staging/2025/09/15/0100Z.md
  *
  * The structured "run summary" log line stays what programs read.
  */
