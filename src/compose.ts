@@ -11,7 +11,7 @@ import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Logger } from "pino";
 import { createCloudLoggingSource } from "./adapters/cloud-logging/source";
-import { FileLogSource } from "./adapters/file-log-source";
+import { checkInputFile, FileLogSource } from "./adapters/file-log-source";
 import { openObjectStore } from "./adapters/object-store-from-url";
 import { buildRedactor } from "./core/redact/redact";
 import { shareOfServices } from "./core/schedule/shard";
@@ -63,6 +63,7 @@ export interface ComposedJob {
 export async function createJob(config: Config, io: ComposeIo, overrides: ComposeOverrides = {}): Promise<ComposedJob> {
   const redact = buildRedactor({ extraPatterns: config.redactPatterns, redactIps: config.redactIps });
   const usingSample = !config.input && !config.project && !overrides.source;
+  if (config.input && !overrides.source) checkInputFile(config.input); // a ConfigError (exit 2) naming the path
   const now = io.now();
   const window = resolveWindow(config.windowMs, now, config.windowEnd ?? (usingSample ? SAMPLE_WINDOW_END : undefined));
   const services = shareOfServices(config.services, config.taskIndex, config.taskCount);

@@ -94,6 +94,8 @@ export const SETTINGS = {
   relatedSearchLimit: { env: "LOG_GARDENER_RELATED_SEARCH_LIMIT", default: "20", description: "Most search requests per run for related issues, shared by all new problems (GitHub's search API allows 30 a minute). 0: no search, as LOG_GARDENER_RELATED_SEARCH=false." },
   dryRun: { env: "LOG_GARDENER_DRY_RUN", flag: "dry-run", boolean: true, description: "Print the GitHub actions as JSON lines instead of taking them. On when no GitHub App is configured." },
   logLevel: { env: "LOG_GARDENER_LOG_LEVEL", flag: "log-level", default: "info", description: "The job's own log level: debug, info, warn, error." },
+  logFormat: { env: "LOG_GARDENER_LOG_FORMAT", flag: "log-format", default: "auto", description: "The job's own log lines: `json` (Cloud Logging's structured records), `pretty` (one short line per record, for a person), or `auto`: pretty when stderr is a terminal, JSON otherwise (Cloud Run, pipes, files)." },
+  noColor: { env: "NO_COLOR", description: "Set to anything but empty: no colours in pretty log lines or the run's closing table (https://no-color.org)." },
   maxMessageBytes: { env: "LOG_GARDENER_MAX_MESSAGE_BYTES", default: "65536", description: "Entries whose message is longer than this many bytes are not clustered; they are counted as malformed (message-too-large) and sampled, cut short, in the worklog." },
   redactPatterns: { env: "LOG_GARDENER_REDACT_PATTERNS", flag: "redact-pattern", description: "Extra redaction patterns (JavaScript regular expressions), separated by newlines in the variable; the flag may be repeated. Every match is replaced by [REDACTED:custom] before anything is written or sent." },
   redactIps: { env: "LOG_GARDENER_REDACT_IPS", flag: "redact-ips", boolean: true, default: "false", description: "Also redact IPv4 and IPv6 addresses." },
@@ -161,6 +163,8 @@ const schema = z.object({
   relatedSearchLimit: intAtLeast(0),
   dryRun: bool.optional(),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "debug, info, warn or error"),
+  logFormat: z.enum(["json", "pretty", "auto"], "json, pretty or auto"),
+  noColor: z.string().optional().transform((s) => s !== undefined && s !== ""),
   maxMessageBytes: intAtLeast(1024),
   redactPatterns: z.string().optional(),
   redactIps: bool,
@@ -206,6 +210,10 @@ export interface Config {
   /** undefined: decided by the composition root (dry run unless GitHub is configured). */
   readonly dryRun?: boolean;
   readonly logLevel: string;
+  /** The job's own log lines (src/adapters/logger.ts resolveLogFormat). */
+  readonly logFormat: "json" | "pretty" | "auto";
+  /** NO_COLOR is set: no ANSI colours anywhere. */
+  readonly noColor: boolean;
   readonly maxMessageBytes: number;
   readonly redactPatterns: readonly string[];
   readonly redactIps: boolean;
@@ -313,6 +321,8 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     relatedSearchLimit: c.relatedSearchLimit,
     dryRun: c.dryRun,
     logLevel: c.logLevel,
+    logFormat: c.logFormat,
+    noColor: c.noColor,
     maxMessageBytes: c.maxMessageBytes,
     redactPatterns: redactPatterns,
     redactIps: c.redactIps,

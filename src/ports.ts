@@ -77,7 +77,7 @@ export interface PutOptions {
 export interface ObjectStore {
   /** "./worklogs" or "gs://bucket/prefix". */
   describe(): string;
-  /** Where a key lives, for links in worklogs and issues (a path or a console URL). */
+  /** Where a key lives, for links in worklogs, daily indexes and issues: a local path, or the browser URL of a Cloud Storage object. */
   locate(key: string): string;
   get(key: string): Promise<StoredObject | undefined>;
   /** Returns the new generation. */

@@ -4,12 +4,33 @@
  * file size. A record that is not valid JSON is yielded as an UnparseableRecord, so the
  * pipeline counts it instead of the run failing.
  */
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { UnparseableRecord } from "../core/types";
 import type { LogQuery, LogSource, SourceReport } from "../ports";
 import { serviceOfEntry } from "../core/ingest/normalize";
+import { ConfigError } from "../errors";
+
+/**
+ * Fails with a ConfigError (exit 2) naming the path when `--input` is not a file this process
+ * can read: missing, a directory, or without read permission. Checked when the job is wired, so
+ * a mistyped path is a configuration error before anything is read or written, not a failed run.
+ */
+export function checkInputFile(path: string, setting = "LOG_GARDENER_INPUT (--input)"): void {
+  if (path === "-") return;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "is a directory, not a file" : (err as Error).message;
+    throw new ConfigError([`${setting}: cannot read ${JSON.stringify(path)}: ${why}`], { cause: err });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 export interface FileLogSourceOptions {
   /** A path, or "-" for stdin. */

@@ -82,7 +82,18 @@ export class GcsObjectStore implements ObjectStore {
     return `gs://${this.bucketName}${this.prefix ? `/${this.prefix}` : ""}`;
   }
 
+  /**
+   * The authenticated browser URL (https://storage.cloud.google.com/BUCKET/OBJECT): what a person
+   * clicks in an issue or a daily index opens the object with their Google account. GitHub does
+   * not open gs:// links.
+   */
   locate(key: string): string {
+    const object = this.objectName(key).split("/").map(encodeURIComponent).join("/");
+    return `https://storage.cloud.google.com/${encodeURIComponent(this.bucketName)}/${object}`;
+  }
+
+  /** gs://BUCKET/OBJECT, for error messages (what gcloud storage and gsutil take). */
+  private gsUrl(key: string): string {
     return `gs://${this.bucketName}/${this.objectName(key)}`;
   }
 
@@ -131,7 +142,7 @@ export class GcsObjectStore implements ObjectStore {
     const bytes = Buffer.from(body, "utf8");
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UpstreamError(SERVICE, "put", true, `${this.locate(key)}: no answer within ${this.writeTimeoutMs} ms`)), this.writeTimeoutMs);
+      timer = setTimeout(() => reject(new UpstreamError(SERVICE, "put", true, `${this.gsUrl(key)}: no answer within ${this.writeTimeoutMs} ms`)), this.writeTimeoutMs);
     });
     try {
       const saving = file.save(bytes, {
@@ -151,7 +162,7 @@ export class GcsObjectStore implements ObjectStore {
       clearTimeout(timer);
     }
     const generation = file.metadata.generation;
-    if (generation === undefined) throw new UpstreamError(SERVICE, "put", false, `${this.locate(key)}: the upload response had no generation`);
+    if (generation === undefined) throw new UpstreamError(SERVICE, "put", false, `${this.gsUrl(key)}: the upload response had no generation`);
     return String(generation);
   }
 

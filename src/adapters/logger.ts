@@ -2,9 +2,13 @@
  * The job's own logs: pino in Cloud Logging's structured format (severity, message, timestamp,
  * Error Reporting's stack_trace), written to stderr so stdout stays free for command output
  * (dry-run plans, `templates`, `worklogs`). Everything logged passes the redactor.
+ *
+ * On a terminal the same records are written as short, coloured lines instead
+ * (./pretty-log.ts); Cloud Run and pipes keep the JSON. LOG_GARDENER_LOG_FORMAT chooses.
  */
 import { createGcpLoggingPinoConfig } from "@google-cloud/pino-logging-gcp-config";
 import pino, { type Logger } from "pino";
+import { prettyLogDestination } from "./pretty-log";
 
 export type { Logger };
 
@@ -17,6 +21,24 @@ export interface LoggerOptions {
   /** Applied to every string in every log record. */
   readonly redact?: (text: string) => string;
   readonly destination?: pino.DestinationStream;
+  /** "pretty": short lines for a person, written to `destination`; "json" (the default): the structured records. */
+  readonly format?: LogFormat;
+  /** Colours in pretty lines. */
+  readonly color?: boolean;
+  /** The destination is a terminal (pretty lines erase a progress line first). */
+  readonly tty?: boolean;
+}
+
+export type LogFormat = "json" | "pretty";
+
+/**
+ * What LOG_GARDENER_LOG_FORMAT means for this process: "auto" is pretty on a terminal and JSON
+ * everywhere else (Cloud Run, pipes, files). Colours only on a terminal, and never with NO_COLOR.
+ */
+export function resolveLogFormat(setting: "json" | "pretty" | "auto", stderr: { isTTY?: boolean }, noColor: boolean): { format: LogFormat; color: boolean; tty: boolean } {
+  const tty = stderr.isTTY === true;
+  const format: LogFormat = setting === "auto" ? (tty ? "pretty" : "json") : setting;
+  return { format, color: format === "pretty" && tty && !noColor, tty };
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -45,7 +67,9 @@ export function createLogger(options: LoggerOptions): Logger {
         : {}),
     },
   );
-  const logger = pino(config, options.destination ?? pino.destination({ fd: 2, sync: true }));
+  const out = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const destination = options.format === "pretty" ? prettyLogDestination({ write: (line) => void out.write(line), color: options.color === true, tty: options.tty === true }) : out;
+  const logger = pino(config, destination);
   const bindings: Record<string, unknown> = {};
   if (options.executionId) bindings.execution = options.executionId;
   if (options.taskIndex !== undefined) bindings.task = options.taskIndex;

@@ -3,7 +3,8 @@
  * missed windows when backfill is on), and turn the outcome into an exit code.
  */
 import type { Readable, Writable } from "node:stream";
-import { createLogger } from "../adapters/logger";
+import { createLogger, resolveLogFormat } from "../adapters/logger";
+import { renderRunTable } from "./run-table";
 import { backfillKeysToCheck, planBackfill } from "../core/schedule/backfill";
 import { windowId } from "../core/report/object-keys";
 import { buildRedactor } from "../core/redact/redact";
@@ -22,7 +23,9 @@ export interface RunCommandIo {
 
 export async function runRunCommand(flags: FlagValues, io: RunCommandIo, overrides: ComposeOverrides = {}): Promise<number> {
   const config = loadConfig(flags, io.env); // ConfigError → exit 2 in cli.ts
+  const format = resolveLogFormat(config.logFormat, io.stderr, config.noColor);
   const logger = createLogger({
+    ...format,
     level: config.logLevel,
     executionId: config.executionId,
     taskIndex: config.taskIndex,
@@ -47,11 +50,15 @@ export async function runRunCommand(flags: FlagValues, io: RunCommandIo, overrid
   progress.done();
 
   const failures = summaries.flatMap((s) => s.failures);
+  // For a person: a table of what happened to each service (programs read the "run summary" log line).
+  io.stderr.write(`\n${renderRunTable(summaries, { color: format.tty && !config.noColor, dryRun: job.options.dryRun })}`);
   for (const s of summaries) {
-    for (const svc of s.services) {
-      if (svc.worklog) io.stderr.write(`worklog for ${svc.service} (${windowId(s.window.start)}): ${svc.worklog}\n`);
-      if (svc.skippedByLock) io.stderr.write(`skipped ${svc.service}: ${svc.skippedByLock}\n`);
-    }
+    for (const svc of s.services) if (svc.skippedByLock) io.stderr.write(`skipped ${svc.service}: ${svc.skippedByLock}\n`);
+  }
+  const unattributed = summaries.reduce((n, s) => n + s.unattributed, 0);
+  if (unattributed > 0) {
+    const reasons = [...new Set(summaries.flatMap((s) => (s.unattributedSamples ?? []).map((x) => `${x.reason}: ${x.detail}`)))].slice(0, 3);
+    io.stderr.write(`${unattributed} record(s) had no service and were skipped, counted in the run summary and in no worklog${reasons.length > 0 ? ` (${reasons.join("; ")})` : ""}\n`);
   }
   if (job.description.usingSample) io.stderr.write("(ran on the bundled sample export; pass --input FILE or --project ID to read your own logs)\n");
   if (failures.length > 0) {

@@ -8,7 +8,7 @@ import { normalizeEntry, serviceOfEntry, UNKNOWN_SERVICE } from "../core/ingest/
 import { cutText } from "../core/redact/bounded-copy";
 import { windowId } from "../core/report/object-keys";
 import { severityRank } from "../core/severity";
-import { UnparseableRecord } from "../core/types";
+import { UnparseableRecord, type SkippedEntry } from "../core/types";
 import { hasReadyEntries, type SourceReport } from "../ports";
 import { deadlineSignal } from "./deadline-signal";
 import { RecentKeys } from "./dedupe";
@@ -29,6 +29,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   const minRank = severityRank(options.minSeverity);
   const samplesPerReason = options.skippedSamplesPerReason ?? 3;
   const totals = { read: 0, clustered: 0, skipped: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0, unattributed: 0 };
+  const unattributedSamples: SkippedEntry[] = [];
 
   const serviceRun = async (service: string): Promise<ServiceRun> => {
     let run = runs.get(service);
@@ -84,14 +85,20 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
         ? { ok: false as const, skipped: { reason: "unparseable-line" as const, detail: options.redact(raw.error), sample: cutText(options.redact(raw.text), 500) } }
         : normalizeEntry(raw, { maxMessageBytes: options.maxMessageBytes, redact: options.redact });
     if (!result.ok) {
-      const service = (raw instanceof UnparseableRecord ? undefined : serviceOfEntry(raw)) ?? UNKNOWN_SERVICE;
+      const named = raw instanceof UnparseableRecord ? undefined : serviceOfEntry(raw);
+      if (named === undefined && (wanted.size > 0 || !isEntryShaped(raw))) {
+        // Nobody's: a record that is not a log entry at all (a string, an unparseable line), or
+        // an entry without a service while the run reads chosen services only. Counted in the
+        // run summary and sampled there, not in a worklog: an `unknown` worklog holds log
+        // entries that lack a service, and only when there are some.
+        totals.unattributed++;
+        totals.skipped++;
+        if (unattributedSamples.length < samplesPerReason) unattributedSamples.push(result.skipped);
+        continue;
+      }
+      const service = named ?? UNKNOWN_SERVICE;
       if (wanted.size > 0 && !wanted.has(service)) {
-        // Another service's, or nobody's while the run reads chosen services only: counted in
-        // the run summary, not in a worklog.
-        if (service === UNKNOWN_SERVICE) {
-          totals.unattributed++;
-          totals.skipped++;
-        } else totals.otherServices++;
+        totals.otherServices++; // another service's
         continue;
       }
       const run = runs.get(service) ?? (await serviceRun(service));
@@ -126,6 +133,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   }
   deadline.cancel();
   log.info({ ...totals, services: runs.size, truncations: report.truncations.length }, "read complete");
+  if (totals.unattributed > 0) log.warn({ unattributed: totals.unattributed, samples: unattributedSamples }, "records with no service were skipped and counted; no worklog holds them");
 
   const failures: string[] = collectionFailed ? [collectionFailed] : [];
   const { summaries, digest } = await publish([...runs.values()].sort((a, b) => a.service.localeCompare(b.service)), { options, deps, report, log, failures, collected: collectionFailed === undefined });
@@ -136,6 +144,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   const result: RunSummary = {
     window: options.window,
     ...totals,
+    unattributedSamples,
     truncated: report.truncations.length > 0,
     services: summaries,
     actions: actionCounts,
@@ -157,4 +166,9 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
     "run summary",
   );
   return result;
+}
+
+/** A JSON object, as a log entry is (what normalization rejected may still be one, lacking a service or a timestamp). */
+function isEntryShaped(raw: unknown): boolean {
+  return raw !== null && typeof raw === "object" && !Array.isArray(raw) && !(raw instanceof UnparseableRecord);
 }

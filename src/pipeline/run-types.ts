@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { ClusterOptions } from "../core/cluster/cluster";
 import type { MinerOptions } from "../core/cluster/miner/template-miner";
 import type { Severity } from "../core/severity";
-import type { TimeWindow } from "../core/types";
+import type { SkippedEntry, TimeWindow } from "../core/types";
 import type { TriagePolicy } from "../core/triage/issue-plan";
 import type { IssueActionResult, IssueTracker, LogSource, ObjectStore } from "../ports";
 
@@ -62,8 +62,14 @@ export interface RunSummary {
   readonly outsideWindow: number;
   readonly belowSeverity: number;
   readonly otherServices: number;
-  /** Malformed records with no service label, while only chosen services were read (part of `skipped`). */
+  /**
+   * Records with no service, counted here and in no worklog (part of `skipped`): records that are
+   * not log entries at all (a string, an unparseable line), and entries without a service label
+   * while only chosen services were read.
+   */
   readonly unattributed: number;
+  /** A few of them (redacted, cut short), for the person running the job. */
+  readonly unattributedSamples?: readonly SkippedEntry[];
   readonly truncated: boolean;
   readonly services: readonly ServiceSummary[];
   readonly actions: Readonly<Record<string, number>>;

@@ -126,7 +126,7 @@ export async function updateDailyIndex(
     // The index's generation first, then the sidecars: see the module comment.
     const current = await store.get(key);
     const hours = await readDayHours(store, dayPrefix);
-    const markdown = renderDailyIndex(service, day, hours);
+    const markdown = renderDailyIndex(service, day, hours, browserLinks(store, key));
     if (current && current.body === markdown) return { key, generation: current.generation, outcome: "unchanged", racesLost, hours: hours.length };
     try {
       const generation = await store.put(key, markdown, {
@@ -142,6 +142,14 @@ export async function updateDailyIndex(
       if (attempt >= maxAttempts) throw error;
     }
   }
+}
+
+/**
+ * The index links each hour by the store's URL when the store has one (a bucket: the browser URL
+ * a person can click), and relatively beside a local folder.
+ */
+function browserLinks(store: ObjectStore, sampleKey: string): ((key: string) => string) | undefined {
+  return /^https?:\/\//.test(store.locate(sampleKey)) ? (key) => store.locate(key) : undefined;
 }
 
 /** One row per worklog of the day, from its sidecar (or what the worklog's metadata says). */

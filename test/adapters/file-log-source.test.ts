@@ -1,5 +1,9 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
-import { FileLogSource, splitJsonRecords } from "../../src/adapters/file-log-source";
+import { checkInputFile, FileLogSource, splitJsonRecords } from "../../src/adapters/file-log-source";
+import { ConfigError } from "../../src/errors";
 import { UnparseableRecord } from "../../src/core/types";
 import type { SourceReport } from "../../src/ports";
 
@@ -57,5 +61,31 @@ describe("FileLogSource", () => {
     for await (const e of source.listEntries({ window: { start: 0, end: 1 }, services: [], minSeverity: "WARNING", maxEntriesPerService: 3 }, report)) out.push(e);
     expect(out).toHaveLength(5);
     expect(report.truncations).toEqual([{ service: "a", read: 3, upTo: "2025-09-15T01:02:00Z", reason: "max entries per service (3) reached" }]);
+  });
+});
+
+describe("checkInputFile", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "lg-input-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("a readable file and stdin pass; a missing file or a folder is a ConfigError naming the path", () => {
+    const file = path.join(dir, "export.json");
+    writeFileSync(file, "[]");
+    expect(() => checkInputFile(file)).not.toThrow();
+    expect(() => checkInputFile("-")).not.toThrow();
+    expect(() => checkInputFile(path.join(dir, "nope.json"))).toThrow(ConfigError);
+    expect(() => checkInputFile(path.join(dir, "nope.json"))).toThrow(`LOG_GARDENER_INPUT (--input): cannot read ${JSON.stringify(path.join(dir, "nope.json"))}: no such file`);
+    expect(() => checkInputFile(dir)).toThrow("is a directory, not a file");
+  });
+
+  // Root reads any file whatever its mode, so the permission case only runs as another user.
+  (process.getuid?.() === 0 ? test.skip : test)("a file without read permission is a ConfigError", () => {
+    const file = path.join(dir, "locked.json");
+    writeFileSync(file, "[]");
+    chmodSync(file, 0o000);
+    expect(() => checkInputFile(file)).toThrow("permission denied");
   });
 });

@@ -38,7 +38,8 @@ describe("GcsObjectStore against the GCS peer", () => {
     const object = server.objects.get(`worklogs-bucket/${name}`);
     expect(object).toMatchObject({ contentType: "text/markdown; charset=utf-8", generation, metadata: { window: "2025-09-15T0100Z", service: "svc", clusters: "2", entries: "40", execution: "job-abc" } });
     expect(object?.body.toString("utf8")).toBe("# Worklog\n");
-    expect(store.locate("svc/2025/09/15/0100Z.md")).toBe(`gs://worklogs-bucket/${name}`);
+    // A link a person can open: the authenticated browser URL, not gs:// (GitHub does not open it).
+    expect(store.locate("svc/2025/09/15/0100Z.md")).toBe(`https://storage.cloud.google.com/worklogs-bucket/${name}`);
     expect(store.describe()).toBe(`gs://worklogs-bucket/p/${bucketSeq}`);
   });
 

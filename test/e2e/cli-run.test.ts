@@ -34,10 +34,17 @@ describe("log-gardener run", () => {
       expect(files).toContain(`${service}/2025/09/15/0100Z.md`);
       expect(files).toContain(`${service}/2025/09/15/0100Z.json`);
     }
+    // The sample's one record that is not a log entry (a string) has no service: counted and
+    // reported, and no `unknown` worklog (nor its miner state) is written for it.
+    expect(files.filter((f) => f.startsWith("unknown/") || f.startsWith("_state/unknown/"))).toEqual([]);
+    expect(r.stderr).toContain("1 record(s) had no service and were skipped, counted in the run summary and in no worklog (not-an-object: expected a LogEntry object, got a string)");
     // The plan: one JSON line per action, each naming a cluster.
     const plan = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { fingerprint?: string; kind?: string; action?: string });
     expect(plan.length).toBeGreaterThan(5);
-    expect(r.stderr).toContain("worklog for netra-backend-staging");
+    // The closing table: a row per service with its clusters, new problems, planned actions and worklog.
+    const table = r.stderr.split("\n").filter((l) => !l.startsWith("{"));
+    expect(table).toContainEqual(expect.stringMatching(/^service +clusters +new +planned actions +worklog$/));
+    expect(table).toContainEqual(expect.stringMatching(new RegExp(`^netra-backend-staging +\\d+ +\\d+ +.*open \\d+.* +${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/netra-backend-staging/2025/09/15/0100Z\\.md$`)));
 
     const md = await readFile(path.join(dir, "netra-backend-staging/2025/09/15/0100Z.md"), "utf8");
     expect(md).toContain("# GCP Log Gardener Worklog");
@@ -113,11 +120,37 @@ describe("log-gardener run", () => {
     expect(files.filter((f) => f.endsWith(".md") && !f.endsWith("index.md"))).toEqual(["checkout-api/2025/09/15/0100Z.md"]);
   });
 
+  test("an `unknown` worklog is written only for log entries that lack a service", async () => {
+    const entry = (labels: Record<string, string>, i: number) => ({ insertId: `e${i}`, timestamp: `2025-09-15T01:0${i}:00Z`, severity: "ERROR", resource: { type: "cloud_run_revision", labels }, textPayload: "payment provider timed out" });
+    const withService = [entry({ service_name: "api" }, 1), entry({ service_name: "api" }, 2)];
+    const run = async (entries: unknown[], out: string) => {
+      const input = path.join(dir, `${out}.json`);
+      await writeFile(input, JSON.stringify(entries));
+      const r = await runCli(["run", "--input", input, "--window-end", "2025-09-15T02:00:00Z", "--out", path.join(dir, out)]);
+      expect(r.code).toBe(0);
+      return (await listFiles(path.join(dir, out))).filter((f) => f.endsWith("0100Z.md")).sort();
+    };
+    expect(await run(withService, "named")).toEqual(["api/2025/09/15/0100Z.md"]);
+    expect(await run([...withService, "not an entry", 42], "strays")).toEqual(["api/2025/09/15/0100Z.md"]);
+    expect(await run([...withService, entry({ location: "us-central1" }, 3)], "nameless")).toEqual(["api/2025/09/15/0100Z.md", "unknown/2025/09/15/0100Z.md"]);
+  });
+
   test("bad configuration exits 2 and names each bad field", async () => {
     const r = await runCli(["run", "--out", dir, "--window", "forever"], { LOG_GARDENER_MIN_SEVERITY: "LOUD" });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("LOG_GARDENER_WINDOW (--window)");
     expect(r.stderr).toContain("LOG_GARDENER_MIN_SEVERITY (--min-severity)");
+    expect(await listFiles(dir)).toEqual([]);
+  });
+
+  test("--input naming a missing or unreadable file exits 2 with the path, before anything is written", async () => {
+    const missing = path.join(dir, "no-such-export.json");
+    const r = await runCli(["run", "--input", missing, "--out", path.join(dir, "out")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`LOG_GARDENER_INPUT (--input): cannot read ${JSON.stringify(missing)}: no such file`);
+    const folder = await runCli(["run", "--out", path.join(dir, "out")], { LOG_GARDENER_INPUT: dir });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`cannot read ${JSON.stringify(dir)}: is a directory, not a file`);
     expect(await listFiles(dir)).toEqual([]);
   });
 

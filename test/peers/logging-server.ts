@@ -204,7 +204,10 @@ export function toApiEntry(entry: LogEntryJson): Record<string, unknown> {
 
 // ---------------------------------------------------------------------------------------------
 // The filter: a small parser of the Logging query language, enough for the clauses the job
-// generates (comparisons, AND/OR/NOT, parentheses, log_id()).
+// generates and the Logs Explorer links it builds (comparisons, AND/OR/NOT, parentheses,
+// log_id()). `:` is the has operator: a case-insensitive substring test on a string or number
+// field; on a struct or list, true when any value inside it has the substring; `FIELD:*` tests
+// that the field is present.
 
 type Expr =
   | { kind: "and" | "or"; left: Expr; right: Expr }
@@ -212,7 +215,7 @@ type Expr =
   | { kind: "cmp"; path: string; op: string; value: string }
   | { kind: "logId"; id: string };
 
-const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(>=|<=|!=|=|<|>|:)|(\()|(\))|(-)|([A-Za-z_][A-Za-z0-9_.]*(?:\."(?:[^"\\]|\\.)*")?)|([0-9][0-9A-Za-z.:+-]*))/y;
+const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(>=|<=|!=|=|<|>|:)|(\()|(\))|(-)|(\*)|([A-Za-z_][A-Za-z0-9_.]*(?:\."(?:[^"\\]|\\.)*")?)|([0-9][0-9A-Za-z.:+-]*))/y;
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -372,6 +375,11 @@ export function compileFilter(expr: Expr | undefined): EntryPredicate {
           return typeof value === "string" && cmp(Date.parse(value), bound);
         };
       }
+      if (expr.op === ":") {
+        if (expr.value === "*") return (e) => get(e) !== undefined && get(e) !== null;
+        const needle = expr.value.toLowerCase();
+        return (e) => hasSubstring(get(e), needle, 0);
+      }
       const number = expr.value !== "" && !Number.isNaN(Number(expr.value)) ? Number(expr.value) : undefined;
       return (e) => {
         const value = get(e);
@@ -381,6 +389,14 @@ export function compileFilter(expr: Expr | undefined): EntryPredicate {
       };
     }
   }
+}
+
+/** The has operator on one value: a string or number containing `needle` (lowercased), or a struct or list holding one. */
+function hasSubstring(value: unknown, needle: string, depth: number): boolean {
+  if (typeof value === "string") return value.toLowerCase().includes(needle);
+  if (typeof value === "number" || typeof value === "boolean") return String(value).toLowerCase().includes(needle);
+  if (value === null || typeof value !== "object" || depth > 16) return false;
+  return Object.values(value).some((v) => hasSubstring(v, needle, depth + 1));
 }
 
 export function matches(expr: Expr | undefined, entry: LogEntryJson): boolean {

@@ -8,7 +8,7 @@ const SERVICE = "netra-backend-staging";
 
 const STORES = storesUnderTest("writer");
 
-describe.each(STORES)("publishWorklog to %s", (_name, open) => {
+describe.each(STORES)("publishWorklog to %s", (name, open) => {
   it("creates the worklog, its sidecar and the day's index, with content types and metadata", async () => {
     const store = await open();
     const input = worklogInput(modelAt());
@@ -21,7 +21,9 @@ describe.each(STORES)("publishWorklog to %s", (_name, open) => {
     expect(JSON.parse((await store.get(sidecarKey(SERVICE, WINDOW.start)))!.body)).toMatchObject({ service: SERVICE, window: { start: "2025-09-15T01:00:00.000Z" } });
     const index = (await store.get(dailyIndexKey(SERVICE, WINDOW.start)))!.body;
     expect(index).toContain("| 01:00Z | 5 | 108 |");
-    expect(index).toContain("(./0100Z.md)");
+    // Beside a local folder the link is relative; in a bucket it is the browser URL a person can click.
+    if (name === "a GCS bucket") expect(index).toMatch(/\(<https:\/\/storage\.cloud\.google\.com\/worklogs-bucket\/[^>]*\/netra-backend-staging\/2025\/09\/15\/0100Z\.md>\)/);
+    else expect(index).toContain("(./0100Z.md)");
   });
 
   it("replaces its own window on a rerun, and leaves identical bytes alone", async () => {

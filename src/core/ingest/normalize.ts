@@ -255,7 +255,7 @@ function withoutNulls(record: Record<string, unknown>): Record<string, unknown> 
 function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
 }
 
 function describeError(error: unknown): string {

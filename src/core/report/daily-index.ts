@@ -1,7 +1,9 @@
 /**
  * A day's roll-up for one service (<service>/<YYYY>/<MM>/<DD>/index.md): one row per hourly
- * worklog with its counts, its top cluster and a relative link to the hour's markdown. The
- * store adapter rebuilds it from the day's sidecars after each run.
+ * worklog with its counts, its top cluster and a link to the hour's markdown: relative beside a
+ * local folder, the object's browser URL in a bucket (an index downloaded or pasted elsewhere
+ * still links somewhere a person can open). The store adapter rebuilds it from the day's
+ * sidecars after each run.
  */
 import { codeSpan, escapeText, tableCell, truncate } from "./markdown";
 import type { WorklogSidecar } from "./sidecar";
@@ -40,7 +42,17 @@ function relativeLink(key: string): string {
   return `./${encodeURIComponent(name)}`;
 }
 
-export function renderDailyIndex(service: string, day: string, hours: readonly DailyIndexHour[]): string {
+/**
+ * `link` turns a worklog key into an absolute URL (a bucket's browser URL); without it, links are
+ * relative to the index.
+ */
+/** An absolute URL as a link destination: only http(s), wrapped in <> with <, > and spaces encoded. */
+function linkTarget(url: string): string {
+  if (!/^https?:\/\//.test(url)) return "#";
+  return `<${url.replace(/[<>\s]/g, (c) => encodeURIComponent(c))}>`;
+}
+
+export function renderDailyIndex(service: string, day: string, hours: readonly DailyIndexHour[], link?: (key: string) => string): string {
   const sorted = [...hours].sort((a, b) => a.windowStart - b.windowStart);
   const totalEntries = sorted.reduce((a, h) => a + h.entries, 0);
   const busiest = sorted.reduce<DailyIndexHour | undefined>((best, h) => (!best || h.clusters > best.clusters ? h : best), undefined);
@@ -56,7 +68,7 @@ export function renderDailyIndex(service: string, day: string, hours: readonly D
   for (const h of sorted) {
     const top = h.top ? tableCell(escapeText(truncate(h.top, 100))) : "–";
     out.push(
-      `| ${hourLabel(h.windowStart)} | ${h.clusters} | ${h.entries.toLocaleString("en-US")} | ${top} | [${tableCell(codeSpan(h.key.slice(h.key.lastIndexOf("/") + 1)))}](${relativeLink(h.key)}) |`,
+      `| ${hourLabel(h.windowStart)} | ${h.clusters} | ${h.entries.toLocaleString("en-US")} | ${top} | [${tableCell(codeSpan(h.key.slice(h.key.lastIndexOf("/") + 1)))}](${link ? linkTarget(link(h.key)) : relativeLink(h.key)}) |`,
     );
   }
   return `${out.join("\n")}\n`;

@@ -77,6 +77,11 @@ export function countsByHour(c: PrioritizedCluster, windowStart: number): Map<nu
 // Title and labels
 
 /** "api · ERROR · P2 · Timeout calling <*> after <*> ms": scannable in a list of issues. */
+/** "an ERROR", "a WARNING": the article a reader says before the word (severities start with a sounded vowel or not). */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
+}
+
 export function renderIssueTitle(c: PrioritizedCluster): string {
   const head = `${c.service} · ${c.severity} · ${c.priority} · `;
   return renderTitle(head + c.template, 120);
@@ -197,7 +202,7 @@ export function renderIssueBody({ cluster: c, marker, ctx, related = [], predece
   const head = [
     renderIssueMarker(marker),
     ...follows,
-    `Log Gardener found a ${c.severity} problem in ${renderCode(c.service)}: **${c.count}** occurrences in window ${renderCode(ctx.windowId)}.`,
+    `Log Gardener found ${withArticle(c.severity)} problem in ${renderCode(c.service)}: **${c.count}** occurrences in window ${renderCode(ctx.windowId)}.`,
     "",
     "### Template",
     "",

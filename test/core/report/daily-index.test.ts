@@ -18,6 +18,13 @@ describe("renderDailyIndex", () => {
     expect(md).toContain("3 hourly worklogs, 1,308 entries in all. Most clusters at 01:00Z (5).");
   });
 
+  test("with a link function, each worklog is linked by its absolute URL (a bucket's browser URL)", () => {
+    const md = renderDailyIndex("svc", "2025-09-15", [{ windowStart: hour(1), clusters: 1, entries: 2, key: "svc/2025/09/15/0100Z.md" }], (key) => `https://storage.cloud.google.com/team-worklogs/prod/${key}`);
+    expect(md).toContain("[`0100Z.md`](<https://storage.cloud.google.com/team-worklogs/prod/svc/2025/09/15/0100Z.md>)");
+    expect(md).not.toContain("gs://");
+    expect(renderDailyIndex("svc", "2025-09-15", [{ windowStart: hour(1), clusters: 1, entries: 2, key: "svc/2025/09/15/0100Z.md" }], () => "gs://b/svc/2025/09/15/0100Z.md")).toContain("(#)");
+  });
+
   test("untrusted top text can't break the table or ping anyone", () => {
     const md = renderDailyIndex("svc", "2025-09-15", [{ windowStart: hour(0), clusters: 1, entries: 1, top: "a | b @octocat <b>#1</b>", key: "svc/2025/09/15/0000Z.md" }]);
     const row = md.split("\n").find((l) => l.startsWith("| 00:00Z"))!;
