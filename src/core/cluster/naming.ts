@@ -13,7 +13,7 @@
 import { payloadText } from "../ingest/logger-formats";
 import type { Cluster } from "../types";
 
-export type Nameable = Pick<Cluster, "template" | "kind"> & Partial<Pick<Cluster, "source" | "http" | "exceptionType" | "variables" | "samples" | "shape">>;
+export type Nameable = Pick<Cluster, "template"> & Partial<Pick<Cluster, "kind" | "source" | "http" | "exceptionType" | "variables" | "samples" | "shape">>;
 
 /** Exception types that say nothing of their own: the message (with its lead) is the better name. */
 const GENERIC_TYPES = new Set(["Error", "error", "Exception", "panic", "Throwable"]);
@@ -56,7 +56,7 @@ function fallbackName(c: Nameable): string {
   const found = value ?? sampleText(c.samples?.[0]);
   const lead = c.source ?? (c.exceptionType && !GENERIC_TYPES.has(c.exceptionType) ? c.exceptionType : undefined);
   if (found !== undefined) return lead ? `${lead}: ${found}` : found;
-  return lead ? `${lead}: log entry without a message` : `${c.kind} log entry without a message`;
+  return lead ? `${lead}: log entry without a message` : `${c.kind ?? "application"} log entry without a message`;
 }
 
 /** The first meaningful string of a sample (as normalization builds samples: `jsonPayload`, `textPayload`). */
