@@ -41,7 +41,21 @@ export interface NormalizedEntry {
   };
   /** Audit logs (protoPayload): method name and status code. */
   readonly audit?: { readonly methodName: string; readonly statusCode?: number };
+  /**
+   * For a payload with no message of its own: its field names and the shapes of their values
+   * (`error:{type:s,value:s},location:s`). Such entries cluster on it and their message, so two
+   * different payloads never merge.
+   */
+  readonly shape?: string;
+  /** The Error Reporting group Cloud Logging gave the entry (`errorGroups[0].id`), with the entry's project. */
+  readonly errorGroup?: ErrorGroupRef;
   readonly sample: unknown;
+}
+
+/** An Error Reporting group: https://console.cloud.google.com/errors/detail/ID?project=PROJECT. */
+export interface ErrorGroupRef {
+  readonly id: string;
+  readonly project?: string;
 }
 
 export type SkipReason =
@@ -94,6 +108,10 @@ export interface Cluster {
   readonly bucketMinutes: number;
   readonly http?: { readonly method: string; readonly route: string; readonly status: number };
   readonly exceptionType?: string;
+  /** The payload shape its entries share, for clusters of message-less payloads (see NormalizedEntry.shape). */
+  readonly shape?: string;
+  /** Error Reporting groups its entries belong to, most entries first (at most a few). */
+  readonly errorGroups?: readonly (ErrorGroupRef & { readonly count: number })[];
 }
 
 export type Priority = "P1" | "P2" | "P3" | "P4" | "P5";

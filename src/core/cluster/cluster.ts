@@ -2,7 +2,10 @@
  * Groups normalized entries of one service into clusters, one per underlying problem:
  * - request logs by method + masked route + status,
  * - stack traces by exception type + top frames,
- * - application logs by source + message template (from the template miner).
+ * - application logs by source + message template (from the template miner), and by exception
+ *   type when the payload carried a typed error without frames,
+ * - payloads without a message by source + payload shape + their text with numbers masked
+ *   (no miner: two different payloads never merge).
  * Memory grows with the number of clusters (each keeps bounded counters and at most three
  * samples), never with the number of entries.
  */
@@ -79,6 +82,8 @@ interface Accumulator {
   timeline: number[];
   http?: Cluster["http"];
   exceptionType?: string;
+  shape?: string;
+  errorGroups?: BoundedCounter;
 }
 
 const OVERFLOW_KEY = "\u0000overflow";
@@ -129,12 +134,25 @@ export class ServiceClusterer {
       this.recordValue(acc, 0, firstLine);
       return;
     }
+    if (entry.shape !== undefined) {
+      const { template, params } = maskNumbers(entry.message);
+      const source = entry.source ?? "";
+      const key = `${this.service}${SEP}payload${SEP}${source}${SEP}${entry.shape}${SEP}${template}`;
+      const acc =
+        this.byKey.get(key) ??
+        this.open(key, entry, template, [this.service, "application", source, `shape:${entry.shape}`, template], variableNames(template, params.length), undefined);
+      this.record(acc, entry);
+      for (let i = 0; i < params.length; i++) this.recordValue(acc, i, params[i]!);
+      return;
+    }
     const match = this.templater.add(entry.message);
     const source = entry.source ?? "";
-    const key = `${this.service}${SEP}application${SEP}${source}${SEP}${match.clusterId}`;
-    const acc =
-      this.byKey.get(key) ??
-      this.open(key, entry, match.template, [this.service, "application", source, match.clusterId], variableNames(match.template, match.params.length), match.clusterId);
+    // A typed error without frames keeps its type in the key; plain messages keep the key they always had.
+    const type = entry.exception?.type;
+    const typed = type === undefined ? "" : `${SEP}${type}`;
+    const key = `${this.service}${SEP}application${SEP}${source}${typed}${SEP}${match.clusterId}`;
+    const parts = type === undefined ? [this.service, "application", source, match.clusterId] : [this.service, "application", source, `exception:${type}`, match.clusterId];
+    const acc = this.byKey.get(key) ?? this.open(key, entry, match.template, parts, variableNames(match.template, match.params.length), match.clusterId);
     this.record(acc, entry);
     // The variable list follows the template; it can grow when the miner generalizes.
     for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
@@ -167,6 +185,7 @@ export class ServiceClusterer {
       timeline: new Array<number>(this.buckets).fill(0),
       http: entry.http ? { method: entry.http.method, route: entry.http.route, status: entry.http.status } : undefined,
       exceptionType: entry.exception?.type,
+      shape: entry.shape,
     };
     this.byKey.set(key, acc);
     return acc;
@@ -180,6 +199,7 @@ export class ServiceClusterer {
     if (entry.timestamp > acc.lastSeen) acc.lastSeen = entry.timestamp;
     if (entry.revision) acc.revisions.add(entry.revision);
     if (entry.instanceId && acc.instances.size < this.options.maxDistinctValues) acc.instances.add(entry.instanceId);
+    if (entry.errorGroup) (acc.errorGroups ??= new BoundedCounter(this.options.maxDistinctValues)).add(`${entry.errorGroup.project ?? ""}${SEP}${entry.errorGroup.id}`);
     const bucket = Math.floor((entry.timestamp - this.options.window.start) / (this.options.bucketMinutes * 60_000));
     if (bucket >= 0 && bucket < acc.timeline.length) acc.timeline[bucket]!++;
     // Samples: the first occurrence, then the most recent ones. Entries are kept, not their
@@ -217,7 +237,7 @@ export class ServiceClusterer {
       const resolved = acc.minerId ? (this.templater.resolve?.(acc.minerId) ?? acc.minerId) : undefined;
       if (!resolved || resolved === acc.minerId) {
         if (resolved) {
-          const key = `${acc.source ?? ""}\u0001${resolved}`;
+          const key = `${acc.source ?? ""}\u0001${acc.exceptionType ?? ""}\u0001${resolved}`;
           const existing = byResolved.get(key);
           if (existing) {
             mergeAccumulator(existing, acc, this.options.maxSamples);
@@ -228,7 +248,7 @@ export class ServiceClusterer {
         out.push(acc);
         continue;
       }
-      const key = `${acc.source ?? ""}\u0001${resolved}`;
+      const key = `${acc.source ?? ""}\u0001${acc.exceptionType ?? ""}\u0001${resolved}`;
       const existing = byResolved.get(key);
       if (existing) {
         mergeAccumulator(existing, acc, this.options.maxSamples);
@@ -273,6 +293,8 @@ export class ServiceClusterer {
         bucketMinutes: this.options.bucketMinutes,
         http: acc.http,
         exceptionType: acc.exceptionType,
+        ...(acc.shape === undefined ? {} : { shape: acc.shape }),
+        ...(acc.errorGroups === undefined ? {} : { errorGroups: errorGroupsOf(acc.errorGroups, this.options.maxTopValues) }),
       });
     }
     return out.sort((a, b) => b.count - a.count || (a.fingerprint < b.fingerprint ? -1 : 1));
@@ -299,6 +321,23 @@ export function variableNames(template: string, count: number): string[] {
   return names;
 }
 
+/** Tokens with a digit become `<*>` (their values are the params): ids, counts and ports don't split a payload's cluster. */
+export function maskNumbers(text: string): { template: string; params: string[] } {
+  const params: string[] = [];
+  const template = text.replace(/[^\s,;=:()[\]{}"']*\d[^\s,;=:()[\]{}"']*/g, (token) => {
+    params.push(token);
+    return "<*>";
+  });
+  return { template, params };
+}
+
+function errorGroupsOf(counter: BoundedCounter, k: number): NonNullable<Cluster["errorGroups"]> {
+  return counter.top(k).map(({ value, count }) => {
+    const [project, id] = value.split(SEP) as [string, string];
+    return project ? { id, project, count } : { id, count };
+  });
+}
+
 /** Folds b into a: counts add up, extremes widen, samples keep the earliest and the latest. */
 function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): void {
   a.count += b.count;
@@ -308,6 +347,7 @@ function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): v
   a.lastSeen = Math.max(a.lastSeen, b.lastSeen);
   for (const [v, n] of b.revisions.counts) for (let i = 0; i < n; i++) a.revisions.add(v);
   for (const i of b.instances) a.instances.add(i);
+  if (b.errorGroups) for (const [v, n] of b.errorGroups.counts) for (let i = 0; i < n; i++) (a.errorGroups ??= new BoundedCounter(b.errorGroups.counts.size + 1)).add(v);
   b.variables.forEach((v, i) => {
     const target = a.variables[i];
     if (!target) a.variables[i] = v;

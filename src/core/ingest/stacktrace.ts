@@ -1,6 +1,6 @@
 /**
- * Stack trace recognition for the four runtimes we see on Cloud Run: Python, Java (JVM), Node
- * and Go. A trace gives the exception type, its message and the top frames, innermost first.
+ * Stack trace recognition for the runtimes we see on Cloud Run: Python, Java (JVM), Node, Go
+ * and .NET. A trace gives the exception type, its message and the top frames, innermost first.
  *
  * Frames are normalized to `function (file)`: the file is a basename, line and column numbers,
  * addresses and arguments are dropped, so the same bug on the next deploy (lines moved) keeps
@@ -171,11 +171,13 @@ function goFrames(lines: string[], from: number): string[] {
 
 const JVM_FRAME = /^\s+at ([\w$.<>/-]+)\(([^)]*)\)\s*$/;
 const NODE_FRAME = /^\s+at (?:async )?(?:new )?(?:(.+?) \((.+)\)|(\S+))\s*$/;
+/** .NET (`Exception.ToString()`, Serilog's `@x`): `   at Acme.Orders.OrderService.Get(Int32 id) in /src/OrderService.cs:line 42`. */
+const DOTNET_FRAME = /^\s+at ([^\s()]+)\([^()]*\)(?: in (.+?):line \d+)?\s*$/;
 const EXCEPTION_LINE =
   /^(?:Exception in thread "[^"]*" )?(?:Caused by: )?(?:Uncaught )?([A-Za-z_$][\w$.]*(?:Error|Exception|Throwable|Failure|Fault)|Error|[a-z][\w]*(?:\.[\w$]+)+)(?: \[[\w-]+\])?(?::\s?(.*))?$/;
 
 function parseJvmOrNode(lines: string[]): LocatedStackTrace | undefined {
-  const firstFrame = lines.findIndex((l) => JVM_FRAME.test(l) || NODE_FRAME.test(l));
+  const firstFrame = lines.findIndex((l) => JVM_FRAME.test(l) || NODE_FRAME.test(l) || DOTNET_FRAME.test(l));
   if (firstFrame < 1) return undefined;
   // The exception line is the nearest line above the frames that looks like one; messages can
   // span lines, so look back a few.
@@ -205,6 +207,11 @@ function parseJvmOrNode(lines: string[]): LocatedStackTrace | undefined {
     const jvm = JVM_FRAME.exec(line);
     if (jvm) {
       frames.push(formatFrame(jvm[1] ?? "", (jvm[2] ?? "").split(":")[0] ?? ""));
+      continue;
+    }
+    const dotnet = DOTNET_FRAME.exec(line);
+    if (dotnet) {
+      frames.push(formatFrame(dotnet[1] ?? "", dotnet[2] ?? ""));
       continue;
     }
     const node = NODE_FRAME.exec(line);

@@ -7,6 +7,7 @@
  * (keeping a reader for the old one) for anything that isn't purely additive. Times are ISO
  * strings (UTC) so the file reads well by eye; counts are numbers.
  */
+import { errorReportingUrl } from "./error-reporting";
 import { z } from "zod";
 import { SEVERITIES } from "../severity";
 import type { WorklogModel } from "./worklog-model";
@@ -43,6 +44,8 @@ const sidecarCluster = z.object({
   source: z.string().optional(),
   http: z.object({ method: z.string(), route: z.string(), status: z.number().int() }).optional(),
   exceptionType: z.string().optional(),
+  shape: z.string().optional(),
+  errorGroups: z.array(z.object({ id: z.string(), project: z.string().optional(), count, url: z.string() })).optional(),
   revisions: z.array(z.object({ value: z.string(), count })),
   instances: count,
   topVariables: z.array(
@@ -151,6 +154,8 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
         ...(c.source !== undefined ? { source: c.source } : {}),
         ...(c.http ? { http: { method: c.http.method, route: c.http.route, status: c.http.status } } : {}),
         ...(c.exceptionType !== undefined ? { exceptionType: c.exceptionType } : {}),
+        ...(c.shape !== undefined ? { shape: c.shape } : {}),
+        ...(c.errorGroups && c.errorGroups.length > 0 ? { errorGroups: c.errorGroups.map((g) => ({ ...g, url: errorReportingUrl(g) })) } : {}),
         revisions: c.revisions.map((r) => ({ value: r.value, count: r.count })),
         instances: c.instances,
         topVariables: c.variables.map((v) => ({ name: v.name, top: v.top.map((t) => ({ value: t.value, count: t.count })), distinct: v.distinct })),

@@ -9,6 +9,8 @@
 import { codeSpan, escapeText, fence, link, oneLine, tableCell, truncate } from "./markdown";
 import { PRIORITY_NOTES, renderPriorityTable } from "../cluster/priority";
 import { renderSparkline } from "./sparkline";
+import { type Nameable, problemName } from "../cluster/naming";
+import { errorReportingUrl } from "./error-reporting";
 import type { PrioritizedCluster, SkipReason, SkippedEntry } from "../types";
 import type { WorklogIssue, WorklogModel } from "./worklog-model";
 
@@ -95,12 +97,9 @@ function readableTemplate(template: string): string {
     .trim();
 }
 
-/** A cluster's heading, from its route, exception or template. Plain (unescaped) text. */
-export function clusterTitle(c: Pick<PrioritizedCluster, "template" | "source" | "http" | "exceptionType">): string {
-  let title: string;
-  if (c.http) title = `${c.http.method} ${c.http.route} → ${statusText(c.http.status)}`;
-  else if (c.exceptionType) title = c.source ? `${c.exceptionType} in ${c.source}` : `${c.exceptionType}: ${readableTemplate(c.template)}`;
-  else title = readableTemplate(c.template) || "(empty message)";
+/** A cluster's heading: its route and status, or its problem name (core/cluster/naming.ts). Plain (unescaped) text. */
+export function clusterTitle(c: Nameable): string {
+  const title = c.http ? `${c.http.method} ${c.http.route} → ${statusText(c.http.status)}` : problemName(c);
   return truncate(title, 90);
 }
 
@@ -254,7 +253,7 @@ function renderSummaryTable(m: WorklogModel): string {
   m.clusters.forEach((c, i) => {
     const issue = m.issues[c.fingerprint];
     const severity = c.mislabeled ? `${c.severity} (mislabeled?)` : c.severity;
-    const problem = codeSpan(truncate(readableTemplate(c.http ? `${c.http.method} ${c.http.route} ${c.http.status}` : c.template), 60));
+    const problem = codeSpan(truncate(c.http ? readableTemplate(`${c.http.method} ${c.http.route} ${c.http.status}`) : problemName(c), 60));
     rows.push(
       `| ${i + 1} | ${c.priority} | ${severity} | ${num(c.count)} | ${tableCell(problem)} | ${tableCell(issue ? describeIssue(issue) : "–")} |`,
     );
@@ -312,6 +311,8 @@ function renderCluster(m: WorklogModel, c: PrioritizedCluster, n: number): strin
   if (issue) facts.push(`**GitHub Issue:** ${describeIssue(issue)}`);
   const related = m.related?.[c.fingerprint] ?? [];
   if (related.length > 0) facts.push(`**Related Issues:** ${related.map((r) => `${link(`#${r.number}`, r.url)} ${escapeText(truncate(r.title, 80))}`).join("; ")}`);
+  const groups = (c.errorGroups ?? []).map((g) => `${link(g.id, errorReportingUrl(g))} (${num(g.count)})`);
+  if (groups.length > 0) facts.push(`**Error Reporting:** ${groups.join(", ")}`);
   const explorer = m.logsExplorerUrls?.[c.fingerprint];
   if (explorer) facts.push(`**Logs Explorer:** ${link("open these entries", explorer)}`);
   out.push(facts.map((f) => `- ${f}`).join("\n"));

@@ -18,6 +18,8 @@ import {
   type HourlyHistory,
   type IssueMarker,
 } from "./issue-marker";
+import { problemName } from "../cluster/naming";
+import { errorReportingUrl } from "../report/error-reporting";
 import { capBody, DEFAULT_BODY_CAP, renderCode, renderFence, renderInline, renderTitle } from "./safe-text";
 
 const HOUR_MS = 3_600_000;
@@ -76,15 +78,19 @@ export function countsByHour(c: PrioritizedCluster, windowStart: number): Map<nu
 // ---------------------------------------------------------------------------------------------
 // Title and labels
 
-/** "api · ERROR · P2 · Timeout calling <*> after <*> ms": scannable in a list of issues. */
 /** "an ERROR", "a WARNING": the article a reader says before the word (severities start with a sounded vowel or not). */
 export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
 }
 
+/**
+ * "api · ERROR · P2 · Timeout calling … after … ms": scannable in a list of issues. Requests keep
+ * their template ("GET /orders/{id} → 500"); everything else is named by core/cluster/naming.ts,
+ * which never shows `<*>`.
+ */
 export function renderIssueTitle(c: PrioritizedCluster): string {
   const head = `${c.service} · ${c.severity} · ${c.priority} · `;
-  return renderTitle(head + c.template, 120);
+  return renderTitle(head + (c.http ? c.template : problemName(c)), 120);
 }
 
 export function severityLabel(c: PrioritizedCluster): string {
@@ -222,7 +228,8 @@ export function renderIssueBody({ cluster: c, marker, ctx, related = [], predece
     `| Instances | ${c.instances} |`,
     `| Fingerprint | ${renderCode(c.fingerprint, 80)} |`,
     "",
-    `[Logs Explorer query for this cluster and window](${renderLinkTarget(ctx.logsExplorerUrl)}) · [Worklog](${renderLinkTarget(ctx.worklogUrl)})`,
+    `[Logs Explorer query for this cluster and window](${renderLinkTarget(ctx.logsExplorerUrl)}) · [Worklog](${renderLinkTarget(ctx.worklogUrl)})` +
+      (c.errorGroups ?? []).map((g) => ` · [Error Reporting group ${renderInline(g.id, 60)}](${renderLinkTarget(errorReportingUrl(g))})`).join(""),
     "",
     renderVariables(c),
     renderSample(c),

@@ -255,6 +255,7 @@ export function redactCluster(c: PrioritizedCluster, redact: Redactor): Prioriti
     revisions: c.revisions.map((r) => ({ ...r, value: redact(r.value) })),
     variables: c.variables.map((v) => ({ ...v, top: v.top.map((t) => ({ ...t, value: redact(t.value) })) })),
     samples: c.samples.map((x) => redactDeep(x, redact)),
+    ...(c.errorGroups ? { errorGroups: c.errorGroups.map((g) => ({ ...g, id: redact(g.id), ...(g.project !== undefined ? { project: redact(g.project) } : {}) })) } : {}),
   };
 }
 

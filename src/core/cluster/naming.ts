@@ -1,0 +1,73 @@
+/**
+ * A problem's name, as a person would say it: the issue title, the worklog heading and the
+ * summary table all use it. Pure; plain (unescaped) text, so every caller escapes it for where
+ * it goes.
+ *
+ * - With an exception: `Type: message head` (`ConfigError: DATABASE_URL is not set`).
+ * - Without one: the message, with the error text the entry carried appended (normalization
+ *   puts it in the template: `upstream call failed: dial tcp … no such host`).
+ * - Variables never show as `<*>`: they read `…`.
+ * - Never a list of keys, `{}`, or only punctuation: a message-less payload is named from its
+ *   logger or module and its first meaningful string, else from a sample.
+ */
+import { payloadText } from "../ingest/logger-formats";
+import type { Cluster } from "../types";
+
+export type Nameable = Pick<Cluster, "template"> & Partial<Pick<Cluster, "kind" | "source" | "http" | "exceptionType" | "variables" | "samples" | "shape">>;
+
+/** Exception types that say nothing of their own: the message (with its lead) is the better name. */
+const GENERIC_TYPES = new Set(["Error", "error", "Exception", "panic", "Throwable"]);
+
+/** Variables (`<*>`, `<ip>`, `{id}`) as "…", whitespace collapsed. */
+export function readableTemplate(template: string): string {
+  return template
+    .replace(/<[^<>\s]{1,24}>|\{[A-Za-z_][\w-]{0,23}\}/g, "…")
+    .replace(/\s+/g, " ")
+    .replace(/…(\s*…)+/g, "…")
+    .trim();
+}
+
+/** True for a name that names nothing: empty, only punctuation or "…", `{}` or a `{key, key}` list. */
+export function isPlaceholderName(name: string): boolean {
+  const t = name.trim();
+  if (!/[\p{L}\p{N}]/u.test(t)) return true;
+  if (/^\{[^{}]*\}$/.test(t)) return true;
+  return /^\(?(?:no payload|no message|empty message)\)?$/i.test(t);
+}
+
+export function problemName(c: Nameable): string {
+  if (c.http) return `${c.http.method} ${c.http.route} → ${c.http.status}`;
+  const readable = readableTemplate(c.template);
+  let name = readable;
+  const type = c.exceptionType;
+  if (type && !GENERIC_TYPES.has(type)) {
+    const at = readable.indexOf(`${type}:`);
+    if (at >= 0) name = readable.slice(at);
+    else if (!readable.startsWith(type)) name = readable ? `${type}: ${readable}` : type;
+  }
+  if (c.shape !== undefined && c.source && !isPlaceholderName(name) && !name.startsWith(c.source)) name = `${c.source}: ${name}`;
+  if (!isPlaceholderName(name)) return name;
+  return fallbackName(c);
+}
+
+/** A name from the cluster's values or its first sample, for a template that says nothing. */
+function fallbackName(c: Nameable): string {
+  const value = c.variables?.flatMap((v) => v.top.map((t) => t.value)).find((v) => !isPlaceholderName(v));
+  const found = value ?? sampleText(c.samples?.[0]);
+  const lead = c.source ?? (c.exceptionType && !GENERIC_TYPES.has(c.exceptionType) ? c.exceptionType : undefined);
+  if (found !== undefined) return lead ? `${lead}: ${found}` : found;
+  return lead ? `${lead}: log entry without a message` : `${c.kind ?? "application"} log entry without a message`;
+}
+
+/** The first meaningful string of a sample (as normalization builds samples: `jsonPayload`, `textPayload`). */
+export function sampleText(sample: unknown): string | undefined {
+  if (typeof sample === "string") return payloadText({ text: sample });
+  if (!isRecord(sample)) return undefined;
+  if (isRecord(sample.jsonPayload)) return payloadText(sample.jsonPayload);
+  if (typeof sample.textPayload === "string") return payloadText({ text: sample.textPayload });
+  return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
