@@ -100,6 +100,8 @@ export interface Cluster {
   readonly lastSeen: number;
   readonly ratePerMinute: number;
   readonly revisions: readonly { readonly value: string; readonly count: number }[];
+  /** Revision of the cluster's earliest entry in the window (absent when it carried none). */
+  readonly firstRevision?: string;
   readonly instances: number;
   readonly variables: readonly VariableValues[];
   readonly traceIds: readonly string[];

@@ -74,6 +74,8 @@ interface Accumulator {
   count: number;
   firstSeen: number;
   lastSeen: number;
+  /** Revision of the earliest entry. */
+  firstRevision?: string;
   revisions: BoundedCounter;
   instances: Set<string>;
   variables: { name: string; values: BoundedCounter }[];
@@ -94,6 +96,9 @@ export class ServiceClusterer {
   private readonly byKey = new Map<string, Accumulator>();
   private readonly buckets: number;
   private overflowed = 0;
+  /** Earliest entry of each revision of the service (bounded), and entries without one. */
+  private readonly revisionFirst = new Map<string, number>();
+  private withoutRevision = 0;
 
   constructor(
     readonly service: string,
@@ -109,7 +114,21 @@ export class ServiceClusterer {
     return this.overflowed;
   }
 
+  /** Each revision the service logged, with its earliest entry (at most maxDistinctValues revisions). */
+  revisionsSeen(): { value: string; firstSeen: number }[] {
+    return [...this.revisionFirst].map(([value, firstSeen]) => ({ value, firstSeen }));
+  }
+
+  /** Entries clustered without a revision label. */
+  get entriesWithoutRevision(): number {
+    return this.withoutRevision;
+  }
+
   add(entry: NormalizedEntry): void {
+    if (entry.revision) {
+      const first = this.revisionFirst.get(entry.revision);
+      if (first === undefined ? this.revisionFirst.size < this.options.maxDistinctValues : entry.timestamp < first) this.revisionFirst.set(entry.revision, entry.timestamp);
+    } else this.withoutRevision++;
     // The key is looked up before anything else is built: a template, fingerprint parts and
     // variable names are only made for an entry that opens a cluster, not for the million that
     // join one.
@@ -178,6 +197,7 @@ export class ServiceClusterer {
       count: 0,
       firstSeen: entry.timestamp,
       lastSeen: entry.timestamp,
+      firstRevision: entry.revision,
       revisions: new BoundedCounter(this.options.maxDistinctValues),
       instances: new Set(),
       variables: names.map((name) => ({ name, values: new BoundedCounter(this.options.maxDistinctValues) })),
@@ -195,7 +215,10 @@ export class ServiceClusterer {
     acc.count++;
     acc.severity = maxSeverity(acc.severity, entry.severity);
     acc.severities[entry.severity] = (acc.severities[entry.severity] ?? 0) + 1;
-    if (entry.timestamp < acc.firstSeen) acc.firstSeen = entry.timestamp;
+    if (entry.timestamp < acc.firstSeen) {
+      acc.firstSeen = entry.timestamp;
+      acc.firstRevision = entry.revision;
+    }
     if (entry.timestamp > acc.lastSeen) acc.lastSeen = entry.timestamp;
     if (entry.revision) acc.revisions.add(entry.revision);
     if (entry.instanceId && acc.instances.size < this.options.maxDistinctValues) acc.instances.add(entry.instanceId);
@@ -285,6 +308,7 @@ export class ServiceClusterer {
         lastSeen: acc.lastSeen,
         ratePerMinute: Math.round((acc.count / minutes) * 100) / 100,
         revisions: acc.revisions.top(this.options.maxTopValues),
+        ...(acc.firstRevision !== undefined ? { firstRevision: acc.firstRevision } : {}),
         instances: acc.instances.size,
         variables,
         traceIds: acc.kept.flatMap((e) => (e.trace ? [e.trace] : [])).slice(0, this.options.maxTraceIds),
@@ -343,6 +367,7 @@ function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): v
   a.count += b.count;
   a.severity = maxSeverity(a.severity, b.severity);
   for (const [sev, n] of Object.entries(b.severities) as [Severity, number][]) a.severities[sev] = (a.severities[sev] ?? 0) + n;
+  if (b.firstSeen < a.firstSeen) a.firstRevision = b.firstRevision;
   a.firstSeen = Math.min(a.firstSeen, b.firstSeen);
   a.lastSeen = Math.max(a.lastSeen, b.lastSeen);
   for (const [v, n] of b.revisions.counts) for (let i = 0; i < n; i++) a.revisions.add(v);

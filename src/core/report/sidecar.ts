@@ -11,6 +11,7 @@ import { errorReportingUrl } from "./error-reporting";
 import { z } from "zod";
 import { SEVERITIES } from "../severity";
 import type { WorklogModel } from "./worklog-model";
+import { CHANGES } from "../history/history";
 
 const SKIP_REASONS = [
   "not-an-object",
@@ -66,7 +67,24 @@ const sidecarCluster = z.object({
     .optional(),
   related: z.array(z.object({ number: z.number().int().positive(), url: z.string(), title: z.string() })).optional(),
   logsExplorerUrl: z.string().optional(),
+  // What changed, from the service's history (docs/history.md). `firstSeen` above stays the
+  // first occurrence in this window; `problemFirstSeen` is the problem's first ever.
+  change: z.enum(CHANGES).optional(),
+  problemFirstSeen: iso.optional(),
+  /** Revision of the problem's earliest entry ever. */
+  firstSeenRevision: z.string().optional(),
+  /** The figure the escalation limit came from (occurrences per hour), and the limit. */
+  baseline: z.number().nonnegative().optional(),
+  limit: z.number().nonnegative().optional(),
+  /** How the limit was computed: "cold-start", "percentile", or "none" without history. */
+  limitRule: z.string().optional(),
+  /** For `returned`: hours it had been absent (null: longer than the history keeps). */
+  absentHours: z.number().nonnegative().nullable().optional(),
+  /** Every entry came from this revision, first seen in the service during the window. */
+  startedWithDeploy: z.string().optional(),
 });
+
+const revisionSeen = z.object({ value: z.string(), firstSeen: iso });
 
 export const worklogSidecarSchema = z.object({
   schemaVersion: z.literal(1),
@@ -99,6 +117,24 @@ export const worklogSidecarSchema = z.object({
   }),
   notes: z.array(z.string()),
   clusters: z.array(sidecarCluster),
+  /** Seen in the previous window, not in this one. */
+  quiet: z
+    .array(z.object({ fingerprint: z.string(), title: z.string().optional(), lastSeen: iso, issue: z.number().int().positive().optional(), count }))
+    .optional(),
+  /** Each revision the service logged in this window, with its earliest entry. */
+  revisions: z.array(revisionSeen).optional(),
+  /** The problem history this window was judged against (docs/history.md). */
+  history: z
+    .object({
+      status: z.enum(["loaded", "started", "rebuilt", "refused", "unavailable"]),
+      detail: z.string().optional(),
+      /** Revisions first seen in the service during this window. */
+      deployed: z.array(revisionSeen),
+      noRevision: count,
+      skewedEntries: count,
+      skewedClusters: count,
+    })
+    .optional(),
 });
 
 export type WorklogSidecar = z.infer<typeof worklogSidecarSchema>;
@@ -135,6 +171,7 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
     notes: [...model.notes],
     clusters: model.clusters.map((c): SidecarCluster => {
       const issue = model.issues[c.fingerprint];
+      const ch = model.history?.changes[c.fingerprint];
       const related = model.related?.[c.fingerprint];
       const explorer = model.logsExplorerUrls?.[c.fingerprint];
       return {
@@ -176,8 +213,40 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
           : {}),
         ...(related && related.length > 0 ? { related: related.map((r) => ({ number: r.number, url: r.url, title: r.title })) } : {}),
         ...(explorer ? { logsExplorerUrl: explorer } : {}),
+        ...(ch
+          ? {
+              change: ch.change,
+              problemFirstSeen: isoTime(ch.firstSeen),
+              ...(ch.firstSeenRevision !== undefined ? { firstSeenRevision: ch.firstSeenRevision } : {}),
+              baseline: ch.baseline,
+              ...(ch.limit !== undefined ? { limit: ch.limit } : {}),
+              limitRule: ch.rule,
+              ...(ch.absentMs !== undefined ? { absentHours: Number.isFinite(ch.absentMs) ? Math.round((ch.absentMs / 3_600_000) * 100) / 100 : null } : {}),
+              ...(ch.startedWithDeploy !== undefined ? { startedWithDeploy: ch.startedWithDeploy } : {}),
+            }
+          : {}),
       };
     }),
+    ...(model.history
+      ? {
+          quiet: model.history.quiet.map((q) => ({
+            fingerprint: q.fingerprint,
+            ...(q.title !== undefined ? { title: q.title } : {}),
+            lastSeen: isoTime(q.lastSeen),
+            ...(q.issue !== undefined ? { issue: q.issue } : {}),
+            count: q.count,
+          })),
+          revisions: model.history.revisions.map((r) => ({ value: r.value, firstSeen: isoTime(r.firstSeen) })),
+          history: {
+            status: model.history.status,
+            ...(model.history.detail !== undefined ? { detail: model.history.detail } : {}),
+            deployed: model.history.deployed.map((r) => ({ value: r.value, firstSeen: isoTime(r.firstSeen) })),
+            noRevision: model.history.report.noRevision,
+            skewedEntries: model.history.report.skewedEntries,
+            skewedClusters: model.history.report.skewedClusters,
+          },
+        }
+      : {}),
   };
 }
 

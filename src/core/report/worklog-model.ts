@@ -5,6 +5,7 @@
  */
 import type { Severity } from "../severity";
 import type { PrioritizedCluster, SkipReason, SkippedEntry, SourceTruncation, TimeWindow } from "../types";
+import type { ClusterChange, QuietProblem, WindowReport } from "../history/history";
 
 export interface WorklogStats {
   /** Raw entries the source returned for this service. */
@@ -47,6 +48,28 @@ export interface WorklogStatus {
   readonly relatedLinked: boolean;
 }
 
+/** What changed in this window, measured against the service's problem history (docs/history.md). */
+export interface WorklogHistory {
+  /**
+   * loaded: the stored history; started: there was none and no sidecars either; rebuilt: from
+   * recent sidecars; refused: written by a newer version (left untouched, not saved over);
+   * unavailable: could not be read or rebuilt.
+   */
+  readonly status: "loaded" | "started" | "rebuilt" | "refused" | "unavailable";
+  /** Why, for rebuilt / refused / unavailable. */
+  readonly detail?: string;
+  /** By cluster fingerprint. */
+  readonly changes: Readonly<Record<string, ClusterChange>>;
+  readonly quiet: readonly QuietProblem[];
+  /** Revisions first seen in the service during this window. */
+  readonly deployed: readonly { readonly value: string; readonly firstSeen: number }[];
+  /** Each revision the service logged in this window, with its earliest entry. */
+  readonly revisions: readonly { readonly value: string; readonly firstSeen: number }[];
+  readonly report: WindowReport;
+  /** LOG_GARDENER_RETURN_AFTER, for the wording. */
+  readonly returnAfterMs: number;
+}
+
 export interface WorklogModel {
   readonly service: string;
   readonly window: TimeWindow;
@@ -74,4 +97,6 @@ export interface WorklogModel {
   readonly notes: readonly string[];
   /** Logs Explorer link for each cluster, by fingerprint, precomputed by the pipeline. */
   readonly logsExplorerUrls?: Readonly<Record<string, string>>;
+  /** Absent when the run kept no history (then the worklog has no "What changed"). */
+  readonly history?: WorklogHistory;
 }

@@ -13,6 +13,7 @@ import { type Nameable, problemName } from "../cluster/naming";
 import { errorReportingUrl } from "./error-reporting";
 import type { PrioritizedCluster, SkipReason, SkippedEntry } from "../types";
 import type { WorklogIssue, WorklogModel } from "./worklog-model";
+import { clusterHistoryFact, renderWhatChanged, whatChangedSentence } from "./what-changed";
 
 /** Longest sample printed in a worklog; the sidecar keeps the samples whole. */
 const MAX_SAMPLE_CHARS = 6000;
@@ -24,6 +25,7 @@ const MAX_SKIPPED_SAMPLES_PER_REASON = 2;
 export function renderWorklog(model: WorklogModel): string {
   const sections = [
     renderHeader(model),
+    renderWhatChanged(model, clusterTitle),
     renderSummary(model),
     renderClusters(model),
     renderSkipped(model),
@@ -205,6 +207,8 @@ function renderSummary(m: WorklogModel): string {
   else para.push(`Collected ${plural(s.read, "log entry", "log entries")} ${scope}: ${readParts.join(", ")}.`);
 
   if (!m.status.collected) para.push("Collection did not finish, so these counts cover only part of the window.");
+  const changed = whatChangedSentence(m);
+  if (changed) para.push(changed);
   if (m.clusters.length === 0) {
     para.push(
       s.clustered === 0
@@ -282,6 +286,8 @@ function renderCluster(m: WorklogModel, c: PrioritizedCluster, n: number): strin
     `**Frequency:** ${plural(c.count, "occurrence")}, ${rate(c.ratePerMinute)}/min, ` +
       `first seen ${isoTime(c.firstSeen)}, last seen ${isoTime(c.lastSeen)}`,
   );
+  const history = clusterHistoryFact(m, c);
+  if (history) facts.push(history);
   if (c.source) facts.push(`**Module:** ${codeSpan(c.source)}`);
   else if (c.kind === "request") facts.push("**Source:** HTTP request logs");
   if (c.timeline.length > 0) {

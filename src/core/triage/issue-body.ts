@@ -20,6 +20,7 @@ import {
 } from "./issue-marker";
 import { problemName } from "../cluster/naming";
 import { errorReportingUrl } from "../report/error-reporting";
+import { buildOccurrenceChart } from "../history/chart";
 import { capBody, DEFAULT_BODY_CAP, renderCode, renderFence, renderInline, renderTitle } from "./safe-text";
 
 const HOUR_MS = 3_600_000;
@@ -145,32 +146,18 @@ function renderRelated(related: readonly RelatedIssue[]): string {
   return ["### Possibly related (not managed by Log Gardener)", "", ...rows, ""].join("\n");
 }
 
-/** The hourly chart GitHub renders from a Mermaid `xychart-beta` block. */
-export function renderHourlyChart(history: HourlyHistory, endHour: number, days: number): string {
-  const hours = Math.max(1, Math.round(days * 24));
-  const counts = historyBetween(history, endHour - hours + 1, endHour);
-  const max = Math.max(1, ...counts);
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "Occurrences per hour, last ${days} days (UTC)"`,
-    `  x-axis "Hours, oldest first; the last starts ${iso(endHour * HOUR_MS)}" 1 --> ${hours}`,
-    `  y-axis "Occurrences" 0 --> ${max}`,
-    `  bar [${counts.join(", ")}]`,
-    "```",
-  ].join("\n");
-}
-
 export interface LatestInput {
   readonly cluster: PrioritizedCluster;
   readonly history: HourlyHistory;
+  /** The issue's marker after this run: its first sighting and revisions mark the chart. */
+  readonly marker?: Pick<IssueMarker, "first" | "revs">;
   readonly ctx: RenderContext;
   /** Muted / digested clusters etc. can add a line. */
   readonly note?: string;
 }
 
 /** The "Latest occurrences" section: replaced in place on every update, no notification. */
-export function renderLatestSection({ cluster: c, history, ctx, note }: LatestInput): string {
+export function renderLatestSection({ cluster: c, history, ctx, note, marker }: LatestInput): string {
   const lastDay = historyBetween(history, epochHour(ctx.windowEnd - 1) - 23, epochHour(ctx.windowEnd - 1)).reduce((a, b) => a + b, 0);
   const total = history.c.reduce((a, b) => a + b, 0);
   return [
@@ -183,7 +170,14 @@ export function renderLatestSection({ cluster: c, history, ctx, note }: LatestIn
     "",
     `[Logs Explorer for this window](${renderLinkTarget(ctx.logsExplorerUrl)}) · [Worklog](${renderLinkTarget(ctx.worklogUrl)})`,
     "",
-    renderHourlyChart(history, epochHour(ctx.windowEnd - 1), ctx.historyDays),
+    buildOccurrenceChart({
+      h0: history.h0,
+      c: history.c,
+      endHour: epochHour(ctx.windowEnd - 1),
+      ...(marker?.first !== undefined ? { firstSeen: marker.first } : {}),
+      maxDays: ctx.historyDays,
+      revisions: (marker?.revs ?? []).map((r) => ({ value: r.r, firstSeen: r.t })),
+    }).text,
   ].join("\n");
 }
 
@@ -237,7 +231,7 @@ export function renderIssueBody({ cluster: c, marker, ctx, related = [], predece
     "<sub>Opened by Log Gardener. Close as completed when fixed (it reopens on a regression), close as not planned " +
       "or add the `log-gardener:quiet` label to stop hearing about it. Edits outside the latest-occurrences section are kept.</sub>",
   ].join("\n");
-  const latest = `\n\n${LATEST_START}\n${renderLatestSection({ cluster: c, history: marker.hist, ctx })}\n${LATEST_END}\n`;
+  const latest = `\n\n${LATEST_START}\n${renderLatestSection({ cluster: c, history: marker.hist, ctx, marker })}\n${LATEST_END}\n`;
   return capBody(head, ctx.bodyCap ?? DEFAULT_BODY_CAP, latest);
 }
 
@@ -266,15 +260,18 @@ export interface CommentInput {
   /** Occurrences per hour now and at the last notification. */
   readonly rate: number;
   readonly baseline?: number;
+  /** The limit from the problem history that this hour reached, and the baseline it came from. */
+  readonly limit?: { readonly limit: number; readonly baseline: number };
   readonly closedAt?: string | null;
 }
 
 /** A comment, carrying the window-id marker that keeps a rerun from posting it twice. */
-export function renderComment({ reason, cluster: c, ctx, rate, baseline, closedAt }: CommentInput): string {
+export function renderComment({ reason, cluster: c, ctx, rate, baseline, limit, closedAt }: CommentInput): string {
   const lead =
     reason === "escalation"
       ? `**Escalating:** ${rate} per hour in window ${renderCode(ctx.windowId)}` +
-        (baseline !== undefined ? `, up from ${baseline} per hour when this issue last notified.` : ".")
+        (baseline !== undefined ? `, up from ${baseline} per hour when this issue last notified.` : ".") +
+        (limit ? ` The limit from this problem's own history is ${limit.limit} in an hour (baseline ${limit.baseline} per hour).` : "")
       : `**Regression:** this problem was closed as completed${closedAt ? ` on ${closedAt.slice(0, 10)}` : ""} and came back: ` +
         `${c.count} occurrences in window ${renderCode(ctx.windowId)}, last seen ${iso(c.lastSeen)}. Reopened and labelled \`regression\`.`;
   return [

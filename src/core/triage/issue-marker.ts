@@ -58,6 +58,10 @@ export interface IssueMarker {
   readonly seen?: string;
   /** Earlier fingerprints re-matched to this issue by similarity. */
   readonly aka?: readonly string[];
+  /** When the problem was first seen (epoch ms), from the service's problem history. */
+  readonly first?: number;
+  /** Revisions of the service and when each first appeared (epoch ms), for the chart's marks. */
+  readonly revs?: readonly { readonly r: string; readonly t: number }[];
 }
 
 const markerSchema = z.object({
@@ -72,6 +76,8 @@ const markerSchema = z.object({
   commented: z.object({ w: z.string(), at: z.number() }).optional(),
   seen: z.string().optional(),
   aka: z.array(z.string()).optional(),
+  first: z.number().optional(),
+  revs: z.array(z.object({ r: z.string().max(80), t: z.number() })).max(20).optional(),
 });
 
 /** JSON safe inside an HTML comment: `<` and `>` only occur in strings, so escape them there. */

@@ -11,12 +11,21 @@
  *                                        priority first; the rest go to the digest issue)
  *   issue labelled log-gardener:quiet  → mute (counted in the worklog, nothing sent)
  *   open                               → update-body: the latest-occurrences section and the
- *                                        marker, quietly; → comment instead when the hourly
- *                                        rate is escalationFactor × the rate when the issue last
- *                                        notified, and no comment was posted in the last
- *                                        commentPeriodHours
+ *                                        marker, quietly; → comment instead when the problem is
+ *                                        escalating and no comment was posted in the last
+ *                                        commentPeriodHours. With the problem history
+ *                                        (PlanInput.history) escalating means this hour reached
+ *                                        the limit computed from the problem's own hours
+ *                                        (core/history/escalation.ts, whose factor is
+ *                                        escalationFactor) and the rate is above the one when the
+ *                                        issue last notified; without it, the rate is
+ *                                        escalationFactor × the rate when the issue last notified
  *   closed as not planned / duplicate  → mute
- *   closed as completed, recently      → reopen, with a comment and the regression label
+ *   closed as completed, recently      → reopen, with a comment and the regression label. With
+ *                                        the history, only when the problem `returned` (or is
+ *                                        `new` to it), or still occurs returnAfter after the
+ *                                        issue was closed; otherwise skip (recently-closed): the
+ *                                        fix may still be rolling out
  *   closed > reopenWithinDays, locked  → open-successor, linking the old issue (counts
  *                                        against the cap like open)
  *
@@ -55,6 +64,8 @@ import {
   type RelatedIssue,
   type RenderContext,
 } from "./issue-body";
+import type { ClusterChange } from "../history/history";
+import { chartRevisionName } from "../history/chart";
 import { DEFAULT_BODY_CAP, neutralizeReferences, redactSecrets, renderLabel, shorten } from "./safe-text";
 
 /** An issue the tracker already has (GitHub, or the dry run's empty list). */
@@ -187,7 +198,7 @@ export interface DigestAction extends ActionBase {
 
 export interface SkipAction extends ActionBase {
   readonly kind: "skip";
-  readonly reason: "unchanged" | "over-cap" | "duplicate-fingerprint";
+  readonly reason: "unchanged" | "over-cap" | "duplicate-fingerprint" | "recently-closed";
   readonly issueNumber?: number;
   readonly url?: string;
 }
@@ -228,6 +239,15 @@ export interface PlanRun {
   readonly logsExplorerUrl: (c: PrioritizedCluster) => string;
 }
 
+/** What the service's problem history says of one cluster (core/history). */
+export interface TriageHistory {
+  readonly change: ClusterChange;
+  /** The service's revisions and when each first appeared (epoch ms), for the chart. */
+  readonly revisions: readonly { readonly value: string; readonly firstSeen: number }[];
+  /** LOG_GARDENER_RETURN_AFTER. */
+  readonly returnAfterMs: number;
+}
+
 export interface PlanInput {
   readonly clusters: readonly PrioritizedCluster[];
   readonly existing: readonly ExistingIssue[];
@@ -241,6 +261,8 @@ export interface PlanInput {
    * top of safe-text's own credential patterns.
    */
   readonly redact?: Redactor;
+  /** By fingerprint; absent (or missing a cluster): the marker-only rules apply. */
+  readonly history?: ReadonlyMap<string, TriageHistory>;
 }
 
 /** A cluster with every string that reaches GitHub passed through `redact`; fingerprint kept. */
@@ -317,6 +339,19 @@ function nextMarker(input: PlanInput, c: PrioritizedCluster, previous: IssueMark
   aka.delete(c.fingerprint);
   const commented = notify.commented ? { w: run.windowId, at: run.windowEnd } : previous?.commented;
   const base = notify.base ?? previous?.base;
+  const known = input.history?.get(c.fingerprint);
+  const first = known ? Math.min(previous?.first ?? Infinity, known.change.firstSeen) : previous?.first;
+  const revs = new Map<string, number>((previous?.revs ?? []).map((r) => [r.r, r.t]));
+  for (const r of known?.revisions ?? []) {
+    const name = chartRevisionName(r.value);
+    revs.set(name, Math.min(revs.get(name) ?? Infinity, r.firstSeen));
+  }
+  const fromMs = history.h0 * 3_600_000;
+  const keptRevs = [...revs]
+    .filter(([, t]) => t >= Math.min(fromMs, first ?? fromMs))
+    .sort((a, b) => a[1] - b[1])
+    .slice(-10)
+    .map(([r, t]) => ({ r, t }));
   return {
     v: ISSUE_MARKER_VERSION,
     kind: "problem",
@@ -329,7 +364,21 @@ function nextMarker(input: PlanInput, c: PrioritizedCluster, previous: IssueMark
     ...(commented ? { commented } : {}),
     seen: run.windowId,
     ...(aka.size > 0 ? { aka: [...aka].slice(-5) } : {}),
+    ...(first !== undefined && Number.isFinite(first) ? { first } : {}),
+    ...(keptRevs.length > 0 ? { revs: keptRevs } : {}),
   };
+}
+
+/**
+ * With the history, a closed-as-completed issue is reopened when its problem came back
+ * (`returned`, or `new` to a history that lost it), or is still occurring returnAfter after
+ * the issue was closed (the fix did not take). Occurrences right after closing are the fix
+ * rolling out and wait.
+ */
+function isRegression(known: TriageHistory, c: PrioritizedCluster, issue: ExistingIssue): boolean {
+  if (known.change.change === "returned" || known.change.change === "new") return true;
+  const closed = issue.closedAt ? Date.parse(issue.closedAt) : Number.NaN;
+  return !Number.isFinite(closed) || c.lastSeen - closed >= known.returnAfterMs;
 }
 
 function isClosedLongAgo(issue: ExistingIssue, input: PlanInput): boolean {
@@ -407,8 +456,13 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
         creations.push({ c, predecessor: issue });
         continue;
       }
+      const known = input.history?.get(c.fingerprint);
+      if (known && !isRegression(known, c, issue)) {
+        actions.push({ kind: "skip", reason: "recently-closed", ...base(c), issueNumber: issue.number, url: issue.url });
+        continue;
+      }
       const marker = nextMarker(input, c, m.marker, { base: rate, commented: true });
-      const latest = renderLatestSection({ cluster: c, history: marker.hist, ctx });
+      const latest = renderLatestSection({ cluster: c, history: marker.hist, ctx, marker });
       const commentMarker = renderCommentMarker(run.windowId, c.fingerprint);
       actions.push({
         kind: "reopen",
@@ -423,13 +477,16 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
     }
     // Open and recurring.
     const previousBase = m.marker.base;
-    const escalated = previousBase !== undefined && rate >= policy.escalationFactor * Math.max(previousBase, 1) && rate > previousBase;
+    const known = input.history?.get(c.fingerprint);
+    const escalated = known
+      ? known.change.change === "escalating" && (previousBase === undefined || rate > previousBase)
+      : previousBase !== undefined && rate >= policy.escalationFactor * Math.max(previousBase, 1) && rate > previousBase;
     const lastComment = m.marker.commented;
     const alreadyThisWindow = lastComment?.w === run.windowId;
     const periodOver = !lastComment || run.windowEnd - lastComment.at >= policy.commentPeriodHours * 3_600_000;
     const comment = escalated && periodOver && !alreadyThisWindow;
     const marker = nextMarker(input, c, m.marker, comment ? { base: rate, commented: true } : previousBase === undefined ? { base: rate } : {});
-    const latest = renderLatestSection({ cluster: c, history: marker.hist, ctx });
+    const latest = renderLatestSection({ cluster: c, history: marker.hist, ctx, marker });
     const body = renderUpdatedBody(issue.body, marker, latest, policy.bodyCap);
     const addLabels = missingLabels(issue, c);
     if (comment) {
@@ -438,7 +495,7 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
         reason: "escalation",
         ...base(c),
         ...on,
-        comment: renderComment({ reason: "escalation", cluster: c, ctx, rate, baseline: previousBase }),
+        comment: renderComment({ reason: "escalation", cluster: c, ctx, rate, baseline: previousBase, ...(known?.change.limit !== undefined ? { limit: { limit: known.change.limit, baseline: known.change.baseline } } : {}) }),
         commentMarker: renderCommentMarker(run.windowId, c.fingerprint),
         body,
         addLabels,

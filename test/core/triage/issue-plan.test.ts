@@ -118,7 +118,9 @@ describe("planIssueActions: a new issue", () => {
     expect(open.body).toContain("[Worklog](https://storage.example/worklogs/netra-backend-staging/2025-09-15T0100Z.md)");
     expect(open.body).toContain("```json\n{\n  \"severity\": \"WARNING\"");
     expect(open.body).toContain("```mermaid\nxychart-beta");
-    expect(open.body).toContain("x-axis \"Hours, oldest first; the last starts 2025-09-15T01:00:00Z\" 1 --> 168");
+    // One bar for the one hour since it was first seen, labelled with its real time; not 168.
+    expect(open.body).toContain('x-axis "Hour starting (UTC)" ["09-15 01:00"]');
+    expect(open.body).toContain("bar [12]");
   });
 
   it("lists related issues it was given", () => {
