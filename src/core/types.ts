@@ -94,6 +94,22 @@ export interface Cluster {
   readonly bucketMinutes: number;
   readonly http?: { readonly method: string; readonly route: string; readonly status: number };
   readonly exceptionType?: string;
+  /**
+   * Present when the window was sampled: `count`, `severities`, `timeline` and `ratePerMinute`
+   * are then estimates (the sampled numbers divided by `fraction`), and `sampled` is the count
+   * actually seen. See core/cluster/estimates.ts.
+   */
+  readonly estimate?: ClusterEstimate;
+}
+
+export interface ClusterEstimate {
+  /** Share of the window's entries the counts were read from, 0 < f < 1. */
+  readonly fraction: number;
+  /** Entries of this cluster in the sample. */
+  readonly sampled: number;
+  /** About 95% of the time the true count lies in [low, high]. */
+  readonly low: number;
+  readonly high: number;
 }
 
 export type Priority = "P1" | "P2" | "P3" | "P4" | "P5";
