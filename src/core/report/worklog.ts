@@ -412,7 +412,8 @@ function estimateNote(c: PrioritizedCluster): string {
 
 function renderSampling(m: WorklogModel): string {
   const s = m.sampling;
-  if (!s) return "";
+  // Nothing to say for a window read whole without totals (a small file): no section.
+  if (!s || (!s.estimated && s.plan?.fallback === undefined && s.plan?.mode !== "server")) return "";
   const out = ["## Sampling", ""];
   if (s.estimated) {
     out.push(`- Counts are estimates: ${plural(s.sampled, "entry", "entries")} kept in an even, deterministic sample of ${percent(s.fraction)} of the window, each count divided by the fraction.`);

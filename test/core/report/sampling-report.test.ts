@@ -43,9 +43,13 @@ describe("a sampled window in the worklog", () => {
   });
 
   test("an unsampled window says its counts are exact and shows no ≈", () => {
-    const md = renderWorklog(seedModel({ sampling: { fraction: 1, estimated: false, sampled: 108, adaptiveFraction: 1 } }));
+    const plan = { service: "netra-backend-staging", mode: "server" as const, serverFraction: 1, totals: { WARNING: 108 }, total: 108, why: "Monitoring counted 108 entries, within the cap of 20,000: read whole" };
+    const md = renderWorklog(seedModel({ sampling: { fraction: 1, estimated: false, sampled: 108, adaptiveFraction: 1, plan } }));
     expect(md).toContain("counts are exact");
+    expect(md).toContain("108 (WARNING 108)");
     expect(md).not.toContain("≈");
+    // A small file read whole has nothing to report.
+    expect(renderWorklog(seedModel({ sampling: { fraction: 1, estimated: false, sampled: 108, adaptiveFraction: 1 } }))).not.toContain("## Sampling");
   });
 
   test("a fallback is said", () => {
