@@ -10,7 +10,11 @@ import os from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Logger } from "pino";
+import { readsPerMinuteOfTask } from "./adapters/cloud-logging/pacer";
 import { createCloudLoggingSource } from "./adapters/cloud-logging/source";
+import { createMonitoringTotals } from "./adapters/monitoring-totals";
+import { SamplingSource } from "./adapters/sampling-source";
+import { ENTRIES_LIST_QUOTA_PER_MINUTE, readBudget } from "./core/ingest/sampling";
 import { checkInputFile, FileLogSource } from "./adapters/file-log-source";
 import { openObjectStore } from "./adapters/object-store-from-url";
 import { buildRedactor } from "./core/redact/redact";
@@ -50,6 +54,10 @@ export interface ComposeOverrides {
   readonly store?: ObjectStore;
   readonly tracker?: IssueTracker;
   readonly loggingEndpoint?: { apiEndpoint: string; port: number; sslCreds: unknown };
+  /** A loopback Cloud Monitoring peer in tests. */
+  readonly monitoringEndpoint?: { apiEndpoint: string; port: number; sslCreds: unknown };
+  /** For tests: how the sampling source waits for Monitoring's lag. */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly gcsApiEndpoint?: string;
 }
 
@@ -68,13 +76,54 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
   const window = resolveWindow(config.windowMs, now, config.windowEnd ?? (usingSample ? SAMPLE_WINDOW_END : undefined));
   const services = shareOfServices(config.services, config.taskIndex, config.taskCount);
 
-  const source: LogSource =
+  const deadline = now + config.deadlineMs;
+  const publishReserveMs = Math.min(5 * 60_000, config.deadlineMs / 4);
+  const readUntil = deadline - publishReserveMs;
+  const fromCloudLogging = !overrides.source && !config.input && !usingSample;
+  // The read budget: this task's share of the project's entries.list quota over the time it may
+  // read, after waiting for Monitoring's lag (docs/sampling.md).
+  const totals = fromCloudLogging && config.sampling && config.project
+    ? createMonitoringTotals(
+        config.project,
+        { retries: config.monitoringRetries, initialDelayMs: config.loggingRetryDelayMs, maxDelayMs: config.loggingRetryMaxDelayMs, timeoutMs: config.monitoringTimeoutMs },
+        { ...overrides.monitoringEndpoint },
+      )
+    : undefined;
+  const lagWait = totals ? Math.max(0, totals.visibleAt(window) - now) : 0;
+  // Never more than half the reading time spent waiting for the lag.
+  const waitUntil = now + Math.max(0, readUntil - now) / 2;
+  const budget = fromCloudLogging
+    ? readBudget({
+        share: config.readBudget,
+        quotaPerMinute: ENTRIES_LIST_QUOTA_PER_MINUTE,
+        taskCount: config.taskCount,
+        minutes: Math.max(0, readUntil - now - (now + lagWait <= waitUntil ? lagWait : 0)) / 60_000,
+        services: Math.max(1, services.length),
+      })
+    : undefined;
+  const perTask = readsPerMinuteOfTask(config.loggingReadsPerMinute, config.taskCount);
+  const readsPerMinute = perTask === 0 || !config.sampling || !budget ? perTask : Math.min(perTask, budget.pagesPerMinute);
+
+  const inner: LogSource =
     overrides.source ??
     (config.input
       ? new FileLogSource({ path: config.input, stdin: io.stdin })
       : usingSample
         ? new FileLogSource({ path: sampleExportPath(), label: "bundled sample export (samples/export.json)" })
-        : createCloudLoggingSource(config, { ...overrides.loggingEndpoint, logger: io.logger }));
+        : createCloudLoggingSource(config, { ...overrides.loggingEndpoint, logger: io.logger, readsPerMinute }));
+  const source: LogSource = config.sampling
+    ? new SamplingSource({
+        inner,
+        totals,
+        pageSize: fromCloudLogging ? config.loggingPageSize : 1000,
+        budget: config.sampling ? budget : undefined,
+        includeDefault: config.includeStderr,
+        waitUntil,
+        now: io.now,
+        sleep: overrides.sleep,
+        logger: io.logger,
+      })
+    : inner;
 
   const store = overrides.store ?? openObjectStore(config.out, { gcsApiEndpoint: overrides.gcsApiEndpoint ?? config.gcsApiEndpoint, projectId: config.project });
   const { tracker, dryRun } = await createTracker(config, { stdout: io.stdout, logger: io.logger, redact, override: overrides.tracker });
@@ -85,6 +134,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     services,
     minSeverity: config.minSeverity,
     maxEntriesPerService: config.maxEntries,
+    sampling: config.sampling,
     maxMessageBytes: config.maxMessageBytes,
     dryRun,
     project: config.project,
@@ -93,8 +143,8 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     miner: { extraMasks: config.minerMasks },
     triage: config.triage,
     lockTtlMs: config.lockTtlMs,
-    deadline: now + config.deadlineMs,
-    publishReserveMs: Math.min(5 * 60_000, config.deadlineMs / 4),
+    deadline,
+    publishReserveMs,
     owner: config.executionId ? `${config.executionId}/task-${config.taskIndex}/attempt-${config.taskAttempt}` : `${os.hostname()}/pid-${process.pid}`,
   };
   return {

@@ -77,6 +77,10 @@ export const SETTINGS = {
   loggingRetryDelay: { env: "LOG_GARDENER_LOGGING_RETRY_DELAY", default: "2s", description: "Backoff before the first retry; it doubles per retry up to LOG_GARDENER_LOGGING_RETRY_MAX_DELAY, and each sleep is a random part of it." },
   loggingRetryMaxDelay: { env: "LOG_GARDENER_LOGGING_RETRY_MAX_DELAY", default: "30s", description: "Longest backoff between Cloud Logging retries." },
   loggingTimeout: { env: "LOG_GARDENER_LOGGING_TIMEOUT", default: "60s", description: "Deadline of one Cloud Logging page request attempt." },
+  sampling: { env: "LOG_GARDENER_SAMPLING", flag: "sampling", boolean: true, default: "true", description: "When a service's window holds more entries than LOG_GARDENER_MAX_ENTRIES, read an even, deterministic sample of the whole window instead of stopping at the cap; counts become estimates (marked ≈). From Cloud Logging the fraction comes from Cloud Monitoring's totals; from files and stdin an adaptive hash threshold keeps the cap. See docs/sampling.md. false (--no-sampling): stop at the cap." },
+  readBudget: { env: "LOG_GARDENER_READ_BUDGET", flag: "read-budget", default: "50%", description: "Share of the project's Cloud Logging entries.list quota (60 requests a minute) one run may use, as a percentage (50%) or a fraction (0.5), spread evenly over the execution's tasks. Sets the page pacing and, with the deadline, the pages each service may read, which bounds the sampling fraction." },
+  monitoringTimeout: { env: "LOG_GARDENER_MONITORING_TIMEOUT", default: "30s", description: "Deadline of one Cloud Monitoring ListTimeSeries attempt (the window's entry totals, for sampling)." },
+  monitoringRetries: { env: "LOG_GARDENER_MONITORING_RETRIES", default: "3", description: "Retries of a Cloud Monitoring request that failed with DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED or UNAVAILABLE; after them the run samples while reading instead, and says so." },
   githubAppId: { env: "LOG_GARDENER_GITHUB_APP_ID", flag: "github-app-id", description: "GitHub App id. With a private key and a repository it turns on publishing issues; with none of the three the job is a dry run.", requiredInProduction: true },
   githubPrivateKeyFile: { env: "LOG_GARDENER_GITHUB_PRIVATE_KEY_FILE", flag: "github-private-key-file", description: "Path of the GitHub App's private key (PEM), e.g. where Cloud Run mounts the Secret Manager secret. Read when the job starts.", requiredInProduction: true },
   githubPrivateKey: { env: "LOG_GARDENER_GITHUB_PRIVATE_KEY", description: "The GitHub App's private key (PEM) itself, instead of a file.", secret: true },
@@ -146,6 +150,17 @@ const schema = z.object({
   loggingRetryDelay: duration,
   loggingRetryMaxDelay: duration,
   loggingTimeout: duration,
+  sampling: bool,
+  readBudget: z
+    .string()
+    .transform((s) => {
+      const t = s.trim();
+      const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(t);
+      return m ? Number(m[1]) / 100 : /^\d*\.?\d+$/.test(t) ? Number(t) : Number.NaN;
+    })
+    .pipe(z.number().gt(0, "a share above 0%, such as 50% or 0.5").max(1, "a share of at most 100% (1)")),
+  monitoringTimeout: duration,
+  monitoringRetries: intAtLeast(0),
   githubAppId: z.string().regex(/^\d+$/, "a numeric GitHub App id").optional(),
   githubPrivateKeyFile: z.string().min(1).optional(),
   githubPrivateKey: z.string().optional(),
@@ -200,6 +215,12 @@ export interface Config {
   readonly loggingRetryDelayMs: number;
   readonly loggingRetryMaxDelayMs: number;
   readonly loggingTimeoutMs: number;
+  /** Sample windows over the cap instead of stopping there (docs/sampling.md). */
+  readonly sampling: boolean;
+  /** Share of the project's entries.list quota one run may use, 0 < share <= 1. */
+  readonly readBudget: number;
+  readonly monitoringTimeoutMs: number;
+  readonly monitoringRetries: number;
   /** Publishing issues as a GitHub App (src/adapters/github-app.ts); undefined: not configured. */
   readonly github?: GitHubAppConfig;
   /** The triage policy (src/core/triage/issue-plan.ts). */
@@ -307,6 +328,10 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     loggingRetryDelayMs: c.loggingRetryDelay,
     loggingRetryMaxDelayMs: c.loggingRetryMaxDelay,
     loggingTimeoutMs: c.loggingTimeout,
+    sampling: c.sampling,
+    readBudget: c.readBudget,
+    monitoringTimeoutMs: c.monitoringTimeout,
+    monitoringRetries: c.monitoringRetries,
     github,
     triage: {
       maxNewIssuesPerRun: c.maxNewIssues,

@@ -3,7 +3,7 @@
  * GCS, GitHub) and a local one (file export, local folder, dry run); see src/adapters/.
  */
 import type { Severity } from "./core/severity";
-import type { PrioritizedCluster, SourceTruncation, TimeWindow } from "./core/types";
+import type { PrioritizedCluster, QuotaUse, SamplingPlan, SourceTruncation, TimeWindow } from "./core/types";
 import type { ExistingIssue, IssueAction, IssueActionResult, RelatedIssue } from "./core/triage/issue-plan";
 
 export type { ExistingIssue, IssueActionResult, SourceTruncation };
@@ -18,6 +18,12 @@ export interface LogQuery {
   readonly minSeverity: Severity;
   /** Stop reading a service after this many entries and report the truncation. */
   readonly maxEntriesPerService: number;
+  /**
+   * Per service (or "*" for a read of every service), the share of the matching entries to
+   * return, by Cloud Logging's `sample(insertId, f)`; absent or 1 = all. Sources that cannot
+   * sample server side ignore it (the run samples).
+   */
+  readonly sampleFractions?: Readonly<Record<string, number>>;
 }
 
 
@@ -25,6 +31,11 @@ export interface SourceReport {
   readonly truncations: SourceTruncation[];
   /** Human-readable notes about the read (pages, retries), for the worklog. */
   readonly notes: string[];
+  /** How each service's read was sampled (set by the sampling source). */
+  sampling?: Map<string, SamplingPlan>;
+  /** Page requests that returned a page (Cloud Logging). */
+  pagesRead?: number;
+  quotaUsed?: QuotaUse;
 }
 
 export interface LogSource {

@@ -114,6 +114,22 @@ export interface Cluster {
   readonly shape?: string;
   /** Error Reporting groups its entries belong to, most entries first (at most a few). */
   readonly errorGroups?: readonly (ErrorGroupRef & { readonly count: number })[];
+  /**
+   * Present when the window was sampled: `count`, `severities`, `timeline` and `ratePerMinute`
+   * are then estimates (the sampled numbers divided by `fraction`), and `sampled` is the count
+   * actually seen. See core/cluster/estimates.ts.
+   */
+  readonly estimate?: ClusterEstimate;
+}
+
+export interface ClusterEstimate {
+  /** Share of the window's entries the counts were read from, 0 < f < 1. */
+  readonly fraction: number;
+  /** Entries of this cluster in the sample. */
+  readonly sampled: number;
+  /** About 95% of the time the true count lies in [low, high]. */
+  readonly low: number;
+  readonly high: number;
 }
 
 export type Priority = "P1" | "P2" | "P3" | "P4" | "P5";
@@ -139,4 +155,44 @@ export interface SourceTruncation {
   /** Timestamp (ISO) of the last entry read before stopping. */
   readonly upTo: string;
   readonly reason: string;
+}
+
+/** How one service's read (or "*", a read of every service) was sampled; for the worklog. */
+export interface SamplingPlan {
+  readonly service: string;
+  /** "server": Cloud Logging's sample(insertId, f) at `serverFraction`; "adaptive": the run's threshold alone. */
+  readonly mode: "server" | "adaptive";
+  readonly serverFraction: number;
+  /** Monitoring's totals by severity for the window, when read. */
+  readonly totals?: Readonly<Partial<Record<Severity, number>>>;
+  readonly total?: number;
+  /** Why this plan, one sentence. */
+  readonly why: string;
+  /** Why the totals were not used, when they were not. */
+  readonly fallback?: string;
+  /** Whether the job waited for Monitoring's lag, or why not. */
+  readonly lagNote?: string;
+}
+
+/** Pages read and the share of the project's entries.list quota they took. */
+export interface QuotaUse {
+  readonly pages: number;
+  readonly minutes: number;
+  /** Pages over what the whole quota allows in those minutes. */
+  readonly quotaShare: number;
+  /** The share this task was given (LOG_GARDENER_READ_BUDGET over the tasks). */
+  readonly budgetShare: number;
+}
+
+/** What a worklog says about sampling for one service. */
+export interface WorklogSampling {
+  /** Share of the window's entries the counts come from; 1 = every entry was read. */
+  readonly fraction: number;
+  readonly estimated: boolean;
+  /** Entries in the final sample (clusterable entries). */
+  readonly sampled: number;
+  readonly plan?: SamplingPlan;
+  /** The run's adaptive threshold took the fraction further down (by this factor). */
+  readonly adaptiveFraction: number;
+  readonly quota?: QuotaUse;
 }

@@ -18,7 +18,7 @@ import type { PrioritizedCluster } from "../core/types";
 import type { IssueActionResult, ObjectStore, SourceReport } from "../ports";
 import { acquireRunLock } from "./run-lock";
 import type { RunJobDeps, RunJobOptions, ServiceSummary } from "./run-types";
-import { saveMinerState, type ServiceRun } from "./service-run";
+import { sampledClusters, saveMinerState, serviceSampling, type ServiceRun } from "./service-run";
 import { publishWorklog } from "./worklog-writer";
 
 export interface PublishContext {
@@ -64,7 +64,7 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
     if (run.clusterer.overflowCount > 0) {
       run.notes.push(`More than ${options.cluster?.maxClusters ?? DEFAULT_CLUSTER_OPTIONS.maxClusters} clusters: ${run.clusterer.overflowCount} entries were grouped into one overflow cluster.`);
     }
-    publishing.push({ run, clusters: prioritizeAll(run.clusterer.clusters()), release: lock.release, issues: {}, results: [] });
+    publishing.push({ run, clusters: prioritizeAll(sampledClusters(run, ctx.report)), release: lock.release, issues: {}, results: [] });
   }
 
   try {
@@ -198,6 +198,7 @@ function model(p: Publishing, ctx: PublishContext, logsExplorerUrls: Record<stri
     stats: { ...run.stats, skipped: { ...run.stats.skipped } },
     skippedSamples: run.skippedSamples,
     truncations: ctx.report.truncations.filter((t) => t.service === run.service),
+    sampling: serviceSampling(run, ctx.report),
     issues: { ...p.issues },
     related: p.related ?? {},
     status: {

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions } from "../core/cluster/cluster";
 import { normalizeEntry, serviceOfEntry, UNKNOWN_SERVICE } from "../core/ingest/normalize";
+import { sampleLevel, sampleUnit } from "../core/ingest/sampling";
 import { cutText } from "../core/redact/bounded-copy";
 import { windowId } from "../core/report/object-keys";
 import { severityRank } from "../core/severity";
@@ -125,6 +126,14 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
     } else if (severityRank(entry.severity) < minRank) {
       run.stats.belowSeverity++;
       totals.belowSeverity++;
+    } else if (run.sampler) {
+      // The adaptive threshold: on insertId, on the entry's key without one (docs/sampling.md).
+      const level = sampleLevel(sampleUnit((raw as { insertId?: unknown }).insertId, entry.keyHash));
+      if (run.sampler.admit(level)) {
+        run.clusterer.add(entry, level);
+        run.stats.clustered++;
+        totals.clustered++;
+      }
     } else {
       run.clusterer.add(entry);
       run.stats.clustered++;

@@ -13,6 +13,13 @@ export interface RunJobOptions {
   readonly services: readonly string[];
   readonly minSeverity: Severity;
   readonly maxEntriesPerService: number;
+  /**
+   * Sample instead of stopping at the cap (docs/sampling.md): each service keeps at most
+   * maxEntriesPerService entries by an adaptive hash threshold while reading, on top of any
+   * sample the source took (the sampling source's plan in the report), and counts become
+   * estimates.
+   */
+  readonly sampling?: boolean;
   readonly maxMessageBytes: number;
   readonly dryRun: boolean;
   readonly project?: string;

@@ -1,11 +1,13 @@
 /** One service's share of a run: its clusterer, its template miner (loaded and saved), its counts. */
 import type { Logger } from "pino";
 import { ServiceClusterer, type ClusterOptions } from "../core/cluster/cluster";
+import { estimateClusters } from "../core/cluster/estimates";
+import { AdaptiveSampler } from "../core/ingest/sampling";
 import { TemplateMiner } from "../core/cluster/miner/template-miner";
 import { minerStateKey } from "../core/report/object-keys";
-import type { SkipReason, SkippedEntry } from "../core/types";
+import type { Cluster, SkipReason, SkippedEntry, WorklogSampling } from "../core/types";
 import { PreconditionFailedError } from "../errors";
-import type { ObjectStore } from "../ports";
+import type { ObjectStore, SourceReport } from "../ports";
 import type { RunJobOptions } from "./run-types";
 
 export interface MutableStats {
@@ -26,6 +28,8 @@ export interface ServiceRun {
   readonly stats: MutableStats;
   readonly skippedSamples: SkippedEntry[];
   readonly notes: string[];
+  /** When the run samples: the service's adaptive threshold, capped at maxEntriesPerService. */
+  readonly sampler?: AdaptiveSampler;
 }
 
 
@@ -66,7 +70,24 @@ export async function startServiceRun(service: string, options: RunJobOptions, c
     stats: emptyStats(),
     skippedSamples: [],
     notes,
+    sampler: options.sampling ? new AdaptiveSampler(Math.max(1, options.maxEntriesPerService)) : undefined,
   };
+}
+
+/** What the worklog says about a sampled service: the source's plan times the run's threshold. */
+export function serviceSampling(run: ServiceRun, report: SourceReport): WorklogSampling | undefined {
+  if (!run.sampler) return undefined;
+  const plan = report.sampling?.get(run.service) ?? report.sampling?.get("*");
+  const serverFraction = plan?.serverFraction ?? 1;
+  const fraction = serverFraction * run.sampler.fraction;
+  return { fraction, estimated: fraction < 1, sampled: run.sampler.sampled, plan, adaptiveFraction: run.sampler.fraction, quota: report.quotaUsed };
+}
+
+/** The service's clusters: with sampling, the entries of the final sample only, scaled to the window. */
+export function sampledClusters(run: ServiceRun, report: SourceReport): Cluster[] {
+  const sampling = serviceSampling(run, report);
+  if (!sampling) return run.clusterer.clusters();
+  return estimateClusters(run.clusterer.clusters(run.sampler!.level), sampling.fraction);
 }
 
 export async function saveMinerState(store: ObjectStore, run: ServiceRun, log: Logger): Promise<void> {

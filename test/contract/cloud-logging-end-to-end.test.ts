@@ -53,6 +53,8 @@ test("gRPC peer → CloudLoggingSource → pipeline → worklog, with the cap an
       LOG_GARDENER_WINDOW_END: "2025-09-15T02:00:00Z",
       LOG_GARDENER_OUT: dir,
       LOG_GARDENER_MAX_ENTRIES: "1200",
+      // The cap as a hard stop; sampling has its own end-to-end test (sampling-end-to-end.test.ts).
+      LOG_GARDENER_SAMPLING: "false",
       LOG_GARDENER_LOGGING_PAGE_SIZE: "500",
       LOG_GARDENER_LOGGING_READS_PER_MINUTE: "0",
       LOG_GARDENER_LOGGING_RETRY_DELAY: "1s",

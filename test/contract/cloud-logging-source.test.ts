@@ -276,7 +276,19 @@ describe("CloudLoggingSource over gRPC", () => {
     expect(server.requests.map((r) => r.pageSize)).toEqual([500, 500, 500, 500, 500]);
     expect(server.requests[0]!.pageToken).toBe("");
     expect(new Set(server.requests.slice(1).map((r) => r.pageToken)).size).toBe(4);
-    expect(report).toEqual({ truncations: [], notes: ["api: read 2345 entries from Cloud Logging in 5 pages"] });
+    expect(report).toEqual({ truncations: [], notes: ["api: read 2345 entries from Cloud Logging in 5 pages"], pagesRead: 5 });
+  });
+
+  test("a sample fraction goes into the filter, and the peer returns about that share, the same entries every time", async () => {
+    const { source, server } = await serve({ entries: entriesOf("api", 5000) });
+    const q = { ...query(["api"]), sampleFractions: { api: 0.1 } };
+    const first = await readAll(source, q);
+    const second = await readAll(source, q);
+    expect(server.requests[0]!.filter).toBe(buildLoggingFilter({ window: WINDOW, service: "api", minSeverity: "WARNING", excludeLogIds: ["log-gardener"], sampleFraction: 0.1 }));
+    expect(first.entries.length).toBeGreaterThan(400);
+    expect(first.entries.length).toBeLessThan(600);
+    expect(second.entries.map((e) => e.insertId)).toEqual(first.entries.map((e) => e.insertId));
+    expect(first.report.pagesRead).toBe(1);
   });
 
   test("the peer's response cache (bench:source): primed pages are served from memory, the read is the same", async () => {

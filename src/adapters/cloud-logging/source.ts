@@ -169,6 +169,8 @@ export class CloudLoggingSource implements LogSource {
       includeStderr: this.options.includeStderr,
       excludeLogIds: this.options.excludeLogIds,
       extraFilter: this.options.extraFilter,
+      // The sampling source's choice for this read (docs/sampling.md); absent = every entry.
+      sampleFraction: query.sampleFractions?.[name],
     });
     const read: ServiceRead = {
       name,
@@ -184,6 +186,8 @@ export class CloudLoggingSource implements LogSource {
         if (read.pages === 0 && token === undefined) this.options.logger?.debug({ service: name, filter }, "reading Cloud Logging");
         const p = this.fetchPage(filter, token, read);
         p.catch(() => undefined); // a prefetch abandoned by an early return must not go unhandled
+        // Every page received counts against the quota, a prefetch abandoned at the cap too.
+        p.then(() => (report.pagesRead = (report.pagesRead ?? 0) + 1), () => undefined);
         return p;
       },
       finish: (truncated) => {

@@ -8,6 +8,11 @@
  *   (no miner: two different payloads never merge).
  * Memory grows with the number of clusters (each keeps bounded counters and at most three
  * samples), never with the number of entries.
+ *
+ * Sampling (core/ingest/sampling.ts): an entry added with its hash level is also counted by
+ * level, so that `clusters(minLevel)` can leave out the levels an adaptive sampler dropped after
+ * the entry was added. Counts, severities and the timeline follow the level; samples, top values,
+ * instances and first/last seen come from every entry added.
  */
 import { buildFingerprint } from "./fingerprint";
 import { maxSeverity, type Severity } from "../severity";
@@ -82,10 +87,18 @@ interface Accumulator {
   /** The first entry and the most recent ones; samples are built from them at the end. */
   kept: NormalizedEntry[];
   timeline: number[];
+  /** Per hash level, when entries were added with one: the counts `clusters(minLevel)` thins. */
+  levels?: (LevelCounts | undefined)[];
   http?: Cluster["http"];
   exceptionType?: string;
   shape?: string;
   errorGroups?: BoundedCounter;
+}
+
+interface LevelCounts {
+  count: number;
+  severities: Partial<Record<Severity, number>>;
+  timeline: number[];
 }
 
 const OVERFLOW_KEY = "\u0000overflow";
@@ -94,6 +107,8 @@ const SEP = "\u0001";
 
 export class ServiceClusterer {
   private readonly byKey = new Map<string, Accumulator>();
+  /** The level of the entry being added (a field, not a parameter threaded through every path). */
+  private level: number | undefined;
   private readonly buckets: number;
   private overflowed = 0;
   /** Earliest entry of each revision of the service (bounded), and entries without one. */
@@ -124,7 +139,9 @@ export class ServiceClusterer {
     return this.withoutRevision;
   }
 
-  add(entry: NormalizedEntry): void {
+  /** `level`: the entry's hash level when the run samples (see the header). */
+  add(entry: NormalizedEntry, level?: number): void {
+    this.level = level;
     if (entry.revision) {
       const first = this.revisionFirst.get(entry.revision);
       if (first === undefined ? this.revisionFirst.size < this.options.maxDistinctValues : entry.timestamp < first) this.revisionFirst.set(entry.revision, entry.timestamp);
@@ -225,6 +242,13 @@ export class ServiceClusterer {
     if (entry.errorGroup) (acc.errorGroups ??= new BoundedCounter(this.options.maxDistinctValues)).add(`${entry.errorGroup.project ?? ""}${SEP}${entry.errorGroup.id}`);
     const bucket = Math.floor((entry.timestamp - this.options.window.start) / (this.options.bucketMinutes * 60_000));
     if (bucket >= 0 && bucket < acc.timeline.length) acc.timeline[bucket]!++;
+    if (this.level !== undefined) {
+      const levels = (acc.levels ??= []);
+      const at = (levels[this.level] ??= { count: 0, severities: {}, timeline: new Array<number>(acc.timeline.length).fill(0) });
+      at.count++;
+      at.severities[entry.severity] = (at.severities[entry.severity] ?? 0) + 1;
+      if (bucket >= 0 && bucket < at.timeline.length) at.timeline[bucket]!++;
+    }
     // Samples: the first occurrence, then the most recent ones. Entries are kept, not their
     // samples: a sample is built (redacted, bounded) only for the ones still kept at the end.
     const kept = acc.kept;
@@ -285,11 +309,17 @@ export class ServiceClusterer {
     return out;
   }
 
-  /** The clusters so far, templates as the miner knows them now. */
-  clusters(): Cluster[] {
+  /**
+   * The clusters so far, templates as the miner knows them now. With `minLevel` > 0, only the
+   * entries added at that hash level or above are counted, and a cluster left with none is not
+   * returned.
+   */
+  clusters(minLevel = 0): Cluster[] {
     const minutes = Math.max(1, (this.options.window.end - this.options.window.start) / 60_000);
     const out: Cluster[] = [];
-    for (const acc of this.mergedAccumulators()) {
+    for (const merged of this.mergedAccumulators()) {
+      const acc = minLevel > 0 ? thinned(merged, minLevel) : merged;
+      if (acc.count === 0) continue;
       const template = acc.minerId ? (this.templater.templateOf(acc.minerId) ?? acc.template) : acc.template;
       const variables: VariableValues[] = acc.variables
         .filter((v) => v !== undefined)
@@ -362,6 +392,22 @@ function errorGroupsOf(counter: BoundedCounter, k: number): NonNullable<Cluster[
   });
 }
 
+/** The accumulator as if the entries below `minLevel` had never been added. */
+function thinned(acc: Accumulator, minLevel: number): Accumulator {
+  if (!acc.levels) return acc;
+  const out: LevelCounts = { count: 0, severities: {}, timeline: new Array<number>(acc.timeline.length).fill(0) };
+  for (let l = minLevel; l < acc.levels.length; l++) {
+    const at = acc.levels[l];
+    if (!at) continue;
+    out.count += at.count;
+    for (const [sev, n] of Object.entries(at.severities) as [Severity, number][]) out.severities[sev] = (out.severities[sev] ?? 0) + n;
+    for (let i = 0; i < out.timeline.length; i++) out.timeline[i]! += at.timeline[i] ?? 0;
+  }
+  let severity: Severity | undefined;
+  for (const sev of Object.keys(out.severities) as Severity[]) severity = severity === undefined ? sev : maxSeverity(severity, sev);
+  return { ...acc, count: out.count, severities: out.severities, timeline: out.timeline, severity: severity ?? acc.severity };
+}
+
 /** Folds b into a: counts add up, extremes widen, samples keep the earliest and the latest. */
 function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): void {
   a.count += b.count;
@@ -379,6 +425,16 @@ function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): v
     else for (const [value, n] of v.values.counts) for (let k = 0; k < n; k++) target.values.add(value);
   });
   for (let i = 0; i < a.timeline.length; i++) a.timeline[i]! += b.timeline[i] ?? 0;
+  if (b.levels) {
+    const levels = (a.levels ??= []);
+    b.levels.forEach((at, l) => {
+      if (!at) return;
+      const into = (levels[l] ??= { count: 0, severities: {}, timeline: new Array<number>(a.timeline.length).fill(0) });
+      into.count += at.count;
+      for (const [sev, n] of Object.entries(at.severities) as [Severity, number][]) into.severities[sev] = (into.severities[sev] ?? 0) + n;
+      for (let i = 0; i < into.timeline.length; i++) into.timeline[i]! += at.timeline[i] ?? 0;
+    });
+  }
   const kept = [...a.kept, ...b.kept].sort((x, y) => x.timestamp - y.timestamp);
   a.kept = kept.length <= maxSamples ? kept : [kept[0]!, ...kept.slice(kept.length - (maxSamples - 1))];
 }

@@ -129,6 +129,13 @@ function describeFacts(f: Facts): string {
   return parts.join(", ");
 }
 
+/** " (estimated from a 2% sample)" when the cluster's counts are estimates. */
+function estimatedFrom(cluster: Cluster): string {
+  if (!cluster.estimate) return "";
+  const p = cluster.estimate.fraction * 100;
+  return ` (estimated from a ${p >= 10 ? Math.round(p * 10) / 10 : Number(p.toPrecision(2))}% sample)`;
+}
+
 export function prioritize(cluster: Cluster, options: PriorityOptions = {}): PrioritizedCluster {
   const rules = options.rules ?? PRIORITY_RULES;
   const mislabeled = looksMislabeled(cluster);
@@ -143,7 +150,7 @@ export function prioritize(cluster: Cluster, options: PriorityOptions = {}): Pri
   return {
     ...cluster,
     priority,
-    priorityReason: `${head}${describeFacts(facts)} → ${priority} (${row})`,
+    priorityReason: `${head}${describeFacts(facts)}${estimatedFrom(cluster)} → ${priority} (${row})`,
     mislabeled,
   };
 }

@@ -14,12 +14,17 @@
  *                                                 stack traces) severity DEFAULT
  *   NOT log_id("log-gardener")                    each excluded log (the job's own)
  *   (extra)                                       the user's clause, parenthesized
+ *   sample(insertId, 0.0123)                      when sampling: the share of the matching
+ *                                                 entries Cloud Logging returns, chosen by a
+ *                                                 hash of each entry's insertId (see
+ *                                                 core/ingest/sampling.ts, docs/sampling.md)
  *
  * The test peer (test/peers/logging-server.ts) parses exactly these clauses back; change both.
  */
 import { ConfigError } from "../../errors";
 import { type Severity } from "../severity";
 import type { TimeWindow } from "../types";
+import { formatFraction, SAMPLE_FIELD } from "./sampling";
 
 /** Cloud Logging rejects longer filters. */
 export const MAX_FILTER_LENGTH = 20_000;
@@ -37,6 +42,8 @@ export interface LoggingFilterOptions {
   readonly excludeLogIds?: readonly string[];
   /** A user-supplied clause in the Logging query language, ANDed with the rest. */
   readonly extraFilter?: string;
+  /** Return only this share of the matching entries (0 < f < 1), by `sample(insertId, f)`; 1 or absent reads all. */
+  readonly sampleFraction?: number;
 }
 
 /** A quoted string in the Logging query language. */
@@ -63,6 +70,11 @@ export function buildLoggingFilter(options: LoggingFilterOptions): string {
   for (const logId of options.excludeLogIds ?? []) clauses.push(`NOT log_id(${quoteFilterString(logId)})`);
   const extra = options.extraFilter?.trim();
   if (extra) clauses.push(`(${extra})`);
+  const fraction = options.sampleFraction;
+  if (fraction !== undefined && !(fraction >= 1)) {
+    if (!(fraction > 0)) throw new ConfigError([`sample fraction: expected a number in (0, 1] (got ${fraction})`]);
+    clauses.push(`sample(${SAMPLE_FIELD}, ${formatFraction(fraction)})`);
+  }
   const filter = clauses.join(" AND ");
   if (filter.length > MAX_FILTER_LENGTH) {
     throw new ConfigError([

@@ -82,6 +82,8 @@ const sidecarCluster = z.object({
   absentHours: z.number().nonnegative().nullable().optional(),
   /** Every entry came from this revision, first seen in the service during the window. */
   startedWithDeploy: z.string().optional(),
+  /** Present when `count` is an estimate from a sample. */
+  estimate: z.object({ fraction: z.number().positive().max(1), sampled: count, low: count, high: count }).optional(),
 });
 
 const revisionSeen = z.object({ value: z.string(), firstSeen: iso });
@@ -106,6 +108,26 @@ export const worklogSidecarSchema = z.object({
   skipped: z.partialRecord(z.enum(SKIP_REASONS), count),
   truncated: z.boolean(),
   truncations: z.array(z.object({ service: z.string(), read: count, upTo: z.string(), reason: z.string() })),
+  /** True when cluster counts are estimates from a sample of the window (docs/sampling.md). */
+  estimated: z.boolean().optional(),
+  sampling: z
+    .object({
+      fraction: z.number().positive().max(1),
+      sampled: count,
+      mode: z.enum(["server", "adaptive"]).optional(),
+      serverFraction: z.number().positive().max(1).optional(),
+      adaptiveFraction: z.number().positive().max(1),
+      why: z.string().optional(),
+      fallback: z.string().optional(),
+      lag: z.string().optional(),
+      /** Cloud Monitoring's exact totals for the window, by severity. */
+      totals: z.partialRecord(severity, count).optional(),
+      total: count.optional(),
+      pagesRead: count.optional(),
+      quotaShare: z.number().nonnegative().optional(),
+      budgetShare: z.number().nonnegative().optional(),
+    })
+    .optional(),
   status: z.object({
     collected: z.boolean(),
     clustered: z.boolean(),
@@ -167,6 +189,28 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
     skipped,
     truncated: model.truncations.length > 0,
     truncations: model.truncations.map((t) => ({ service: t.service, read: t.read, upTo: t.upTo, reason: t.reason })),
+    ...(model.sampling
+      ? {
+          estimated: model.sampling.estimated,
+          sampling: {
+            fraction: model.sampling.fraction,
+            sampled: model.sampling.sampled,
+            adaptiveFraction: model.sampling.adaptiveFraction,
+            ...(model.sampling.plan
+              ? {
+                  mode: model.sampling.plan.mode,
+                  serverFraction: model.sampling.plan.serverFraction,
+                  why: model.sampling.plan.why,
+                  ...(model.sampling.plan.fallback !== undefined ? { fallback: model.sampling.plan.fallback } : {}),
+                  ...(model.sampling.plan.lagNote !== undefined ? { lag: model.sampling.plan.lagNote } : {}),
+                  ...(model.sampling.plan.totals ? { totals: { ...model.sampling.plan.totals } } : {}),
+                  ...(model.sampling.plan.total !== undefined ? { total: model.sampling.plan.total } : {}),
+                }
+              : {}),
+            ...(model.sampling.quota ? { pagesRead: model.sampling.quota.pages, quotaShare: model.sampling.quota.quotaShare, budgetShare: model.sampling.quota.budgetShare } : {}),
+          },
+        }
+      : {}),
     status: { ...model.status },
     notes: [...model.notes],
     clusters: model.clusters.map((c): SidecarCluster => {
@@ -225,6 +269,7 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
               ...(ch.startedWithDeploy !== undefined ? { startedWithDeploy: ch.startedWithDeploy } : {}),
             }
           : {}),
+        ...(c.estimate ? { estimate: { ...c.estimate } } : {}),
       };
     }),
     ...(model.history

@@ -4,8 +4,8 @@
  * only (no functions, no class instances), so it can be built in tests and compared as-is.
  */
 import type { Severity } from "../severity";
-import type { PrioritizedCluster, SkipReason, SkippedEntry, SourceTruncation, TimeWindow } from "../types";
 import type { ClusterChange, QuietProblem, WindowReport } from "../history/history";
+import type { PrioritizedCluster, SkipReason, SkippedEntry, SourceTruncation, TimeWindow, WorklogSampling } from "../types";
 
 export interface WorklogStats {
   /** Raw entries the source returned for this service. */
@@ -88,6 +88,8 @@ export interface WorklogModel {
   /** A few samples per reason. */
   readonly skippedSamples: readonly SkippedEntry[];
   readonly truncations: readonly SourceTruncation[];
+  /** How the window was sampled; absent when sampling is off. With `estimated`, cluster counts are estimates. */
+  readonly sampling?: WorklogSampling;
   /** By cluster fingerprint. */
   readonly issues: Readonly<Record<string, WorklogIssue>>;
   /** Open issues that look related, by cluster fingerprint. */

@@ -27,6 +27,7 @@ export function renderWorklog(model: WorklogModel): string {
     renderHeader(model),
     renderWhatChanged(model, clusterTitle),
     renderSummary(model),
+    renderSampling(model),
     renderClusters(model),
     renderSkipped(model),
     renderTruncations(model),
@@ -61,6 +62,21 @@ function num(n: number): string {
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${num(n)} ${n === 1 ? one : many}`;
+}
+
+/** A cluster's count: "≈ 12,400" when it is an estimate from a sample. */
+function count(c: PrioritizedCluster): string {
+  return c.estimate ? `≈ ${num(c.count)}` : num(c.count);
+}
+
+/** "≈ 12,400 occurrences" or "3 occurrences". */
+function countOf(c: PrioritizedCluster, one: string, many = `${one}s`): string {
+  return c.estimate ? `≈ ${num(c.count)} ${many}` : plural(c.count, one, many);
+}
+
+function percent(fraction: number): string {
+  const p = fraction * 100;
+  return p >= 10 ? `${Math.round(p * 10) / 10}%` : `${Number(p.toPrecision(2))}%`;
 }
 
 function rate(perMinute: number): string {
@@ -226,7 +242,7 @@ function renderSummary(m: WorklogModel): string {
     if (top.length > 0) {
       const items = top.map((c) => {
         const n = m.clusters.indexOf(c) + 1;
-        return `cluster ${n}, ${c.priority} ${c.severity} ×${num(c.count)}: ${escapeText(truncate(clusterTitle(c), 70))}`;
+        return `cluster ${n}, ${c.priority} ${c.severity} ×${count(c)}: ${escapeText(truncate(clusterTitle(c), 70))}`;
       });
       para.push(`${urgent.length > 0 ? "Most urgent" : "Top of the list"}: ${items.join("; ")}.`);
     }
@@ -240,6 +256,12 @@ function renderSummary(m: WorklogModel): string {
     }
   }
 
+  if (m.sampling?.estimated) {
+    para.push(
+      `The window held more entries than the cap, so it was sampled evenly at ${percent(m.sampling.fraction)}: counts marked ≈ are estimates, ` +
+        `and priorities and issues use them (see Sampling).`,
+    );
+  }
   if (m.truncations.length > 0) {
     const t = m.truncations.map((t) => `${escapeText(t.service)} after ${num(t.read)} entries, up to ${escapeText(t.upTo)}`);
     para.push(`Reading stopped early (${t.join("; ")}): later entries in the window are not in this worklog.`);
@@ -259,7 +281,7 @@ function renderSummaryTable(m: WorklogModel): string {
     const severity = c.mislabeled ? `${c.severity} (mislabeled?)` : c.severity;
     const problem = codeSpan(truncate(c.http ? readableTemplate(`${c.http.method} ${c.http.route} ${c.http.status}`) : problemName(c), 60));
     rows.push(
-      `| ${i + 1} | ${c.priority} | ${severity} | ${num(c.count)} | ${tableCell(problem)} | ${tableCell(issue ? describeIssue(issue) : "–")} |`,
+      `| ${i + 1} | ${c.priority} | ${severity} | ${count(c)} | ${tableCell(problem)} | ${tableCell(issue ? describeIssue(issue) : "–")} |`,
     );
   });
   return rows.join("\n");
@@ -283,7 +305,7 @@ function renderCluster(m: WorklogModel, c: PrioritizedCluster, n: number): strin
   facts.push(`**Severity:** ${c.severity}/${c.priority}${severityMix(c)}${mislabel}`);
   facts.push(`**Priority Reason:** ${escapeText(c.priorityReason)}`);
   facts.push(
-    `**Frequency:** ${plural(c.count, "occurrence")}, ${rate(c.ratePerMinute)}/min, ` +
+    `**Frequency:** ${countOf(c, "occurrence")}${estimateNote(c)}, ${c.estimate ? "≈ " : ""}${rate(c.ratePerMinute)}/min, ` +
       `first seen ${isoTime(c.firstSeen)}, last seen ${isoTime(c.lastSeen)}`,
   );
   const history = clusterHistoryFact(m, c);
@@ -335,7 +357,7 @@ function renderCluster(m: WorklogModel, c: PrioritizedCluster, n: number): strin
 /** A few generated sentences about a cluster, from its kind, template, HTTP and exception. */
 export function describeCluster(m: WorklogModel, c: PrioritizedCluster): string {
   const s: string[] = [];
-  const times = plural(c.count, "time");
+  const times = countOf(c, "time");
   if (c.http) {
     s.push(`${codeSpan(`${c.http.method} ${c.http.route}`)} answered ${statusText(c.http.status)} ${times} at ${c.severity}.`);
   } else if (c.exceptionType) {
@@ -384,6 +406,46 @@ function renderSkipped(m: WorklogModel): string {
     for (const e of samples.slice(0, MAX_SKIPPED_SAMPLES_PER_REASON)) {
       out.push("", `**${reason}:** ${escapeText(truncate(e.detail, 200))}`, fence(e.sample, "text"));
     }
+  }
+  return out.join("\n");
+}
+
+/** " (estimated from 248 sampled at 2%; 95% between 10,900 and 13,900)". */
+function estimateNote(c: PrioritizedCluster): string {
+  const e = c.estimate;
+  if (!e) return "";
+  return ` (estimated from ${num(e.sampled)} sampled at ${percent(e.fraction)}; 95% between ${num(e.low)} and ${num(e.high)})`;
+}
+
+function renderSampling(m: WorklogModel): string {
+  const s = m.sampling;
+  // Nothing to say for a window read whole without totals (a small file): no section.
+  if (!s || (!s.estimated && s.plan?.fallback === undefined && s.plan?.mode !== "server")) return "";
+  const out = ["## Sampling", ""];
+  if (s.estimated) {
+    out.push(`- Counts are estimates: ${plural(s.sampled, "entry", "entries")} kept in an even, deterministic sample of ${percent(s.fraction)} of the window, each count divided by the fraction.`);
+  } else {
+    out.push(`- Every entry of the window was read: counts are exact.`);
+  }
+  const plan = s.plan;
+  if (plan) {
+    out.push(`- How: ${escapeText(plan.why)}${plan.mode === "server" && plan.serverFraction < 1 ? ` (Cloud Logging's ${codeSpan(`sample(insertId, ${plan.serverFraction})`)})` : ""}.`);
+    if (plan.totals && plan.total !== undefined) {
+      const bySeverity = Object.entries(plan.totals)
+        .filter(([, n]) => (n ?? 0) > 0)
+        .map(([sev, n]) => `${sev} ${num(n ?? 0)}`)
+        .join(", ");
+      out.push(`- Cloud Monitoring's exact totals for the window (${codeSpan("logging.googleapis.com/log_entry_count")}): ${num(plan.total)}${bySeverity ? ` (${bySeverity})` : ""}.`);
+    }
+    if (plan.fallback) out.push(`- Fallback: ${escapeText(plan.fallback)}.`);
+    if (plan.lagNote) out.push(`- Monitoring's lag: ${escapeText(plan.lagNote)}.`);
+  }
+  if (s.adaptiveFraction < 1) out.push(`- While reading, the adaptive hash threshold (on ${codeSpan("insertId")}, or the entry's key without one) kept ${percent(s.adaptiveFraction)} of what was read, to hold the cap.`);
+  if (s.quota) {
+    out.push(
+      `- Read ${plural(s.quota.pages, "page")} from Cloud Logging in ${num(Math.round(s.quota.minutes * 10) / 10)} min: ` +
+        `${percent(s.quota.quotaShare)} of the project's ${codeSpan("entries.list")} quota over that time (this task's budget: ${percent(s.quota.budgetShare)}).`,
+    );
   }
   return out.join("\n");
 }

@@ -156,6 +156,19 @@ export interface LatestInput {
   readonly note?: string;
 }
 
+/** A cluster's count as issues print it: "≈ 12400" when it is an estimate from a sample. */
+function occurrences(c: PrioritizedCluster): string {
+  return c.estimate ? `≈ ${c.count}` : String(c.count);
+}
+
+/** " (estimated from 248 sampled at 2% of the window)", or nothing for an exact count. */
+function estimateNote(c: PrioritizedCluster): string {
+  const e = c.estimate;
+  if (!e) return "";
+  const p = e.fraction * 100;
+  return ` (estimated from ${e.sampled} sampled at ${p >= 10 ? Math.round(p * 10) / 10 : Number(p.toPrecision(2))}% of the window)`;
+}
+
 /** The "Latest occurrences" section: replaced in place on every update, no notification. */
 export function renderLatestSection({ cluster: c, history, ctx, note, marker }: LatestInput): string {
   const lastDay = historyBetween(history, epochHour(ctx.windowEnd - 1) - 23, epochHour(ctx.windowEnd - 1)).reduce((a, b) => a + b, 0);
@@ -163,7 +176,7 @@ export function renderLatestSection({ cluster: c, history, ctx, note, marker }: 
   return [
     "## Latest occurrences",
     "",
-    `Window ${renderCode(ctx.windowId)} (${iso(ctx.windowStart)} to ${iso(ctx.windowEnd)}): **${c.count}** occurrences, ` +
+    `Window ${renderCode(ctx.windowId)} (${iso(ctx.windowStart)} to ${iso(ctx.windowEnd)}): **${occurrences(c)}** occurrences${estimateNote(c)}, ` +
       `${hourlyRate(c.count, ctx.windowStart, ctx.windowEnd)} per hour, last seen ${iso(c.lastSeen)}. ` +
       `Last 24 hours: ${lastDay}; last ${ctx.historyDays} days: ${total}.`,
     ...(note ? ["", note] : []),
@@ -202,7 +215,7 @@ export function renderIssueBody({ cluster: c, marker, ctx, related = [], predece
   const head = [
     renderIssueMarker(marker),
     ...follows,
-    `Log Gardener found ${withArticle(c.severity)} problem in ${renderCode(c.service)}: **${c.count}** occurrences in window ${renderCode(ctx.windowId)}.`,
+    `Log Gardener found ${withArticle(c.severity)} problem in ${renderCode(c.service)}: **${occurrences(c)}** occurrences${estimateNote(c)} in window ${renderCode(ctx.windowId)}.`,
     "",
     "### Template",
     "",
@@ -215,7 +228,7 @@ export function renderIssueBody({ cluster: c, marker, ctx, related = [], predece
     `| Priority | ${c.priority}: ${renderInline(c.priorityReason, 200)} |`,
     `| Kind | ${c.kind}${c.exceptionType ? `, ${renderCode(c.exceptionType, 100)}` : ""}${c.http ? `, ${renderCode(`${c.http.method} ${c.http.route} ${c.http.status}`, 200)}` : ""} |`,
     ...(c.source ? [`| Source | ${renderCode(c.source, 200)} |`] : []),
-    `| Occurrences | ${c.count} (${c.ratePerMinute.toFixed(2)} per minute) |`,
+    `| Occurrences | ${occurrences(c)} (${c.ratePerMinute.toFixed(2)} per minute)${estimateNote(c)} |`,
     `| First seen | ${iso(c.firstSeen)} |`,
     `| Last seen | ${iso(c.lastSeen)} |`,
     `| Revisions | ${c.revisions.slice(0, 5).map((r) => `${renderCode(r.value, 60)} ×${r.count}`).join(", ") || "n/a"} |`,
@@ -272,8 +285,10 @@ export function renderComment({ reason, cluster: c, ctx, rate, baseline, limit, 
       ? `**Escalating:** ${rate} per hour in window ${renderCode(ctx.windowId)}` +
         (baseline !== undefined ? `, up from ${baseline} per hour when this issue last notified.` : ".") +
         (limit ? ` The limit from this problem's own history is ${limit.limit} in an hour (baseline ${limit.baseline} per hour).` : "")
+ +
+        (c.estimate ? ` The rate is an estimate${estimateNote(c)}.` : "")
       : `**Regression:** this problem was closed as completed${closedAt ? ` on ${closedAt.slice(0, 10)}` : ""} and came back: ` +
-        `${c.count} occurrences in window ${renderCode(ctx.windowId)}, last seen ${iso(c.lastSeen)}. Reopened and labelled \`regression\`.`;
+        `${occurrences(c)} occurrences${estimateNote(c)} in window ${renderCode(ctx.windowId)}, last seen ${iso(c.lastSeen)}. Reopened and labelled \`regression\`.`;
   return [
     renderCommentMarker(ctx.windowId, c.fingerprint),
     lead,
@@ -292,7 +307,7 @@ export function renderDigestBody(marker: IssueMarker, overflow: readonly Priorit
   const rows: string[] = [];
   let size = 0;
   for (const c of overflow) {
-    const row = `| ${renderCode(c.service, 60)} | ${c.severity} | ${c.priority} | ${c.count} | ${renderCode(c.template, 160)} | ${renderCode(c.fingerprint, 40)} |`;
+    const row = `| ${renderCode(c.service, 60)} | ${c.severity} | ${c.priority} | ${occurrences(c)} | ${renderCode(c.template, 160)} | ${renderCode(c.fingerprint, 40)} |`;
     if (size + row.length > cap - 4_000) break;
     rows.push(row);
     size += row.length + 1;

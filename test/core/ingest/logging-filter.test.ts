@@ -44,6 +44,22 @@ describe("buildLoggingFilter", () => {
     expect(() => buildLoggingFilter({ window: { start: window.end, end: window.end }, minSeverity: "WARNING" })).toThrow(ConfigError);
   });
 
+  test("a sample fraction below 1 adds sample(insertId, f) last, in plain decimals", () => {
+    expect(buildLoggingFilter({ window, service: "api", minSeverity: "WARNING", sampleFraction: 0.0123 })).toBe(
+      `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME} AND severity>=WARNING AND sample(insertId, 0.0123)`,
+    );
+    expect(buildLoggingFilter({ window, minSeverity: "WARNING", sampleFraction: 0.00000012 })).toMatch(/ AND sample\(insertId, 0\.00000012\)$/);
+  });
+
+  test("a fraction of 1 reads everything: no sample clause", () => {
+    expect(buildLoggingFilter({ window, minSeverity: "WARNING", sampleFraction: 1 })).not.toContain("sample(");
+  });
+
+  test("a fraction of 0 or less is refused, never sent", () => {
+    expect(() => buildLoggingFilter({ window, minSeverity: "WARNING", sampleFraction: 0 })).toThrow(ConfigError);
+    expect(() => buildLoggingFilter({ window, minSeverity: "WARNING", sampleFraction: Number.NaN })).toThrow(ConfigError);
+  });
+
   test("quoteFilterString", () => {
     expect(quoteFilterString('say "hi"')).toBe('"say \\"hi\\""');
   });
