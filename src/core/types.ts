@@ -110,6 +110,8 @@ export interface Cluster {
   readonly bucketMinutes: number;
   readonly http?: { readonly method: string; readonly route: string; readonly status: number };
   readonly exceptionType?: string;
+  /** The message of its first sample (redacted, first line): what names show for its variables. */
+  readonly example?: string;
   /** The payload shape its entries share, for clusters of message-less payloads (see NormalizedEntry.shape). */
   readonly shape?: string;
   /** Error Reporting groups its entries belong to, most entries first (at most a few). */

@@ -347,6 +347,7 @@ export class ServiceClusterer {
         bucketMinutes: this.options.bucketMinutes,
         http: acc.http,
         exceptionType: acc.exceptionType,
+        ...(acc.kept[0] === undefined ? {} : { example: firstLineOf(acc.kept[0].message) }),
         ...(acc.shape === undefined ? {} : { shape: acc.shape }),
         ...(acc.errorGroups === undefined ? {} : { errorGroups: errorGroupsOf(acc.errorGroups, this.options.maxTopValues) }),
       });
@@ -383,6 +384,11 @@ export function maskNumbers(text: string): { template: string; params: string[] 
     return "<*>";
   });
   return { template, params };
+}
+
+function firstLineOf(message: string): string {
+  const newline = message.indexOf("\n");
+  return (newline < 0 ? message : message.slice(0, newline)).slice(0, 500);
 }
 
 function errorGroupsOf(counter: BoundedCounter, k: number): NonNullable<Cluster["errorGroups"]> {

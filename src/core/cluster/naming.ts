@@ -6,14 +6,14 @@
  * - With an exception: `Type: message head` (`ConfigError: DATABASE_URL is not set`).
  * - Without one: the message, with the error text the entry carried appended (normalization
  *   puts it in the template: `upstream call failed: dial tcp … no such host`).
- * - Variables never show as `<*>`: they read `…`.
+ * - Variables never show as `<*>`: they show the first sample's value, else `…`.
  * - Never a list of keys, `{}`, or only punctuation: a message-less payload is named from its
  *   logger or module and its first meaningful string, else from a sample.
  */
 import { payloadText } from "../ingest/logger-formats";
 import type { Cluster } from "../types";
 
-export type Nameable = Pick<Cluster, "template"> & Partial<Pick<Cluster, "kind" | "source" | "http" | "exceptionType" | "variables" | "samples" | "shape">>;
+export type Nameable = Pick<Cluster, "template"> & Partial<Pick<Cluster, "kind" | "source" | "http" | "exceptionType" | "variables" | "samples" | "shape" | "example">>;
 
 /** Exception types that say nothing of their own: the message (with its lead) is the better name. */
 const GENERIC_TYPES = new Set(["Error", "error", "Exception", "panic", "Throwable"]);
@@ -27,6 +27,35 @@ export function readableTemplate(template: string): string {
     .trim();
 }
 
+const MAX_FILLED_HOLES = 8;
+
+/**
+ * The template with its `<*>` filled from the example message when the example reads as the
+ * template (literal parts equal, in order); the template as it is otherwise.
+ */
+export function withExampleValues(template: string, example: string | undefined): string {
+  if (example === undefined || !template.includes("<*>")) return template;
+  const holes = template.split("<*>").length - 1;
+  // Lazy groups between literals backtrack polynomially in their number: a few is plenty for a name.
+  if (holes > MAX_FILLED_HOLES || example.length > 500) return template;
+  const parts = template.split("<*>").map((p) => p.trim().split(/\s+/).filter((w) => w !== "").map(escapeRegExp).join("\\s+"));
+  const pattern = parts.map((p, i) => (i === 0 ? p : `\\s*(.+?)\\s*${p}`)).join("");
+  let m: RegExpExecArray | null;
+  try {
+    m = new RegExp(`^\\s*${pattern}\\s*$`, "s").exec(example);
+  } catch {
+    return template;
+  }
+  if (!m) return template;
+  let i = 1;
+  const values = m;
+  return template.replace(/<\*>/g, () => values[i++] ?? "<*>");
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** True for a name that names nothing: empty, only punctuation or "…", `{}` or a `{key, key}` list. */
 export function isPlaceholderName(name: string): boolean {
   const t = name.trim();
@@ -37,7 +66,7 @@ export function isPlaceholderName(name: string): boolean {
 
 export function problemName(c: Nameable): string {
   if (c.http) return `${c.http.method} ${c.http.route} → ${c.http.status}`;
-  const readable = readableTemplate(c.template);
+  const readable = readableTemplate(withExampleValues(c.template, c.example));
   let name = readable;
   const type = c.exceptionType;
   if (type && !GENERIC_TYPES.has(type)) {

@@ -1,20 +1,15 @@
 import { parseSeverity, type Severity } from "../severity";
 import type { LogEntry } from "./entry-schema";
-
-const LEVEL_KEYS = ["severity", "level", "levelname"] as const;
+import { loggerLevel } from "./logger-formats";
 
 /**
- * The entry's severity; when that is absent or DEFAULT, a level name the payload carries
- * (`severity`, `level`, `levelname`: strings only, pino's numeric levels are not LogSeverity).
+ * The entry's severity; when that is absent or DEFAULT, the level the payload's logger wrote
+ * (`severity`, `level` as a name or pino/bunyan number, `levelname`, Serilog `@l`, zap and slog
+ * names including `dpanic` and `ERROR+2`, logback `level_value`: see logger-formats.ts).
  * Unknown names don't cost the entry; they read as DEFAULT.
  */
 export function entrySeverity(entry: LogEntry): Severity {
   const own = parseSeverity(entry.severity) ?? "DEFAULT";
   if (own !== "DEFAULT" || !entry.jsonPayload) return own;
-  for (const key of LEVEL_KEYS) {
-    const v = entry.jsonPayload[key];
-    const parsed = typeof v === "string" ? parseSeverity(v) : undefined;
-    if (parsed && parsed !== "DEFAULT") return parsed;
-  }
-  return own;
+  return loggerLevel(entry.jsonPayload) ?? own;
 }

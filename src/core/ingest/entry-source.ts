@@ -4,7 +4,8 @@ import { valueAt } from "./message";
 
 
 const CONTEXT_NAME = ["context", "name"] as const;
-const LOGGER_KEYS = ["logger", "logger_name", "loggerName", "python_logger"] as const;
+/** `SourceContext` is Serilog's logger name. */
+const LOGGER_KEYS = ["logger", "logger_name", "loggerName", "python_logger", "SourceContext"] as const;
 
 /** "module.function" or "module" from a labels object (the payload's or the entry's). */
 function moduleOf(labels: unknown): string | undefined {

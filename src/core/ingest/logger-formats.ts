@@ -19,6 +19,7 @@
  * `message`, `stack_trace` or `exception`), plus the fields the loggers above use.
  */
 import { parseSeverity, type Severity } from "../severity";
+import { type LocatedStackTrace, locateStackTrace } from "./stacktrace";
 
 export interface LoggerException {
   /** The exception's class or type ("TypeError", "ConfigError"). */
@@ -68,17 +69,17 @@ function ownAnyCase(o: Payload, keys: readonly string[]): unknown {
   return undefined;
 }
 
-function text(v: unknown): string | undefined {
+function text(v: unknown, max = MAX_FIELD_CHARS): string | undefined {
   if (typeof v !== "string") return undefined;
-  const cut = v.length > MAX_FIELD_CHARS ? v.slice(0, MAX_FIELD_CHARS) : v;
+  const cut = v.length > max ? v.slice(0, max) : v;
   return cut.trim() === "" ? undefined : cut;
 }
 
 /** A string, or a finite number or boolean as text. */
-function scalarText(v: unknown): string | undefined {
+function scalarText(v: unknown, max = MAX_FIELD_CHARS): string | undefined {
   if (typeof v === "number" && Number.isFinite(v)) return String(v);
   if (typeof v === "boolean") return String(v);
-  return text(v);
+  return text(v, max);
 }
 
 const TYPE_KEYS = ["type", "name", "class", "kind", "exc_type", "errorType", "code"] as const;
@@ -149,12 +150,13 @@ export function readLoggerFields(payload: Payload): LoggerFields {
   };
 
   // The message.
-  let message = scalarText(own(payload, "message")) ?? scalarText(own(payload, "msg")) ?? text(own(payload, "@m"));
+  // Whole: normalization measures it against its size limit.
+  let message = scalarText(own(payload, "message"), Infinity) ?? scalarText(own(payload, "msg"), Infinity) ?? text(own(payload, "@m"), Infinity);
   if (message === undefined) {
-    const mt = text(own(payload, "@mt"));
+    const mt = text(own(payload, "@mt"), Infinity);
     if (mt !== undefined) message = renderMessageTemplate(mt, payload);
   }
-  if (message === undefined && typeof payload.event === "string") message = text(payload.event);
+  if (message === undefined && typeof payload.event === "string") message = text(payload.event, Infinity);
 
   // Typed exceptions and error text, in the order the loggers above put them.
   let exception: LoggerException | undefined;
@@ -222,6 +224,74 @@ function firstLine(t: string): string | undefined {
     if (trimmed !== "") return trimmed;
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A JSON payload's content, for normalization
+
+export interface JsonContent {
+  /**
+   * The message to cluster on: the logger's message with the error text appended, or
+   * `message: Type: text` for a typed error without frames, or for a payload without any message
+   * its first meaningful string. With a trace, the logger's own message (the trace's lead).
+   */
+  readonly message?: string;
+  readonly trace?: LocatedStackTrace;
+  /** The line before the trace, when the trace is in the message itself. */
+  readonly lead?: string;
+  readonly traceInMessage: boolean;
+  /** A typed error the payload carried without frames. */
+  readonly typed?: { readonly type: string; readonly message: string };
+  /** Set for a payload without a message of its own: its shape (see payloadShape). */
+  readonly shape?: string;
+  /** For a payload without any message or error: its first meaningful string (or "(no message)"). */
+  readonly fallback?: string;
+  /** Texts checked against the message size limit (the message, not the stack fields). */
+  readonly measured: readonly string[];
+  /** Error Reporting's `context.reportLocation`, a source when the entry has no other. */
+  readonly reportLocation?: string;
+}
+
+/** Exception types that say nothing of their own ("error" is zap's frames-only trace). */
+const GENERIC_TRACE_TYPES = new Set(["Error", "error"]);
+
+/** What a jsonPayload says, per the rules in docs/logger-formats.md. */
+export function describeJsonContent(payload: Payload): JsonContent {
+  const f = readLoggerFields(payload);
+  const own = f.message;
+  const measured = own === undefined ? [] : [own];
+  const base = { measured, ...(f.reportLocation !== undefined ? { reportLocation: f.reportLocation } : {}) };
+  if (own !== undefined) {
+    const trace = locateStackTrace(own);
+    if (trace) return { ...base, message: own, trace, lead: trace.lead, traceInMessage: true };
+  }
+  const e = f.exception;
+  if (e?.frames) {
+    const trace: LocatedStackTrace = { type: e.type, message: e.message, frames: [...e.frames], startLine: 0 };
+    return { ...base, message: own, trace, traceInMessage: own === undefined };
+  }
+  for (const text of f.stackTexts) {
+    if (text === own) continue;
+    const trace = locateStackTrace(text);
+    if (!trace) continue;
+    // zap's frames-only trace has no exception line: its `error` text says what went wrong.
+    const message = trace.message === "" && GENERIC_TRACE_TYPES.has(trace.type) && f.errorText !== undefined ? withErrorText(own, f.errorText) : own;
+    return { ...base, message, trace, traceInMessage: message === undefined };
+  }
+  if (e) {
+    const line = e.message ? `${e.type}: ${e.message}` : e.type;
+    const message = own === undefined ? line : e.message && own.includes(e.message) ? own : `${own}: ${line}`;
+    return { ...base, message, typed: { type: e.type, message: e.message }, traceInMessage: false, ...(own === undefined ? { shape: payloadShape(payload) } : {}) };
+  }
+  if (f.errorText !== undefined) return { ...base, message: withErrorText(own, f.errorText), traceInMessage: false };
+  if (own !== undefined) return { ...base, message: own, traceInMessage: false };
+  return { ...base, fallback: payloadText(payload) ?? "(no message)", shape: payloadShape(payload), traceInMessage: false };
+}
+
+/** "upstream call failed: dial tcp … no such host"; the message alone when it already says it. */
+function withErrorText(message: string | undefined, errorText: string): string {
+  if (message === undefined) return errorText;
+  return message.includes(errorText) ? message : `${message}: ${errorText}`;
 }
 
 // ---------------------------------------------------------------------------------------------

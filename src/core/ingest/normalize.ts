@@ -4,11 +4,11 @@
  *
  * What becomes the message, by payload:
  * - textPayload: the text. A stack trace in it makes the entry a "stacktrace".
- * - jsonPayload: `message`, `msg`, `error.message`, `err.message`, `error` / `exception` as a
- *   string, `exception.message`, then the stack fields. Without any of these, a compact rendering
- *   of the payload's keys (`{event=cache_miss, status, user_id}`) so the cluster still has a
- *   stable text. A stack trace in the message or in `stack`, `stacktrace` (zap), `stack_trace`,
- *   `stackTrace`, `exception`, `exc_info`, `error.stack`, `err.stack` makes it a "stacktrace".
+ * - jsonPayload: read per its logging library's shape (logger-formats.ts, docs/logger-formats.md):
+ *   the message (`message`, `msg`, `@m`, `@mt`, `event`) with the error text appended, a typed
+ *   error (`err: {type, message}`, `error: {type, value}`), a stack trace in Error Reporting's
+ *   places and the loggers' own fields. Without any message, the payload's first meaningful
+ *   string, and its shape (field names and value kinds) so different payloads never merge.
  * - httpRequest (request logs, no payload message): kind "request", "METHOD ROUTE STATUS".
  *   An application log that carries an httpRequest and a message stays "application" but keeps
  *   the `http` field.
@@ -33,7 +33,7 @@ import { isCommonLogEntry, type LogEntry, logEntrySchema } from "./entry-schema"
 import { entrySeverity } from "./entry-severity";
 import { findSource } from "./entry-source";
 import { buildHttp } from "./http-request";
-import { describeContent, firstLine, GENERIC_TYPES, redactedException, renderKeys } from "./message";
+import { describeContent, firstLine, GENERIC_TYPES, redactedException } from "./message";
 import { buildSample, skippedSample } from "./sample";
 import { sanitizeText } from "./sanitize";
 import { parseTimestamp } from "./timestamp";
@@ -149,6 +149,8 @@ class LazySampleEntry implements NormalizedEntry {
   http: NormalizedEntry["http"] = undefined;
   exception: NormalizedEntry["exception"] = undefined;
   audit: NormalizedEntry["audit"] = undefined;
+  shape: string | undefined = undefined;
+  errorGroup: NormalizedEntry["errorGroup"] = undefined;
   readonly #entry: LogEntry;
   readonly #redact: Redactor;
   #sample: unknown = NOT_BUILT;
@@ -186,6 +188,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   let source = findSource(entry);
   let exception: NormalizedEntry["exception"];
   let audit: NormalizedEntry["audit"];
+  let shape: string | undefined;
 
   if (content.trace) {
     kind = "stacktrace";
@@ -205,8 +208,11 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
     kind = "request";
     message = `${http.method} ${http.route} ${http.status}`;
   } else {
-    message = content.message ?? (entry.jsonPayload ? renderKeys(entry.jsonPayload) : "(no payload)");
+    message = content.message ?? content.fallback ?? "(no payload)";
+    if (content.typed) exception = { type: redact(content.typed.type), frames: [] };
+    if (content.shape !== undefined) shape = content.shape;
   }
+  source ??= content.reportLocation;
 
   message = cutText(redact(sanitizeText(message)), MAX_MESSAGE_CHARS);
   const resourceLabels = entry.resource?.labels ?? {};
@@ -230,7 +236,24 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   normalized.http = http;
   normalized.exception = exception;
   normalized.audit = audit;
+  normalized.shape = shape;
+  normalized.errorGroup = errorGroupOf(entry, redact);
   return { ok: true, entry: normalized };
+}
+
+/**
+ * The Error Reporting group Cloud Logging gave the entry (`errorGroups[].id`, read leniently:
+ * the field is not in the schema, so a malformed one costs nothing), with the project of its
+ * logName or resource, both redacted.
+ */
+function errorGroupOf(entry: LogEntry, redact: Redactor): NormalizedEntry["errorGroup"] {
+  const groups = (entry as Record<string, unknown>).errorGroups;
+  if (!Array.isArray(groups)) return undefined;
+  const first = groups.find((g): g is { id: string } => typeof g === "object" && g !== null && typeof (g as { id?: unknown }).id === "string" && (g as { id: string }).id !== "");
+  if (!first) return undefined;
+  const project = /^projects\/([^/]+)\//.exec(entry.logName ?? "")?.[1] ?? entry.resource?.labels?.project_id;
+  const id = redact(sanitizeText(cutText(first.id, 200)));
+  return project ? { id, project: redact(sanitizeText(cutText(project, 100))) } : { id };
 }
 
 function skip(reason: SkipReason, detail: string, raw: unknown, options: NormalizeOptions): NormalizeResult {

@@ -270,6 +270,7 @@ export function redactCluster(c: PrioritizedCluster, redact: Redactor): Prioriti
   return {
     ...c,
     template: redact(c.template),
+    ...(c.example !== undefined ? { example: redact(c.example) } : {}),
     ...(c.source !== undefined ? { source: redact(c.source) } : {}),
     ...(c.exceptionType !== undefined ? { exceptionType: redact(c.exceptionType) } : {}),
     ...(c.http ? { http: { ...c.http, route: redact(c.http.route) } } : {}),

@@ -1,4 +1,4 @@
-import { isPlaceholderName, problemName, readableTemplate, sampleText } from "../../../src/core/cluster/naming";
+import { isPlaceholderName, problemName, readableTemplate, sampleText, withExampleValues } from "../../../src/core/cluster/naming";
 import { parseStackTrace } from "../../../src/core/ingest/stacktrace";
 
 describe("problemName", () => {
@@ -62,5 +62,21 @@ describe(".NET traces", () => {
       message: "The operation has timed out.",
       frames: ["Acme.Billing.Gateway.ChargeAsync (Gateway.cs)", "System.Linq.Enumerable.First[TSource]", "Acme.Billing.Worker.ExecuteAsync (Worker.cs)"],
     });
+  });
+});
+
+describe("withExampleValues", () => {
+  it("fills each <*> from an example that reads as the template", () => {
+    expect(withExampleValues("retrying in <*> (attempt <*>)", "retrying in 400ms (attempt 1/5)")).toBe("retrying in 400ms (attempt 1/5)");
+    expect(withExampleValues("queue_depth=<*> oldest_age_s=<*>", "queue_depth=1842 oldest_age_s=913")).toBe("queue_depth=1842 oldest_age_s=913");
+  });
+  it("leaves the template when the example does not read as it, or has too many holes", () => {
+    expect(withExampleValues("retrying in <*> (attempt <*>)", "something else entirely")).toBe("retrying in <*> (attempt <*>)");
+    const many = Array.from({ length: 12 }, () => "<*>").join(" x ");
+    expect(withExampleValues(many, Array.from({ length: 12 }, (_, i) => String(i)).join(" x "))).toBe(many);
+    expect(problemName({ kind: "application", template: "retrying in <*>", example: "nope" })).toBe("retrying in …");
+  });
+  it("a name never shows <*>, whatever the example", () => {
+    for (const example of ["<*>", "a <*> b", "", "(.*)", "\\"]) expect(problemName({ kind: "application", template: "a <*> b", example })).not.toContain("<*>");
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { errorObject, loggerLevel, parseLoggerLevel, payloadShape, payloadText, readLoggerFields, renderMessageTemplate } from "../../../src/core/ingest/logger-formats";
+import fc from "fast-check";
+import { describeJsonContent, errorObject, loggerLevel, parseLoggerLevel, payloadShape, payloadText, readLoggerFields, renderMessageTemplate } from "../../../src/core/ingest/logger-formats";
 
 function payloads(name: string): Record<string, unknown>[] {
   const entries = JSON.parse(readFileSync(join(__dirname, "../../fixtures/entries/loggers", `${name}.json`), "utf8")) as { jsonPayload: Record<string, unknown> }[];
@@ -182,5 +183,24 @@ describe("payloads without a message", () => {
     expect(payloadText({ queue_depth: 1842, oldest_age_s: 913 })).toBe("queue_depth=1842 oldest_age_s=913");
     expect(payloadText({ error: {} })).toBeUndefined();
     expect(payloadText({ outer: { inner: [{ note: "disk almost full" }] } })).toBe("disk almost full");
+  });
+});
+
+describe("any JSON payload", () => {
+  const key = fc.constantFrom("message", "msg", "@m", "@mt", "@x", "@l", "err", "error", "exception", "exc_info", "stack", "level", "event", "type", "value", "frames", "@type", "context", "x");
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: "small" }, fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.array(tie("v"), { maxLength: 3 }), fc.dictionary(key, tie("v"), { maxKeys: 4 })),
+  })).v;
+
+  it("is described without throwing, with a message, a fallback or a trace, and the same shape for the same keys", () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (payload) => {
+        const c = describeJsonContent(payload);
+        expect(c.message !== undefined || c.fallback !== undefined || c.trace !== undefined).toBe(true);
+        expect(loggerLevel(payload) === undefined || typeof loggerLevel(payload) === "string").toBe(true);
+        expect(payloadShape({ ...payload })).toBe(payloadShape(payload));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

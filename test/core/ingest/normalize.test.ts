@@ -69,7 +69,7 @@ const PAYLOAD_CASES: readonly [string, Partial<NormalizedEntry>][] = [
       source: "dist/orders/controller.js:OrdersController.post",
     },
   ],
-  ["json-no-message", { kind: "application", message: "{event=cache_miss, latency_ms, status=degraded, user_id}" }],
+  ["json-no-message", { kind: "application", message: "cache_miss" }], // structlog's `event` is a message
   [
     "json-python-logging-exception",
     {
@@ -114,7 +114,7 @@ const PAYLOAD_CASES: readonly [string, Partial<NormalizedEntry>][] = [
       kind: "stacktrace",
       severity: "ERROR",
       source: "thumbs.server",
-      message: "failed to load thumbnail",
+      message: "failed to load thumbnail: storage: object doesn't exist",
       exception: { type: "error", frames: ["github.com/acme/thumbs/internal/server.(*Server).handleThumb (thumb.go)", "net/http.HandlerFunc.ServeHTTP (server.go)", "net/http.(*ServeMux).ServeHTTP (server.go)"] },
     },
   ],
@@ -200,7 +200,12 @@ describe("normalizeEntry: fields", () => {
     [undefined, { severity: "ERROR" }, "ERROR"],
     ["DEFAULT", { level: "warn" }, "WARNING"],
     [undefined, { levelname: "CRITICAL" }, "CRITICAL"],
-    [undefined, { level: 50 }, "DEFAULT"], // pino's numbers are not LogSeverity
+    [undefined, { level: 50 }, "ERROR"], // pino's numbers
+    [undefined, { level: 35 }, "INFO"],
+    [undefined, { level: 500 }, "DEFAULT"], // not a pino level, and `level` is no LogSeverity number
+    [undefined, { "@l": "Error" }, "ERROR"],
+    [undefined, { level: "dpanic" }, "CRITICAL"],
+    [undefined, { level: "ERROR+2" }, "ERROR"],
     ["INFO", { level: "error" }, "INFO"], // the entry's own severity wins
   ])("severity %p with payload %p → %s", (severity, payload, expected) => {
     expect(normalized(base({ severity, textPayload: undefined, jsonPayload: { message: "x", ...payload } })).severity).toBe(expected);
@@ -221,15 +226,35 @@ describe("normalizeEntry: fields", () => {
     [{ message: "m" }, "m"],
     [{ msg: "m" }, "m"],
     [{ error: { message: "m" } }, "m"],
-    [{ err: { message: "m", type: "E" } }, "m"],
+    [{ err: { message: "m", type: "E" } }, "E: m"],
+    [{ msg: "call failed", err: "dial tcp: no such host" }, "call failed: dial tcp: no such host"],
+    [{ msg: "call failed: timeout", err: "timeout" }, "call failed: timeout"],
+    [{ "@mt": "Order {Id} failed", Id: 7 }, "Order 7 failed"],
+    [{ event: "login failed" }, "login failed"],
     [{ error: "m" }, "m"],
     [{ exception: "m" }, "m"],
     [{ message: "", msg: "second" }, "second"],
     [{ message: 42 }, "42"],
-    [{ message: { nested: true }, event: "login" }, "{event=login, message}"],
-    [{ "logging.googleapis.com/trace": "t" }, "{}"],
+    [{ message: { nested: true }, event: "login" }, "login"],
+    [{ "logging.googleapis.com/trace": "t" }, "(no message)"],
+    [{ retries: 3, latency_ms: 812 }, "retries=3 latency_ms=812"],
   ])("jsonPayload message from %p", (jsonPayload, message) => {
     expect(normalized(base({ textPayload: undefined, jsonPayload })).message).toBe(message);
+  });
+
+  test.each([
+    [{ retries: 3, latency_ms: 812 }, "latency_ms:n,retries:n"],
+    [{ error: { type: "ConfigError", value: "no DSN" }, location: "startup" }, "error:{type:s,value:s},location:s"],
+    [{ message: "m", retries: 3 }, undefined],
+    [{ error: "dial tcp: timeout" }, undefined],
+  ])("payload shape of %p", (jsonPayload, shape) => {
+    expect(normalized(base({ textPayload: undefined, jsonPayload })).shape).toBe(shape);
+  });
+
+  test("errorGroups[].id with the logName's project, read leniently", () => {
+    expect(normalized(base({ errorGroups: [{ id: "CNuL5uKMxYXkVg" }] })).errorGroup).toEqual({ id: "CNuL5uKMxYXkVg", project: "p" });
+    expect(normalized(base({ errorGroups: "nope" })).errorGroup).toBeUndefined();
+    expect(normalized(base({ errorGroups: [{ id: 5 }, null] })).errorGroup).toBeUndefined();
   });
 
   test.each([
