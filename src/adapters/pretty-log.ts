@@ -5,7 +5,9 @@
  *   01:02:03 INFO  worklog written  service=checkout-api clusters=4 worklog=./worklogs/…/0100Z.md
  *
  * Cloud Logging's bookkeeping (severity twice, serviceContext, insertId, the timestamp message)
- * is left out; the rest are `key=value` pairs, long values cut short. An error's message and the
+ * is left out, and so are empty lists and objects; the rest are `key=value` pairs, long values
+ * cut short. The context every line of a run carries (`window`, `execution`) is shown when it
+ * changes, not on every line. An error's message and the
  * first lines of its stack follow, indented. Colour only when asked for (a terminal without
  * NO_COLOR). A record that is not JSON is written as it came.
  */
@@ -41,21 +43,33 @@ const ERROR_KEYS = new Set(["err", "error"]);
 
 const STACK_LINES = 6;
 
+/** Keys shown only when their value differs from the line before's. */
+const CONTEXT_KEYS = ["window", "execution"] as const;
+
+type FormatOptions = Pick<PrettyLogOptions, "color" | "tty" | "maxValueChars">;
+/** The context values last shown, carried from one line to the next. */
+type Context = Map<string, string>;
+
 export function prettyLogDestination(options: PrettyLogOptions): pino.DestinationStream {
-  return { write: (record: string) => options.write(formatLogRecord(record, options)) };
+  const context: Context = new Map();
+  return { write: (record: string) => options.write(formatLogRecord(record, options, context)) };
 }
 
 /** One pino JSON line (or several) as pretty lines, each ending in a newline. */
-export function formatLogRecord(record: string, options: Pick<PrettyLogOptions, "color" | "tty" | "maxValueChars">): string {
+export function formatLogRecord(record: string, options: FormatOptions, context: Context = new Map()): string {
   let out = "";
   for (const line of record.split("\n")) {
     if (line.trim() === "") continue;
-    out += formatLine(line, options);
+    out += formatLine(line, options, context);
   }
   return out;
 }
 
-function formatLine(line: string, options: Pick<PrettyLogOptions, "color" | "tty" | "maxValueChars">): string {
+function isEmpty(value: unknown): boolean {
+  return value !== null && typeof value === "object" && (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
+}
+
+function formatLine(line: string, options: FormatOptions, context: Context): string {
   const paint = (code: string, text: string) => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const erase = options.tty ? "\r\x1b[2K" : "";
   let obj: unknown;
@@ -74,6 +88,12 @@ function formatLine(line: string, options: Pick<PrettyLogOptions, "color" | "tty
   for (const [key, value] of Object.entries(rec)) {
     if (HIDDEN.has(key) || value === undefined) continue;
     if (key === "task" && value === 0) continue; // the only task of a local run
+    if (isEmpty(value)) continue;
+    if ((CONTEXT_KEYS as readonly string[]).includes(key)) {
+      const shown = renderValue(value);
+      if (context.get(key) === shown) continue;
+      context.set(key, shown);
+    }
     if (ERROR_KEYS.has(key) && value !== null && typeof value === "object") {
       details.push(...errorLines(value as Record<string, unknown>));
       continue;

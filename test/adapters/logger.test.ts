@@ -45,11 +45,26 @@ describe("the job's log lines", () => {
     expect(text).toContain('source="bundled sample export (samples/export.json)"');
     expect(text).toContain("dryRun=true");
     expect(text).toContain("window=2025-09-15T0100Z");
-    expect(text).toContain("execution=exec-1");
+    expect(text).toContain("execution=exec-1"); // shown once: the first line
     expect(text).not.toMatch(/serviceContext|insertId|severity|"level"|task=0/);
     expect(text).not.toMatch(ANSI);
     expect(text.endsWith("\n")).toBe(true);
     expect(text.split("\n")).toHaveLength(2);
+  });
+
+  test("pretty: the run's context (window, execution) is shown when it changes; empty lists are left out", () => {
+    const { lines, log } = capture({ format: "pretty" });
+    const w1 = log.child({ window: "2025-09-15T0000Z" });
+    w1.info({ services: [] }, "reading entries");
+    w1.info({ read: 3 }, "read complete");
+    log.child({ window: "2025-09-15T0100Z" }).info("reading entries");
+    expect(lines[0]).toContain("window=2025-09-15T0000Z");
+    expect(lines[0]).toContain("execution=exec-1");
+    expect(lines[0]).not.toContain("services=");
+    expect(lines[1]).not.toMatch(/window=|execution=/);
+    expect(lines[1]).toContain("read=3");
+    expect(lines[2]).toContain("window=2025-09-15T0100Z");
+    expect(lines[2]).not.toContain("execution=");
   });
 
   test("pretty with colour: the level and message are coloured, the text is the same without the codes", () => {
