@@ -92,6 +92,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     redact,
     miner: { extraMasks: config.minerMasks },
     triage: config.triage,
+    history: { ...config.history, escalationFactor: config.triage.escalationFactor },
     lockTtlMs: config.lockTtlMs,
     deadline: now + config.deadlineMs,
     publishReserveMs: Math.min(5 * 60_000, config.deadlineMs / 4),
