@@ -142,6 +142,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     redact,
     miner: { extraMasks: config.minerMasks },
     triage: config.triage,
+    history: { ...config.history, escalationFactor: config.triage.escalationFactor },
     lockTtlMs: config.lockTtlMs,
     deadline,
     publishReserveMs,

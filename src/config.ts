@@ -89,9 +89,11 @@ export const SETTINGS = {
   githubInstallationId: { env: "LOG_GARDENER_GITHUB_INSTALLATION_ID", flag: "github-installation-id", description: "The App's installation id on the repository. Default: looked up with GET /repos/{owner}/{repo}/installation." },
   githubTimeout: { env: "LOG_GARDENER_GITHUB_TIMEOUT", default: "30s", description: "Deadline of one GitHub request attempt." },
   maxNewIssues: { env: "LOG_GARDENER_MAX_NEW_ISSUES", flag: "max-new-issues", default: "10", description: "Most new issues opened per run, most urgent first. The rest are listed in the worklog and in one digest issue, and get their own issues in later runs if they recur." },
-  escalationFactor: { env: "LOG_GARDENER_ESCALATION_FACTOR", default: "3", description: "An open issue gets a comment when its hourly rate reaches this multiple of the rate when it last notified; otherwise its body is updated quietly." },
+  escalationFactor: { env: "LOG_GARDENER_ESCALATION_FACTOR", default: "3", description: "The factor of the escalation limit computed from each problem's own hourly history (docs/history.md): an open issue gets a comment when an hour reaches that limit; otherwise its body is updated quietly. Without a usable history, the comment comes when the hourly rate reaches this multiple of the rate when the issue last notified." },
   commentPeriod: { env: "LOG_GARDENER_COMMENT_PERIOD", default: "24h", description: "At most one comment per issue in this period, however fast the problem escalates." },
   reopenWithin: { env: "LOG_GARDENER_REOPEN_WITHIN", default: "30d", description: "An issue closed as completed less than this long ago is reopened (label `regression`) when its problem recurs; closed longer ago, or locked, a new issue linking it is opened." },
+  returnAfter: { env: "LOG_GARDENER_RETURN_AFTER", flag: "return-after", default: "6h", description: "A problem absent at least this long and then seen again is `returned` (docs/history.md); on a closed issue that is the regression reopen." },
+  historySpan: { env: "LOG_GARDENER_HISTORY_SPAN", flag: "history-span", default: "14d", description: "Hourly counts kept per problem in each service's history (_state/<service>/history.json), the span the escalation limit is computed from; at most 30d." },
   issueHistory: { env: "LOG_GARDENER_ISSUE_HISTORY", default: "7d", description: "Hourly counts kept in each issue's marker and drawn in its chart." },
   similarityThreshold: { env: "LOG_GARDENER_SIMILARITY_THRESHOLD", default: "0.85", description: "Word-overlap similarity (0 to 1) at which an issue of the same service is re-matched to a problem whose fingerprint it does not carry (after a fingerprint change or lost state). Above 1 turns it off." },
   relatedSearch: { env: "LOG_GARDENER_RELATED_SEARCH", boolean: true, default: "true", description: "For each new problem, search open issues the job does not manage for its module/function or a phrase of its template, and link them (one search request per new problem)." },
@@ -172,6 +174,8 @@ const schema = z.object({
   escalationFactor: z.coerce.number("a number").min(1, "a number >= 1"),
   commentPeriod: duration,
   reopenWithin: duration,
+  returnAfter: duration,
+  historySpan: duration.refine((ms) => ms >= 3_600_000 && ms <= 30 * 86_400_000, "between 1h and 30d"),
   issueHistory: duration.refine((ms) => ms >= 3_600_000 && ms <= 30 * 86_400_000, "between 1h and 30d"),
   similarityThreshold: z.coerce.number("a number").min(0, "a number from 0 to 1, or above 1 for off"),
   relatedSearch: bool,
@@ -225,6 +229,8 @@ export interface Config {
   readonly github?: GitHubAppConfig;
   /** The triage policy (src/core/triage/issue-plan.ts). */
   readonly triage: TriagePolicy;
+  /** The problem history (src/core/history): what counts as returned, and the span kept. */
+  readonly history: { readonly returnAfterMs: number; readonly spanHours: number };
   readonly relatedSearch: boolean;
   /** Search requests per run for related issues (src/adapters/github-issue-tracker.ts). */
   readonly relatedSearchLimit: number;
@@ -342,6 +348,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
       similarityThreshold: c.similarityThreshold,
       bodyCap: DEFAULT_TRIAGE_POLICY.bodyCap,
     },
+    history: { returnAfterMs: c.returnAfter, spanHours: Math.round(c.historySpan / 3_600_000) },
     relatedSearch: c.relatedSearch,
     relatedSearchLimit: c.relatedSearchLimit,
     dryRun: c.dryRun,

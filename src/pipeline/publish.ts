@@ -16,6 +16,9 @@ import type { WorklogIssue, WorklogModel } from "../core/report/worklog-model";
 import { newProblems, planIssueActions, type IssueAction, type RelatedIssue } from "../core/triage/issue-plan";
 import type { PrioritizedCluster } from "../core/types";
 import type { IssueActionResult, ObjectStore, SourceReport } from "../ports";
+import { observationOf, updateWindow, withIssueNumbers, type WindowInput, type WindowUpdate } from "../core/history/history";
+import type { TriageHistory } from "../core/triage/issue-plan";
+import { loadHistory, saveHistory, type LoadedHistory } from "./history-store";
 import { acquireRunLock } from "./run-lock";
 import type { RunJobDeps, RunJobOptions, ServiceSummary } from "./run-types";
 import { sampledClusters, saveMinerState, serviceSampling, type ServiceRun } from "./service-run";
@@ -40,6 +43,8 @@ interface Publishing {
   related?: Record<string, readonly RelatedIssue[]>;
   researched?: boolean;
   worklog?: string;
+  /** The problem history and what it says of this window (absent when history is off). */
+  history?: { readonly loaded: LoadedHistory; readonly input: WindowInput; readonly update: WindowUpdate };
 }
 
 /**
@@ -64,7 +69,27 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
     if (run.clusterer.overflowCount > 0) {
       run.notes.push(`More than ${options.cluster?.maxClusters ?? DEFAULT_CLUSTER_OPTIONS.maxClusters} clusters: ${run.clusterer.overflowCount} entries were grouped into one overflow cluster.`);
     }
-    publishing.push({ run, clusters: prioritizeAll(sampledClusters(run, ctx.report)), release: lock.release, issues: {}, results: [] });
+    const clusters = prioritizeAll(sampledClusters(run, ctx.report));
+    const p: Publishing = { run, clusters, release: lock.release, issues: {}, results: [] };
+    if (options.history) {
+      // Judged against the history as stored (or rebuilt), under the run lock.
+      const loaded = await loadHistory(deps.store, run.service, options.window, options.history, log);
+      const input: WindowInput = {
+        window: options.window,
+        observations: clusters.map((c) => observationOf(c, options.window)),
+        revisions: run.clusterer.revisionsSeen(),
+        noRevision: run.clusterer.entriesWithoutRevision,
+      };
+      p.history = { loaded, input, update: updateWindow(loaded.history, input, options.history) };
+    }
+    publishing.push(p);
+  }
+  const triageHistory = new Map<string, TriageHistory>();
+  for (const p of publishing) {
+    if (!p.history || !options.history) continue;
+    for (const change of p.history.update.changes) {
+      triageHistory.set(change.fingerprint, { change, revisions: p.history.update.history.revisions, returnAfterMs: options.history.returnAfterMs });
+    }
   }
 
   try {
@@ -83,6 +108,7 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
         existing,
         policy: options.triage,
         redact: options.redact,
+        ...(triageHistory.size > 0 ? { history: triageHistory } : {}),
         run: {
           windowId: windowId(windowStart),
           windowStart,
@@ -160,6 +186,17 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
     // 4. The miner states, so fingerprints of application logs survive to the next hour.
     for (const p of publishing) {
       await safely(ctx, p.run.service, "saving the miner state", () => saveMinerState(deps.store, p.run, log));
+      const h = p.history;
+      const historyOptions = options.history;
+      if (h && historyOptions) {
+        const numbers = new Map<string, number>();
+        for (const [fp, issue] of Object.entries(p.issues)) if (issue.number !== undefined) numbers.set(fp, issue.number);
+        // Applied again to whatever is stored by then: idempotent per window.
+        const notSaved = await safely(ctx, p.run.service, "saving the problem history", () =>
+          saveHistory(deps.store, p.run.service, h.loaded, (stored) => withIssueNumbers(updateWindow(stored, h.input, historyOptions).history, numbers), log),
+        );
+        if (notSaved) log.warn({ service: p.run.service, why: notSaved }, "problem history not saved");
+      }
       log.info({ service: p.run.service, clusters: p.clusters.length, entries: p.run.stats.clustered, worklog: p.worklog }, "worklog written");
       summaries.push({ service: p.run.service, clusters: p.clusters.length, worklog: p.worklog, issues: p.results });
     }
@@ -212,6 +249,20 @@ function model(p: Publishing, ctx: PublishContext, logsExplorerUrls: Record<stri
     },
     notes: [...run.notes, ...ctx.report.notes],
     logsExplorerUrls: urls,
+    ...(p.history
+      ? {
+          history: {
+            status: p.history.loaded.status,
+            ...(p.history.loaded.detail !== undefined ? { detail: p.history.loaded.detail } : {}),
+            changes: Object.fromEntries(p.history.update.changes.map((c) => [c.fingerprint, c])),
+            quiet: p.history.update.quiet,
+            deployed: p.history.update.deployed,
+            revisions: p.history.input.revisions,
+            report: p.history.update.report,
+            returnAfterMs: options.history?.returnAfterMs ?? 0,
+          },
+        }
+      : {}),
   };
 }
 

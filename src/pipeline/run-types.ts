@@ -5,6 +5,7 @@ import type { MinerOptions } from "../core/cluster/miner/template-miner";
 import type { Severity } from "../core/severity";
 import type { SkippedEntry, TimeWindow } from "../core/types";
 import type { TriagePolicy } from "../core/triage/issue-plan";
+import type { HistoryOptions } from "../core/history/history";
 import type { IssueActionResult, IssueTracker, LogSource, ObjectStore } from "../ports";
 
 export interface RunJobOptions {
@@ -28,6 +29,11 @@ export interface RunJobOptions {
   readonly miner?: MinerOptions;
   readonly cluster?: Partial<Omit<ClusterOptions, "window">>;
   readonly triage: TriagePolicy;
+  /**
+   * The problem history kept beside the miner state (src/pipeline/history-store.ts): what
+   * changed in the window, for the worklog and triage. Absent: no history is read or kept.
+   */
+  readonly history?: HistoryOptions;
   readonly lockTtlMs: number;
   /** Who holds the run lock: the execution id and task, or host and pid. */
   readonly owner: string;

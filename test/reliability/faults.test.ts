@@ -270,11 +270,12 @@ describe("GitHub faults", () => {
     expect((await runOnce({ out: dir, env: ENV, overrides: { source: new MemorySource(entries), tracker: await github.tracker() } })).code).toBe(0);
     for (const issue of github.standIn.state.issues) github.standIn.actAsHuman.closeIssue(issue.number, "completed");
     github.standIn.faults.badGatewayAfterWrite("POST", /\/comments$/, 3);
-    const next = problemEntries().map((e) => ({ ...e, insertId: `next-${String(e.insertId)}`, timestamp: new Date(Date.parse(String(e.timestamp)) + 3_600_000).toISOString() }));
+    // Eight hours later: the problem came back after its issue was closed (a return), so it reopens.
+    const next = problemEntries().map((e) => ({ ...e, insertId: `next-${String(e.insertId)}`, timestamp: new Date(Date.parse(String(e.timestamp)) + 8 * 3_600_000).toISOString() }));
     const r = await runOnce({
       out: dir,
-      env: { ...ENV, LOG_GARDENER_WINDOW_END: "2026-11-28T19:00:00Z" },
-      now: () => Date.parse("2026-11-28T19:05:00Z"),
+      env: { ...ENV, LOG_GARDENER_WINDOW_END: "2026-11-29T02:00:00Z" },
+      now: () => Date.parse("2026-11-29T02:05:00Z"),
       overrides: { source: new MemorySource(next), tracker: await github.tracker() },
     });
     figures("faults: GitHub 5xx after comment", 3, github, 0);

@@ -244,7 +244,10 @@ describe("no secret reaches GitHub", () => {
   // Two hours of the job publishing: hour 1 opens an issue per problem; someone closes them all
   // as fixed; hour 2 sees every problem again, so each is reopened with a comment. Hundreds of
   // issues and comments: the OpenAPI checks are left to the stand-in's own tests.
-  const HOUR2_END = new Date(WINDOW_END + HOUR).toISOString();
+  // The second run is eight hours later: the problems come back after their issues were closed
+  // (a return, LOG_GARDENER_RETURN_AFTER 6h), which is what reopens a closed issue.
+  const LATER = 8 * HOUR;
+  const HOUR2_END = new Date(WINDOW_END + LATER).toISOString();
   let dir: { dir: string; remove: () => Promise<void> };
   let outputs: Map<string, string>;
   let runs: { code: number }[];
@@ -258,8 +261,8 @@ describe("no secret reaches GitHub", () => {
     const second = await runOnce({
       out: dir.dir,
       env: { ...baseEnv(), LOG_GARDENER_WINDOW_END: HOUR2_END },
-      now: () => WINDOW_END + HOUR + 5 * 60_000,
-      overrides: { source: new MemorySource(corpusEntries(WINDOW_START + HOUR, 2)), tracker: await github.tracker(trackerRedact) },
+      now: () => WINDOW_END + LATER + 5 * 60_000,
+      overrides: { source: new MemorySource(corpusEntries(WINDOW_START + LATER, 2)), tracker: await github.tracker(trackerRedact) },
     });
     runs = [first, second];
 

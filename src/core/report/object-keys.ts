@@ -6,6 +6,7 @@
  *   <service>/<YYYY>/<MM>/<DD>/<HH>00Z.json   its JSON sidecar
  *   <service>/<YYYY>/<MM>/<DD>/index.md       daily roll-up
  *   _state/<service>/miner.json               template-miner state (stable fingerprints)
+ *   _state/<service>/history.json             problem history (core/history: what changed)
  *   _locks/<service>/<YYYY-MM-DDTHH>00Z.lock  run lock per service and window
  *
  * For windows that do not start on the hour, the minutes are kept: <HH><MM>Z.md.
@@ -49,6 +50,20 @@ export function dailyIndexKey(service: string, windowStart: number): string {
 
 export function minerStateKey(service: string): string {
   return `_state/${safeServiceName(service)}/miner.json`;
+}
+
+export function historyKey(service: string): string {
+  return `_state/${safeServiceName(service)}/history.json`;
+}
+
+/** The folder of one day's worklogs and sidecars, with a trailing slash (for listing). */
+export function dayFolder(service: string, dayStart: number): string {
+  return `${dayPrefix(service, dayStart)}/`;
+}
+
+/** Parses a sidecar key back into service and window start; undefined for other keys. */
+export function parseSidecarKey(key: string): { service: string; windowStart: number } | undefined {
+  return key.endsWith(".json") ? parseWorklogKey(`${key.slice(0, -5)}.md`) : undefined;
 }
 
 export function lockKey(service: string, windowStart: number): string {
