@@ -18,18 +18,25 @@
  * similarity is not exercised, so this is the fingerprint-stable count). The new-issue cap is
  * lifted so that it does not hide a fingerprint.
  *
+ * With --github-stand-in the runs publish for real, to the GitHub stand-in of test/peers (a
+ * loopback server that checks every request against GitHub's OpenAPI description) instead of a
+ * dry run: issues are then counted by the issue numbers the sidecars record per cluster, and the
+ * ones still open after the 24th run are counted too (a merge closes a duplicate).
+ *
  * Flags: --cli PATH (the build to measure; default this checkout's dist/src/cli.js),
- * --keep DIR (write the day and the store there and keep them), --seed N.
+ * --keep DIR (write the day and the store there and keep them), --seed N, --github-stand-in.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { DAY, DAY_START, SERVICE_NAMES, buildDay, problemOfInsertId, writeDay } from "./day";
+import { startGitHubStandIn, type GitHubStandIn } from "../../test/peers/github-stand-in";
 
 interface ClusterView {
   readonly fingerprint: string;
+  readonly issueNumber: number | undefined;
   readonly count: number;
   readonly template: string;
   readonly problem: string | undefined;
@@ -47,7 +54,7 @@ const pad = (n: number): string => String(n).padStart(2, "0");
 function readClusters(store: string, service: string, hour: number): ClusterView[] | undefined {
   const file = path.join(store, service, ...DAY.split("-"), `${pad(hour)}00Z.json`);
   if (!existsSync(file)) return undefined;
-  const sidecar = JSON.parse(readFileSync(file, "utf8")) as { clusters: { fingerprint: string; count: number; template: string; samples: unknown[] }[] };
+  const sidecar = JSON.parse(readFileSync(file, "utf8")) as { clusters: { fingerprint: string; count: number; template: string; samples: unknown[]; issue?: { number?: number } }[] };
   return sidecar.clusters.map((c) => {
     const votes = new Map<string, number>();
     for (const s of c.samples) {
@@ -55,15 +62,38 @@ function readClusters(store: string, service: string, hour: number): ClusterView
       if (p) votes.set(p, (votes.get(p) ?? 0) + 1);
     }
     const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
-    return { fingerprint: c.fingerprint, count: c.count, template: c.template, problem: ranked[0]?.[0], mixed: ranked.length > 1 };
+    return { fingerprint: c.fingerprint, issueNumber: c.issue?.number, count: c.count, template: c.template, problem: ranked[0]?.[0], mixed: ranked.length > 1 };
   });
 }
 
-function main(): void {
+interface RunResult {
+  readonly status: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The CLI as a child process; asynchronous, so a stand-in in this process keeps answering. */
+function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", reject);
+    child.on("close", (status, signal) => resolve({ status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+  });
+}
+
+async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const cli = path.resolve(flag(argv, "--cli") ?? path.join(__dirname, "..", "..", "src", "cli.js"));
   const keep = flag(argv, "--keep");
   const seed = flag(argv, "--seed");
+  const useStandIn = argv.includes("--github-stand-in");
+  let standIn: GitHubStandIn | undefined;
+  if (useStandIn) standIn = await startGitHubStandIn({ log: (line) => process.stderr.write(`github stand-in: ${line}\n`) });
   const work = keep ? path.resolve(keep) : mkdtempSync(path.join(os.tmpdir(), "heldout-day-"));
   const dayDir = path.join(work, "day");
   const store = path.join(work, "store");
@@ -74,11 +104,17 @@ function main(): void {
   const ids = day.problems.map((p) => p.id);
   const entries = Object.values(day.counts).reduce((a, xs) => a + xs.reduce((s, n) => s + n, 0), 0);
   process.stdout.write(`held-out day ${DAY}: ${day.problems.length} problems, ${SERVICE_NAMES.length} services, ${entries} entries\n`);
-  process.stdout.write(`measuring ${cli}\n\n`);
+  process.stdout.write(`measuring ${cli}; GitHub: ${standIn ? `the stand-in at ${standIn.url}, publishing` : "dry run"}\n\n`);
+  const github = standIn
+    ? ["--github-app-id", String(standIn.appId), "--github-private-key-file", standIn.privateKeyFile, "--github-repo", `${standIn.owner}/${standIn.repo}`, "--github-api-url", standIn.url, "--github-installation-id", String(standIn.installationId)]
+    : ["--dry-run"];
+  // Related-issue search is GitHub's search API, rate limited to 30 a minute; it links issues, it opens none.
+  const env = { ...process.env, LOG_GARDENER_RELATED_SEARCH: "false" };
 
   // clusters[hour] = every cluster of every service in that hour's sidecars
   const clusters: ClusterView[][] = [];
   const opened = new Map<string, Set<string>>(); // problem → fingerprints planned "open"
+  const published = new Map<string, Set<number>>(); // problem → issue numbers its clusters were published to (stand-in)
   const openedUnmapped = new Set<string>();
   const fingerprintProblem = new Map<string, string | undefined>();
   const runProblems: string[] = [];
@@ -88,11 +124,7 @@ function main(): void {
   for (let h = 0; h < 24; h++) {
     const windowEnd = new Date(DAY_START + (h + 1) * HOUR).toISOString();
     const t0 = performance.now();
-    const run = spawnSync(
-      process.execPath,
-      [cli, "run", "--input", path.join(dayDir, `hour-${pad(h)}.jsonl`), "--window", "1h", "--window-end", windowEnd, "--out", store, "--dry-run", "--max-new-issues", "1000", "--log-level", "warn"],
-      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-    );
+    const run = await runCli([cli, "run", "--input", path.join(dayDir, `hour-${pad(h)}.jsonl`), "--window", "1h", "--window-end", windowEnd, "--out", store, ...github, "--max-new-issues", "1000", "--log-level", "warn"], env);
     runSeconds += (performance.now() - t0) / 1000;
     if (run.status !== 0) runProblems.push(`hour ${pad(h)}: exit ${run.status ?? run.signal}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
     const hourClusters: ClusterView[] = [];
@@ -103,7 +135,14 @@ function main(): void {
         continue;
       }
       hourClusters.push(...cs);
-      for (const c of cs) if (!fingerprintProblem.has(c.fingerprint)) fingerprintProblem.set(c.fingerprint, c.problem);
+      for (const c of cs) {
+        if (!fingerprintProblem.has(c.fingerprint)) fingerprintProblem.set(c.fingerprint, c.problem);
+        if (standIn && c.issueNumber !== undefined) {
+          const key = c.problem ?? "?";
+          if (!published.has(key)) published.set(key, new Set());
+          published.get(key)!.add(c.issueNumber);
+        }
+      }
     }
     clusters.push(hourClusters);
     for (const line of run.stdout.split("\n")) {
@@ -128,6 +167,7 @@ function main(): void {
   const wall = (performance.now() - started) / 1000;
 
   // Per (problem, hour)
+  const issuesOf = (id: string): number => (standIn ? (published.get(id)?.size ?? 0) : (opened.get(id)?.size ?? 0));
   let pairs = 0;
   let exact = 0;
   let totalClusters = 0;
@@ -159,7 +199,7 @@ function main(): void {
     }
     pairs += pp;
     exact += pe;
-    const issues = opened.get(p.id)?.size ?? 0;
+    const issues = issuesOf(p.id);
     rows.push(`${p.id}  ${p.service.padEnd(15)} ${strip}  ${String(pe).padStart(2)}/${String(pp).padEnd(2)}  issues ${issues}`);
     if (pe < pp) {
       const top = [...templates.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
@@ -172,9 +212,9 @@ function main(): void {
     mixed += hc.filter((c) => c.mixed).length;
   }
   const extra = totalClusters - pairs;
-  const issueCounts = ids.map((id) => opened.get(id)?.size ?? 0);
+  const issueCounts = ids.map(issuesOf);
   const exactlyOne = issueCounts.filter((n) => n === 1).length;
-  const totalIssues = issueCounts.reduce((a, n) => a + n, 0) + openedUnmapped.size;
+  const totalIssues = issueCounts.reduce((a, n) => a + n, 0) + (standIn ? 0 : openedUnmapped.size);
 
   process.stdout.write(`per (problem, hour): ${legend}\n`);
   process.stdout.write(`                     hour 0         12          23\n`);
@@ -184,7 +224,17 @@ function main(): void {
   process.stdout.write(`(problem, hour) pairs exact:   ${exact}/${pairs} = ${pct(exact, pairs)}   (target >= 98%)\n`);
   process.stdout.write(`clusters: ${totalClusters} for ${pairs} true pairs; extra ${extra} = ${pct(extra, pairs)} of true\n`);
   process.stdout.write(`clusters with no marker in their samples: ${unmapped}; with samples of two problems: ${mixed}; in an hour their problem had no entries: ${strayClusters}\n`);
-  process.stdout.write(
+  if (standIn) {
+    const issues = standIn.state.issues;
+    const open = (id: string): number => [...(published.get(id) ?? [])].filter((n) => issues.find((i) => i.number === n)?.state === "open").length;
+    const openCounts = ids.map(open);
+    process.stdout.write(
+      `GitHub pass (stand-in) over 24 runs: ${issues.length} issues in the repository, ${issueCounts.reduce((a, n) => a + n, 0)} of them published for ${ids.length} problems; exactly one for ${exactlyOne}/${ids.length}` +
+        `; more than one for ${issueCounts.filter((n) => n > 1).length}; none for ${issueCounts.filter((n) => n === 0).length}` +
+        `; open after the last run: exactly one for ${openCounts.filter((n) => n === 1).length}/${ids.length}, ${openCounts.reduce((a, n) => a + n, 0)} open in all` +
+        `; comments ${standIn.state.comments.length}; OpenAPI violations ${standIn.state.violations.length}   (target: exactly one each)\n`,
+    );
+  } else process.stdout.write(
     `dry-run GitHub pass over 24 runs: ${totalIssues} issues opened for ${ids.length} problems; exactly one for ${exactlyOne}/${ids.length}` +
       `; more than one for ${issueCounts.filter((n) => n > 1).length}; none for ${issueCounts.filter((n) => n === 0).length}` +
       (openedUnmapped.size > 0 ? `; ${openedUnmapped.size} for unmapped clusters` : "") +
@@ -199,6 +249,10 @@ function main(): void {
   }
   if (keep) process.stdout.write(`\nday and store kept in ${work}\n`);
   else rmSync(work, { recursive: true, force: true });
+  await standIn?.close();
 }
 
-main();
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:heldout: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
