@@ -12,7 +12,7 @@
  * worklog: never silently dropped.
  *
  * The parts, one job per file: entry-mapping.ts (SDK Entry to Cloud Logging's JSON shape),
- * pacer.ts, retry.ts, page-stream.ts (the prefetching stream), protobuf-int64.ts.
+ * pacer.ts, retry.ts, page-stream.ts (the prefetching stream).
  */
 import { Logging } from "@google-cloud/logging";
 import type { Logger } from "pino";
@@ -20,9 +20,8 @@ import type { Config } from "../../config";
 import { buildLoggingFilter } from "../../core/ingest/logging-filter";
 import { UpstreamError } from "../../errors";
 import type { LogQuery, LogSource, SourceReport } from "../../ports";
-import { EntryStream, RECEIVE_TURN_EVERY, type Page, type ServiceRead } from "./page-stream";
+import { entryStream, type Page, type ServiceRead } from "./page-stream";
 import { readsPerMinuteOfTask, RequestPacer } from "./pacer";
-import { decodeInt64AsNumbers } from "./protobuf-int64";
 import { CODE_NAMES, describeRetries, isRetried, type CloudLoggingRetry } from "./retry";
 
 // ---------------------------------------------------------------------------------------------
@@ -47,13 +46,6 @@ export interface CloudLoggingSourceOptions {
   /** For tests: the backoff's sleep and jitter. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-  /**
-   * While the next page is in flight, the consumer is given a turn of the event loop every
-   * this many entries of the last part of the current page (default RECEIVE_TURN_EVERY, from
-   * RECEIVE_FROM_SHARE of the page; 0 = never), so the next page is received during the
-   * current one rather than after it.
-   */
-  readonly receiveTurnEvery?: number;
 }
 
 /**
@@ -90,8 +82,7 @@ export class CloudLoggingSource implements LogSource {
 
   listEntries(query: LogQuery, report: SourceReport): AsyncIterable<unknown> {
     const services = query.services.length > 0 ? [...query.services] : [undefined];
-    const turnEvery = this.options.receiveTurnEvery ?? RECEIVE_TURN_EVERY;
-    return { [Symbol.asyncIterator]: () => new EntryStream(services.map((service) => this.openRead(query, service, report)), turnEvery) };
+    return { [Symbol.asyncIterator]: () => entryStream(services.map((service) => this.openRead(query, service, report))) };
   }
 
   private gaxOptions(): Record<string, unknown> {
@@ -253,13 +244,11 @@ export interface CloudLoggingOverrides {
   readonly pacer?: RequestPacer;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-  readonly receiveTurnEvery?: number;
 }
 
 export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: CloudLoggingOverrides = {}): CloudLoggingSource {
   const projectId = config.project;
   if (!projectId) throw new UpstreamError("cloud-logging", "configure", false, "no project configured (LOG_GARDENER_PROJECT)");
-  decodeInt64AsNumbers();
   const logging = new Logging({
     projectId,
     // google-gax hands grpc-node.* options to the channel.
@@ -295,6 +284,5 @@ export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: 
     pacer: overrides.pacer,
     sleep: overrides.sleep,
     random: overrides.random,
-    receiveTurnEvery: overrides.receiveTurnEvery,
   });
 }
