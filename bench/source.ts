@@ -31,7 +31,7 @@ import os from "node:os";
 import { constants as perfConstants, performance, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import * as grpc from "@grpc/grpc-js";
-import { createCloudLoggingSource } from "../src/adapters/cloud-logging/source";
+import { createCloudLoggingSource } from "../src/compose-cloud-logging";
 import { silentLogger } from "../src/adapters/logger";
 import { createJob } from "../src/compose";
 import { loadConfig } from "../src/config";

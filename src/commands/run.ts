@@ -3,10 +3,8 @@
  * missed windows when backfill is on), and turn the outcome into an exit code.
  */
 import type { Readable, Writable } from "node:stream";
-import { createLogger } from "../adapters/logger";
 import { backfillKeysToCheck, planBackfill } from "../core/schedule/backfill";
 import { windowId } from "../core/report/object-keys";
-import { buildRedactor } from "../core/redact/redact";
 import type { TimeWindow } from "../core/types";
 import { loadConfig, type FlagValues } from "../config";
 import { createJob, type ComposeOverrides } from "../compose";
@@ -22,15 +20,8 @@ export interface RunCommandIo {
 
 export async function runRunCommand(flags: FlagValues, io: RunCommandIo, overrides: ComposeOverrides = {}): Promise<number> {
   const config = loadConfig(flags, io.env); // ConfigError → exit 2 in cli.ts
-  const logger = createLogger({
-    level: config.logLevel,
-    executionId: config.executionId,
-    taskIndex: config.taskIndex,
-    taskAttempt: config.taskAttempt,
-    redact: buildRedactor({ extraPatterns: config.redactPatterns, redactIps: config.redactIps }),
-    destination: { write: (s: string) => void io.stderr.write(s) },
-  });
-  const job = await createJob(config, { stdin: io.stdin, stdout: io.stdout, now: io.now, logger }, overrides);
+  const job = await createJob(config, { stdin: io.stdin, stdout: io.stdout, now: io.now, logDestination: { write: (s: string) => void io.stderr.write(s) } }, overrides);
+  const logger = job.deps.logger;
   logger.info({ ...job.description, window: windowId(job.options.window.start), dryRun: job.options.dryRun }, "starting run");
 
   const progress = progressReporter(io, job.deps.now);

@@ -8,13 +8,8 @@ import * as grpc from "@grpc/grpc-js";
 import fc from "fast-check";
 import { formatDuration, formatTimestamp, toRawEntry } from "../../src/adapters/cloud-logging/entry-mapping";
 import { RequestPacer, readsPerMinuteOfTask } from "../../src/adapters/cloud-logging/pacer";
-import {
-  CloudLoggingSource,
-  createCloudLoggingSource,
-  LOGGING_FLOW_CONTROL_WINDOW,
-  type CloudLoggingConfig,
-  type CloudLoggingOverrides,
-} from "../../src/adapters/cloud-logging/source";
+import { CloudLoggingSource } from "../../src/adapters/cloud-logging/source";
+import { createCloudLoggingSource, LOGGING_FLOW_CONTROL_WINDOW, type CloudLoggingConfig, type CloudLoggingOverrides } from "../../src/compose-cloud-logging";
 import { buildLoggingFilter } from "../../src/core/ingest/logging-filter";
 import type { Severity } from "../../src/core/severity";
 import { UpstreamError } from "../../src/errors";
