@@ -1,6 +1,8 @@
 /**
- * Composition root: the only module that constructs SDK clients and adapters. Reads a Config
- * (already validated) and wires the source, the store and the tracker into the pipeline.
+ * Composition root: this module, with compose-cloud-logging.ts and compose-github.ts, is the
+ * only place that builds SDK clients, adapters, stores, the job's logger and the redactor. It
+ * reads a Config (already validated) and wires the source, the store and the tracker into the
+ * pipeline; the commands take what it built.
  *
  * With no input file and no project, the job runs on the bundled sample export
  * (samples/export.json) and its window, so `npm start` works on a fresh clone.
@@ -11,18 +13,19 @@ import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Logger } from "pino";
 import { readsPerMinuteOfTask } from "./adapters/cloud-logging/pacer";
-import { createCloudLoggingSource } from "./adapters/cloud-logging/source";
 import { createMonitoringTotals } from "./adapters/monitoring-totals";
 import { SamplingSource } from "./adapters/sampling-source";
 import { ENTRIES_LIST_QUOTA_PER_MINUTE, readBudget } from "./core/ingest/sampling";
 import { checkInputFile, FileLogSource } from "./adapters/file-log-source";
+import { createLogger, type LogFormat } from "./adapters/logger";
 import { openObjectStore } from "./adapters/object-store-from-url";
-import { buildRedactor } from "./core/redact/redact";
+import { buildRedactor, type Redactor } from "./core/redact/redact";
 import { shareOfServices } from "./core/schedule/shard";
 import { describeWindowLength, resolveWindow } from "./core/schedule/window";
 import type { Config } from "./config";
 import type { IssueTracker, LogSource, ObjectStore } from "./ports";
 import type { RunJobDeps, RunJobOptions } from "./pipeline/run-job";
+import { createCloudLoggingSource } from "./compose-cloud-logging";
 import { createTracker } from "./compose-github";
 
 /** The bundled sample covers this hour; runs on it default to this window. */
@@ -45,7 +48,31 @@ export interface ComposeIo {
   readonly stdin?: Readable;
   readonly stdout: Writable;
   readonly now: () => number;
-  readonly logger: Logger;
+  /** Where the job's own log lines go; or a ready-made logger (tests, benches). */
+  readonly logDestination?: { write(line: string): void };
+  /** Pretty or JSON log lines, and colours (resolveLogFormat, from the terminal the run writes to). */
+  readonly logFormat?: { readonly format: LogFormat; readonly color: boolean; readonly tty: boolean };
+  readonly logger?: Logger;
+}
+
+/** The redactor every text passes before it leaves the process (log lines, worklogs, issues). */
+export function createRedactor(config: Pick<Config, "redactPatterns" | "redactIps">): Redactor {
+  return buildRedactor({ extraPatterns: config.redactPatterns, redactIps: config.redactIps });
+}
+
+/** The job's own logger: structured lines, redacted, to `destination` (stderr by default). */
+export function createJobLogger(
+  config: Config,
+  redact: Redactor,
+  destination: { write(line: string): void } = process.stderr,
+  format?: { readonly format: LogFormat; readonly color: boolean; readonly tty: boolean },
+): Logger {
+  return createLogger({ ...format, level: config.logLevel, executionId: config.executionId, taskIndex: config.taskIndex, taskAttempt: config.taskAttempt, redact, destination });
+}
+
+/** The worklog store named by `--out` / LOG_GARDENER_OUT: a folder or gs://BUCKET/PREFIX. */
+export function createStore(config: Pick<Config, "out" | "gcsApiEndpoint" | "project">, gcsApiEndpoint?: string): ObjectStore {
+  return openObjectStore(config.out, { gcsApiEndpoint: gcsApiEndpoint ?? config.gcsApiEndpoint, projectId: config.project });
 }
 
 /** Overrides for tests: loopback endpoints and ready-made adapters. */
@@ -69,7 +96,8 @@ export interface ComposedJob {
 }
 
 export async function createJob(config: Config, io: ComposeIo, overrides: ComposeOverrides = {}): Promise<ComposedJob> {
-  const redact = buildRedactor({ extraPatterns: config.redactPatterns, redactIps: config.redactIps });
+  const redact = createRedactor(config);
+  const logger = io.logger ?? createJobLogger(config, redact, io.logDestination, io.logFormat);
   const usingSample = !config.input && !config.project && !overrides.source;
   if (config.input && !overrides.source) checkInputFile(config.input); // a ConfigError (exit 2) naming the path
   const now = io.now();
@@ -110,7 +138,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
       ? new FileLogSource({ path: config.input, stdin: io.stdin })
       : usingSample
         ? new FileLogSource({ path: sampleExportPath(), label: "bundled sample export (samples/export.json)" })
-        : createCloudLoggingSource(config, { ...overrides.loggingEndpoint, logger: io.logger, readsPerMinute }));
+        : createCloudLoggingSource(config, { ...overrides.loggingEndpoint, logger, readsPerMinute }));
   const source: LogSource = config.sampling
     ? new SamplingSource({
         inner,
@@ -121,12 +149,12 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
         waitUntil,
         now: io.now,
         sleep: overrides.sleep,
-        logger: io.logger,
+        logger,
       })
     : inner;
 
-  const store = overrides.store ?? openObjectStore(config.out, { gcsApiEndpoint: overrides.gcsApiEndpoint ?? config.gcsApiEndpoint, projectId: config.project });
-  const { tracker, dryRun } = await createTracker(config, { stdout: io.stdout, logger: io.logger, redact, override: overrides.tracker });
+  const store = overrides.store ?? createStore(config, overrides.gcsApiEndpoint);
+  const { tracker, dryRun } = await createTracker(config, { stdout: io.stdout, logger, redact, override: overrides.tracker });
 
   const options: RunJobOptions = {
     window,
@@ -150,7 +178,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
   };
   return {
     options,
-    deps: { source, store, tracker, logger: io.logger, now: io.now },
+    deps: { source, store, tracker, logger, now: io.now },
     description: { source: source.describe(), store: store.describe(), tracker: tracker.describe(), usingSample },
   };
 }

@@ -50,20 +50,6 @@ export interface LogSource {
   listEntries(query: LogQuery, report: SourceReport): AsyncIterable<unknown>;
 }
 
-/**
- * What a source's entry iterator may offer besides `next()`: the next result when it already
- * holds it, without a promise, or undefined when the caller has to await `next()`. Reading a
- * million entries, a promise and a trip through the microtask queue per entry are a visible
- * part of the run's cost; most entries are already in hand (the rest of a fetched page).
- */
-export interface ReadyEntryIterator extends AsyncIterator<unknown> {
-  takeReady(): IteratorResult<unknown> | undefined;
-}
-
-export function hasReadyEntries(iterator: AsyncIterator<unknown>): iterator is ReadyEntryIterator {
-  return typeof (iterator as Partial<ReadyEntryIterator>).takeReady === "function";
-}
-
 // ---------------------------------------------------------------------------------------------
 // Object store: worklogs, sidecars, miner state, locks. Local folder or GCS bucket.
 

@@ -3,11 +3,10 @@
  * missed windows when backfill is on), and turn the outcome into an exit code.
  */
 import type { Readable, Writable } from "node:stream";
-import { createLogger, resolveLogFormat } from "../adapters/logger";
+import { resolveLogFormat } from "../adapters/logger";
 import { renderRunTable } from "./run-table";
 import { backfillKeysToCheck, planBackfill } from "../core/schedule/backfill";
 import { windowId } from "../core/report/object-keys";
-import { buildRedactor } from "../core/redact/redact";
 import type { TimeWindow } from "../core/types";
 import { loadConfig, type FlagValues } from "../config";
 import { createJob, type ComposeOverrides } from "../compose";
@@ -23,17 +22,13 @@ export interface RunCommandIo {
 
 export async function runRunCommand(flags: FlagValues, io: RunCommandIo, overrides: ComposeOverrides = {}): Promise<number> {
   const config = loadConfig(flags, io.env); // ConfigError → exit 2 in cli.ts
-  const format = resolveLogFormat(config.logFormat, io.stderr, config.noColor);
-  const logger = createLogger({
-    ...format,
-    level: config.logLevel,
-    executionId: config.executionId,
-    taskIndex: config.taskIndex,
-    taskAttempt: config.taskAttempt,
-    redact: buildRedactor({ extraPatterns: config.redactPatterns, redactIps: config.redactIps }),
-    destination: { write: (s: string) => void io.stderr.write(s) },
-  });
-  const job = await createJob(config, { stdin: io.stdin, stdout: io.stdout, now: io.now, logger }, overrides);
+  const logFormat = resolveLogFormat(config.logFormat, io.stderr, config.noColor);
+  const job = await createJob(
+    config,
+    { stdin: io.stdin, stdout: io.stdout, now: io.now, logFormat, logDestination: { write: (s: string) => void io.stderr.write(s) } },
+    overrides,
+  );
+  const logger = job.deps.logger;
   logger.info({ ...job.description, window: windowId(job.options.window.start), dryRun: job.options.dryRun }, "starting run");
 
   const progress = progressReporter(io, job.deps.now);
@@ -51,7 +46,7 @@ export async function runRunCommand(flags: FlagValues, io: RunCommandIo, overrid
 
   const failures = summaries.flatMap((s) => s.failures);
   // For a person: a table of what happened to each service (programs read the "run summary" log line).
-  io.stderr.write(`\n${renderRunTable(summaries, { color: format.tty && !config.noColor, dryRun: job.options.dryRun })}`);
+  io.stderr.write(`\n${renderRunTable(summaries, { color: logFormat.tty && !config.noColor, dryRun: job.options.dryRun })}`);
   for (const s of summaries) {
     for (const svc of s.services) if (svc.skippedByLock) io.stderr.write(`skipped ${svc.service}: ${svc.skippedByLock}\n`);
   }

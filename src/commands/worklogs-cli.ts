@@ -3,7 +3,7 @@
  * gs://BUCKET/PREFIX) and hands over to the command itself (commands/worklogs.ts).
  */
 import type { Writable } from "node:stream";
-import { openObjectStore } from "../adapters/object-store-from-url";
+import { createStore } from "../compose";
 import { loadConfig } from "../config";
 import { runWorklogsCommand } from "./worklogs";
 
@@ -17,6 +17,6 @@ export async function runWorklogsCli(argv: string[], io: { stdout: Writable; std
     else rest.push(a);
   }
   const config = loadConfig(out !== undefined ? { out } : {}, io.env);
-  const store = openObjectStore(config.out, { gcsApiEndpoint: config.gcsApiEndpoint, projectId: config.project });
+  const store = createStore(config);
   return runWorklogsCommand(rest, io, { store, now: io.now() });
 }

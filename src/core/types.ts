@@ -14,7 +14,7 @@ export type EntryKind = "request" | "application" | "stacktrace";
  */
 export interface NormalizedEntry {
   readonly key: string; // insertId + logName + timestamp: what makes two deliveries one entry
-  /** hash52(key), what de-duplication keeps (normalization hashes the key's parts, without building it). */
+  /** hash52(key), what de-duplication keeps. */
   readonly keyHash: number;
   readonly timestamp: number; // epoch ms
   readonly timestampText: string; // as the entry carried it

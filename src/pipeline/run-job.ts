@@ -10,7 +10,7 @@ import { cutText } from "../core/redact/bounded-copy";
 import { windowId } from "../core/report/object-keys";
 import { severityRank } from "../core/severity";
 import { UnparseableRecord, type SkippedEntry } from "../core/types";
-import { hasReadyEntries, type SourceReport } from "../ports";
+import type { SourceReport } from "../ports";
 import { deadlineSignal } from "./deadline-signal";
 import { RecentKeys } from "./dedupe";
 import { publish } from "./publish";
@@ -57,14 +57,12 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   };
   let collectionFailed: string | undefined;
   const deadline = deadlineSignal(readUntil, deps.now);
-  const ready = hasReadyEntries(entries) ? entries : undefined;
   for (;;) {
-    // The next entry: taken at once when the source already holds it, else waited for, but
-    // never past the reading deadline: a stalled source must not keep the run from publishing
-    // what it has.
+    // The next entry, waited for but never past the reading deadline: a stalled source must
+    // not keep the run from publishing what it has.
     let next: IteratorResult<unknown> | "deadline";
     try {
-      next = ready?.takeReady() ?? (await deadline.next(entries));
+      next = await deadline.next(entries);
     } catch (err) {
       // The source gave up (retries exhausted, a broken file). What was read is still
       // published, the worklogs say collection did not finish, and the run exits non-zero.

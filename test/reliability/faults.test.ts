@@ -11,7 +11,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { LocalObjectStore } from "../../src/adapters/local-object-store";
-import { createCloudLoggingSource } from "../../src/adapters/cloud-logging/source";
+import { createCloudLoggingSource } from "../../src/compose-cloud-logging";
 import { createGcsObjectStore } from "../../src/adapters/gcs-object-store";
 import { loadConfig } from "../../src/config";
 import { parseSidecar, type WorklogSidecar } from "../../src/core/report/sidecar";

@@ -15,63 +15,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** "000" to "999": the digits of a fraction three at a time, without a number printed per entry. */
-const DIGITS3 = Array.from({ length: 1000 }, (_, k) => String(k).padStart(3, "0"));
-
 /** Fractional seconds as protobuf's JSON mapping writes them: 0, 3, 6 or 9 digits. */
 function fraction(nanos: number): string {
   if (!nanos) return "";
-  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
-    // Not a valid nanos field (a negative Duration's): printed as it is, never thrown on.
-    if (nanos % 1_000_000 === 0) return `.${padded(nanos / 1_000_000, 3)}`;
-    if (nanos % 1_000 === 0) return `.${padded(nanos / 1_000, 6)}`;
-    return `.${padded(nanos, 9)}`;
-  }
-  const millis = Math.floor(nanos / 1_000_000);
-  const rest = nanos - millis * 1_000_000;
-  if (rest === 0) return "." + DIGITS3[millis]!;
-  const micros = Math.floor(rest / 1_000);
-  const below = rest - micros * 1_000;
-  if (below === 0) return "." + DIGITS3[millis]! + DIGITS3[micros]!;
-  return "." + DIGITS3[millis]! + DIGITS3[micros]! + DIGITS3[below]!;
-}
-
-const ZEROS = "000000000";
-function padded(n: number, width: number): string {
-  const text = String(n);
-  return text.length >= width ? text : ZEROS.slice(0, width - text.length) + text;
+  if (nanos % 1_000_000 === 0) return `.${String(nanos / 1_000_000).padStart(3, "0")}`;
+  if (nanos % 1_000 === 0) return `.${String(nanos / 1_000).padStart(6, "0")}`;
+  return `.${String(nanos).padStart(9, "0")}`;
 }
 
 function isSecondsNanos(value: unknown): value is ApiSecondsNanos {
   return isRecord(value) && ("seconds" in value || "nanos" in value);
-}
-
-// Entries come in timestamp order, so consecutive ones mostly share their second: its text is
-// kept from one call to the next (a pure memo, same output either way). Two seconds are kept,
-// the last two used: an entry's receiveTimestamp is often in the second after its timestamp,
-// and with one the two would evict each other on every entry.
-let memoSecond = Number.NaN;
-let memoSecondText = "";
-let olderSecond = Number.NaN;
-let olderSecondText = "";
-function secondText(seconds: number): string | undefined {
-  if (seconds === memoSecond) return memoSecondText;
-  if (seconds === olderSecond) {
-    // Swap the slots, so the one used longer ago is the one a miss replaces.
-    const text = olderSecondText;
-    olderSecond = memoSecond;
-    olderSecondText = memoSecondText;
-    memoSecond = seconds;
-    memoSecondText = text;
-    return text;
-  }
-  const date = new Date(seconds * 1000);
-  if (Number.isNaN(date.getTime())) return undefined;
-  olderSecond = memoSecond;
-  olderSecondText = memoSecondText;
-  memoSecond = seconds;
-  memoSecondText = date.toISOString().slice(0, 19);
-  return memoSecondText;
 }
 
 /** RFC 3339 from a Timestamp message or a Date; undefined for anything else. */
@@ -82,8 +35,9 @@ export function formatTimestamp(value: unknown): string | undefined {
   const seconds = Number(value.seconds ?? 0);
   const nanos = Number(value.nanos ?? 0);
   if (!Number.isInteger(seconds) || !Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) return undefined;
-  const text = secondText(seconds);
-  return text === undefined ? undefined : `${text}${fraction(nanos)}Z`;
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return `${date.toISOString().slice(0, 19)}${fraction(nanos)}Z`;
 }
 
 /** A Duration message as "0.123s". */

@@ -12,24 +12,22 @@
  * worklog: never silently dropped.
  *
  * The parts, one job per file: entry-mapping.ts (SDK Entry to Cloud Logging's JSON shape),
- * pacer.ts, retry.ts, page-stream.ts (the prefetching stream), protobuf-int64.ts.
+ * pacer.ts, retry.ts, page-stream.ts (the prefetching stream).
  */
-import { Logging } from "@google-cloud/logging";
+import type { Logging } from "@google-cloud/logging";
 import type { Logger } from "pino";
-import type { Config } from "../../config";
 import { buildLoggingFilter } from "../../core/ingest/logging-filter";
 import { UpstreamError } from "../../errors";
 import type { LogQuery, LogSource, SourceReport } from "../../ports";
-import { EntryStream, RECEIVE_TURN_EVERY, type Page, type ServiceRead } from "./page-stream";
-import { readsPerMinuteOfTask, RequestPacer } from "./pacer";
-import { decodeInt64AsNumbers } from "./protobuf-int64";
+import { entryStream, type Page, type ServiceRead } from "./page-stream";
+import { RequestPacer } from "./pacer";
 import { CODE_NAMES, describeRetries, isRetried, type CloudLoggingRetry } from "./retry";
 
 // ---------------------------------------------------------------------------------------------
 // The source
 
 export interface CloudLoggingSourceOptions {
-  /** Built by the composition root (or createCloudLoggingSource). */
+  /** Built by the composition root (src/compose-cloud-logging.ts). */
   readonly logging: Pick<Logging, "getEntries">;
   readonly projectId: string;
   /** Entries per page, 1..1000 (default 1000). */
@@ -47,25 +45,7 @@ export interface CloudLoggingSourceOptions {
   /** For tests: the backoff's sleep and jitter. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-  /**
-   * While the next page is in flight, the consumer is given a turn of the event loop every
-   * this many entries of the last part of the current page (default RECEIVE_TURN_EVERY, from
-   * RECEIVE_FROM_SHARE of the page; 0 = never), so the next page is received during the
-   * current one rather than after it.
-   */
-  readonly receiveTurnEvery?: number;
 }
-
-/**
- * The HTTP/2 flow-control window the gRPC channel opens for a response: 1 MiB, about a page of
- * 1,000 entries. With the default 64 KiB the server stops after every 64 KiB until the client
- * has read it and said so, a round trip each: sixteen per page, which over a real network
- * bounds the read by latency rather than bandwidth, and which here waits on the pipeline's
- * receive turns. In bench:source (1M entries, interleaved passes) the job ran 63,200-63,500
- * entries/s with it and 58,500-59,200 without, main-thread idle 0.5-0.8 s instead of 1.2-1.3 s,
- * for 10-15 MB more peak RSS (240 MB). The window bounds what may be buffered unread: one page.
- */
-export const LOGGING_FLOW_CONTROL_WINDOW = 1024 * 1024;
 
 /** An entries-of-all-services query is named so in notes and errors. */
 export const ALL_SERVICES = "*";
@@ -90,8 +70,7 @@ export class CloudLoggingSource implements LogSource {
 
   listEntries(query: LogQuery, report: SourceReport): AsyncIterable<unknown> {
     const services = query.services.length > 0 ? [...query.services] : [undefined];
-    const turnEvery = this.options.receiveTurnEvery ?? RECEIVE_TURN_EVERY;
-    return { [Symbol.asyncIterator]: () => new EntryStream(services.map((service) => this.openRead(query, service, report)), turnEvery) };
+    return { [Symbol.asyncIterator]: () => entryStream(services.map((service) => this.openRead(query, service, report))) };
   }
 
   private gaxOptions(): Record<string, unknown> {
@@ -223,82 +202,4 @@ export class CloudLoggingSource implements LogSource {
     const where = read.read > 0 ? `after ${read.read} entries of ${read.name} (up to ${read.upTo})` : `for ${read.name}`;
     return new UpstreamError("cloud-logging", "entries.list", retryable, `${codeName} ${where}: ${gaveUp}${message}`, { cause: error });
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Factory shared by the composition root and the contract tests
-
-/** The slice of Config the source reads. */
-export type CloudLoggingConfig = Pick<
-  Config,
-  | "project"
-  | "taskCount"
-  | "includeStderr"
-  | "extraFilter"
-  | "excludeLogs"
-  | "loggingPageSize"
-  | "loggingReadsPerMinute"
-  | "loggingRetries"
-  | "loggingRetryDelayMs"
-  | "loggingRetryMaxDelayMs"
-  | "loggingTimeoutMs"
->;
-
-export interface CloudLoggingOverrides {
-  /** A loopback peer in tests; the real endpoint otherwise. */
-  readonly apiEndpoint?: string;
-  readonly port?: number;
-  /** grpc ChannelCredentials, e.g. `grpc.credentials.createInsecure()` for the test peer. */
-  readonly sslCreds?: unknown;
-  readonly retry?: Partial<CloudLoggingRetry>;
-  readonly readsPerMinute?: number;
-  readonly logger?: Pick<Logger, "debug" | "info" | "warn">;
-  /** For tests: the pacer, the backoff's sleep and its jitter. */
-  readonly pacer?: RequestPacer;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-  readonly receiveTurnEvery?: number;
-}
-
-export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: CloudLoggingOverrides = {}): CloudLoggingSource {
-  const projectId = config.project;
-  if (!projectId) throw new UpstreamError("cloud-logging", "configure", false, "no project configured (LOG_GARDENER_PROJECT)");
-  decodeInt64AsNumbers();
-  const logging = new Logging({
-    projectId,
-    // google-gax hands grpc-node.* options to the channel.
-    "grpc-node.flow_control_window": LOGGING_FLOW_CONTROL_WINDOW,
-    ...(overrides.apiEndpoint !== undefined
-      ? {
-          apiEndpoint: overrides.apiEndpoint,
-          port: overrides.port,
-          sslCreds: overrides.sslCreds,
-          // Without it the client asks the metadata server which universe it is in.
-          universeDomain: "googleapis.com",
-        }
-      : {}),
-  } as ConstructorParameters<typeof Logging>[0]);
-  // The quota is per project: the tasks of one execution share it.
-  const readsPerMinute = overrides.readsPerMinute ?? readsPerMinuteOfTask(config.loggingReadsPerMinute, config.taskCount);
-  return new CloudLoggingSource({
-    logging,
-    projectId,
-    pageSize: config.loggingPageSize,
-    readsPerMinute,
-    retry: {
-      retries: config.loggingRetries,
-      initialDelayMs: config.loggingRetryDelayMs,
-      maxDelayMs: config.loggingRetryMaxDelayMs,
-      timeoutMs: config.loggingTimeoutMs,
-      ...overrides.retry,
-    },
-    includeStderr: config.includeStderr,
-    extraFilter: config.extraFilter,
-    excludeLogIds: config.excludeLogs,
-    logger: overrides.logger,
-    pacer: overrides.pacer,
-    sleep: overrides.sleep,
-    random: overrides.random,
-    receiveTurnEvery: overrides.receiveTurnEvery,
-  });
 }

@@ -2,7 +2,7 @@
 import { fnvPair } from "../hash";
 import type { LogEntry } from "./entry-schema";
 
-export const KEY_SEPARATOR = "|";
+const KEY_SEPARATOR = "|";
 
 /**
  * insertId + logName + timestamp. Cloud Logging always sets insertId; an entry without one (a

@@ -5,21 +5,9 @@ import type { LogEntry } from "./entry-schema";
 import { describeJsonContent } from "./logger-formats";
 import { type LocatedStackTrace, locateStackTrace } from "./stacktrace";
 
-// The stack-trace parser hands out one frozen result per distinct trace text, so the same
-// trace in a thousand entries is one object: its redacted type and frames are kept with it
-// (per redactor), instead of redacting the same three lines again for every entry.
-const redactedExceptions = new WeakMap<LocatedStackTrace, { readonly redact: Redactor; readonly exception: NonNullable<NormalizedEntry["exception"]> }>();
-
+/** The trace's type and frames, redacted. */
 export function redactedException(t: LocatedStackTrace, redact: Redactor): NonNullable<NormalizedEntry["exception"]> {
-  const known = redactedExceptions.get(t);
-  if (known !== undefined && known.redact === redact) return known.exception;
-  const exception = { type: redact(t.type), frames: t.frames.map((f) => redact(f)) };
-  // Only shared results are worth keeping; a trace parsed afresh (too long for the parser's memo) is not.
-  if (Object.isFrozen(t)) {
-    Object.freeze(Object.freeze(exception).frames);
-    redactedExceptions.set(t, { redact, exception });
-  }
-  return exception;
+  return { type: redact(t.type), frames: t.frames.map((f) => redact(f)) };
 }
 
 export interface Content {

@@ -22,13 +22,13 @@
  * entry-source.ts, entry-severity.ts, timestamp.ts, trace-id.ts, entry-key.ts, sample.ts,
  * sanitize.ts.
  */
-import { hash52, hash52Joined } from "../hash";
+import { hash52 } from "../hash";
 import { cutText } from "../redact/bounded-copy";
 import type { Redactor } from "../redact/redact";
 import type { Severity } from "../severity";
 import type { EntryKind, NormalizedEntry, SkippedEntry, SkipReason } from "../types";
 import { auditMessage } from "./audit";
-import { entryKey, KEY_SEPARATOR } from "./entry-key";
+import { entryKey } from "./entry-key";
 import { isCommonLogEntry, type LogEntry, logEntrySchema } from "./entry-schema";
 import { entrySeverity } from "./entry-severity";
 import { findSource } from "./entry-source";
@@ -126,15 +126,13 @@ function nullPayloadOf(record: Record<string, unknown>): string | undefined {
 const NOT_BUILT = Symbol("not built");
 
 /**
- * A NormalizedEntry whose sample is built when first read: clusters keep three per problem, so
- * most entries never need one, and building it is most of normalization's cost. A class with
- * the getter on its prototype, not an object literal with its own getter: such a literal costs
- * a closure and an accessor per entry (about 1 KB of the pipeline's allocation per entry).
- * The key is built the same way, when first read. The original entry is held in private
- * fields, which neither JSON nor a spread copies; nor do they copy `sample` or `key`, which
- * live on the prototype: read them by name.
+ * A NormalizedEntry whose sample is built when first read: clusters keep three samples per
+ * problem, so most entries never need one, and the redacted copy is most of normalization's
+ * work. The original entry is held in private fields, which neither JSON nor a spread copies;
+ * nor do they copy `sample`, which lives on the prototype: read it by name.
  */
 class LazySampleEntry implements NormalizedEntry {
+  key = "";
   keyHash = 0;
   timestamp = 0;
   timestampText = "";
@@ -154,16 +152,10 @@ class LazySampleEntry implements NormalizedEntry {
   readonly #entry: LogEntry;
   readonly #redact: Redactor;
   #sample: unknown = NOT_BUILT;
-  #key: string | undefined = undefined;
 
   constructor(entry: LogEntry, redact: Redactor) {
     this.#entry = entry;
     this.#redact = redact;
-  }
-
-  /** Built when first read, like the sample: de-duplication reads `keyHash`, made from the key's parts. */
-  get key(): string {
-    return (this.#key ??= entryKey(this.#entry, this.message));
   }
 
   get sample(): unknown {
@@ -222,8 +214,8 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   const severity = kind === "stacktrace" && declared === "DEFAULT" ? "ERROR" : declared;
   const normalized = new LazySampleEntry(entry, redact);
   normalized.message = message;
-  // From the parts: hashing the key itself would first copy it into one flat string.
-  normalized.keyHash = entry.insertId ? hash52Joined(entry.insertId, entry.logName ?? "", entry.timestamp, KEY_SEPARATOR) : hash52(normalized.key);
+  normalized.key = entryKey(entry, message);
+  normalized.keyHash = hash52(normalized.key);
   normalized.timestamp = timestamp;
   normalized.timestampText = entry.timestamp;
   normalized.severity = severity;

@@ -32,23 +32,9 @@ export function parseStackTrace(text: string): StackTrace | undefined {
   return { type: found.type, message: found.message, frames: found.frames };
 }
 
-// The same trace text comes back entry after entry (one bug, one trace). The last
-// TRACE_MEMO_SIZE distinct texts of up to TRACE_MEMO_MAX_CHARS are kept with what they parsed
-// to (a pure memo, same result either way; results are frozen, as they are shared).
-const TRACE_MEMO_SIZE = 256;
-const TRACE_MEMO_MAX_CHARS = 4096;
-const traceMemo = new Map<string, LocatedStackTrace | null>();
-
 export function locateStackTrace(text: string): LocatedStackTrace | undefined {
   if (typeof text !== "string" || !text.includes("\n")) return undefined;
-  if (text.length > TRACE_MEMO_MAX_CHARS) return parseLocated(text);
-  const known = traceMemo.get(text);
-  if (known !== undefined) return known ?? undefined;
-  const found = parseLocated(text);
-  if (found) Object.freeze(Object.freeze(found).frames);
-  if (traceMemo.size >= TRACE_MEMO_SIZE) traceMemo.delete(traceMemo.keys().next().value!);
-  traceMemo.set(text, found ?? null);
-  return found;
+  return parseLocated(text);
 }
 
 function parseLocated(text: string): LocatedStackTrace | undefined {

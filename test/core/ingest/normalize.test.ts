@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { DEFAULT_MAX_MESSAGE_BYTES, normalizeEntry, type NormalizeOptions } from "../../../src/core/ingest/normalize";
 import { sanitizeText } from "../../../src/core/ingest/sanitize";
-import { parseTimestamp, parseTimestampText } from "../../../src/core/ingest/timestamp";
+import { parseTimestamp } from "../../../src/core/ingest/timestamp";
 import { traceId } from "../../../src/core/ingest/trace-id";
 import { hash52 } from "../../../src/core/hash";
 import { buildRedactor } from "../../../src/core/redact/redact";
@@ -290,17 +290,11 @@ describe("normalizeEntry: fields", () => {
     expect(normalized(base({ trace: "abc" })).trace).toBe("abc");
   });
 
-  test("traceId takes the id out of projects/P/traces/ID exactly as the regex rule says", () => {
-    const rule = (t: string) => t.replace(/^projects\/[^/]+\/traces\//, "");
-    const piece = fc.constantFrom("projects/", "/traces/", "p", "/", "traces", "abc123", "", "projects", "x/");
-    fc.assert(
-      fc.property(fc.array(piece, { maxLength: 6 }).map((ps) => ps.join("")), (t) => {
-        expect(traceId(t)).toBe(rule(t));
-      }),
-      { numRuns: 3000, seed: 21 },
-    );
+  test("traceId takes the id out of projects/P/traces/ID", () => {
     expect(traceId("projects/p/traces/0af7651916cd43dd8448eb211c80319c")).toBe("0af7651916cd43dd8448eb211c80319c");
     expect(traceId("projects//traces/abc")).toBe("projects//traces/abc");
+    expect(traceId("projects/p/spans/abc")).toBe("projects/p/spans/abc");
+    expect(traceId("x/projects/p/traces/abc")).toBe("x/projects/p/traces/abc");
   });
 
   test("an entry without insertId gets a content hash in its key", () => {
@@ -453,15 +447,11 @@ describe("sample bounds", () => {
 describe("redacted stack traces", () => {
   const trace = `Error: token rejected\n    at login (/app/src/auth/ada@example.com.js:10:5)\n    at main (/app/src/index.js:3:1)`;
 
-  test("one trace text is redacted once and shared, frozen, by every entry that carries it", () => {
-    const a = normalized(base({ insertId: "a", textPayload: trace }));
-    const b = normalized(base({ insertId: "b", textPayload: trace }));
-    expect(a.exception).toEqual({ type: "Error", frames: ["login ([REDACTED:email])", "main (index.js)"] });
-    expect(b.exception).toBe(a.exception);
-    expect(Object.isFrozen(a.exception) && Object.isFrozen(a.exception?.frames)).toBe(true);
+  test("a trace's type and frames are redacted", () => {
+    expect(normalized(base({ insertId: "a", textPayload: trace })).exception).toEqual({ type: "Error", frames: ["login ([REDACTED:email])", "main (index.js)"] });
   });
 
-  test("another redactor redacts the same trace itself", () => {
+  test("each entry's trace goes through the redactor it was normalized with", () => {
     const first = normalized(base({ textPayload: trace }));
     let calls = 0;
     const counting = (text: string) => (calls++, `<${text}>`);
@@ -492,32 +482,5 @@ describe("parseTimestamp", () => {
     for (const bad of ["2025-09-15T01:02:03.Z", "2025-09-15T01:02:03.12a4Z", "2025-02-30T01:02:03Z", "2025-09-15T01:02:03.1234567890Z", "2025-09-15T01:02:03"]) {
       expect(parseTimestamp(bad)).toBeUndefined();
     }
-  });
-
-  // The memo of the last second read must never change a result: in order, out of order, the
-  // same second with odd fractions, and malformed text right after a good one of its second.
-  test("the same second read again gives what a fresh parse gives", () => {
-    const second = fc.integer({ min: Date.parse("1969-12-31T23:59:00Z") / 1000, max: Date.parse("2030-01-01T00:00:00Z") / 1000 }).map((s) => new Date(s * 1000).toISOString().slice(0, 19));
-    const tail = fc.oneof(
-      fc.constant("Z"),
-      fc.constant("z"),
-      fc.stringMatching(/^\.\d{1,9}Z$/),
-      fc.stringMatching(/^,\d{1,3}z$/),
-      fc.stringMatching(/^\.\d{10,11}Z$/),
-      fc.constant("."),
-      fc.constant(".Z"),
-      fc.stringMatching(/^\.\d{0,3}[a-y ]\d?Z$/),
-      fc.constant("+01:00"),
-      fc.constant(".5 "),
-      fc.constant(""),
-    );
-    fc.assert(
-      fc.property(fc.array(fc.tuple(second, tail), { minLength: 1, maxLength: 8 }), (parts) => {
-        for (const [s, t] of parts) {
-          for (const text of [`${s}${t}`, `${s}.000Z`, `${s}${t}`]) expect(parseTimestamp(text)).toBe(parseTimestampText(text));
-        }
-      }),
-      { numRuns: 3000 },
-    );
   });
 });

@@ -150,24 +150,6 @@ describe("locateStackTrace", () => {
   });
 });
 
-describe("the memo of recent trace texts", () => {
-  test("a text seen before parses to the same trace, also after hundreds of other texts pushed it out", () => {
-    const texts = CASES.map((c) => c.text);
-    const first = texts.map((t) => parseStackTrace(t));
-    // More distinct texts than the memo keeps, traces and not.
-    for (let i = 0; i < 600; i++) parseStackTrace(i % 2 ? `Error: e${i}\n    at f (/app/x${i}.js:1:1)` : `line ${i}\nline two`);
-    expect(texts.map((t) => parseStackTrace(t))).toEqual(first);
-    expect(texts.map((t) => parseStackTrace(t))).toEqual(CASES.map(({ type, message, frames }) => ({ type, message, frames })));
-  });
-
-  test("a shared result cannot be changed by a caller", () => {
-    const text = "Error: boom\n    at run (/app/a.js:10:5)";
-    const found = locateStackTrace(text)!;
-    expect(() => (found.frames as string[]).push("x")).toThrow(TypeError);
-    expect(locateStackTrace(text)?.frames).toEqual(["run (a.js)"]);
-  });
-});
-
 describe("parseStackTrace on hostile input", () => {
   test.each([
     ["a long line of Node frame look-alikes", `Error: x\n    at ${" (".repeat(30000)}`],
