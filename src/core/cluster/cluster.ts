@@ -26,6 +26,8 @@ export interface MessageTemplater {
   resolve?(clusterId: string): string | undefined;
   /** Finish any pending regrouping; called before clusters are read out. */
   settle?(): void;
+  /** Ids merged into this cluster (its aliases, earlier runs' included), oldest first. */
+  aliasesOf?(clusterId: string): readonly string[];
 }
 
 export interface ClusterOptions {
@@ -102,6 +104,8 @@ interface LevelCounts {
 }
 
 const OVERFLOW_KEY = "\u0000overflow";
+/** Fingerprints listed in a cluster's mergedFrom, the oldest ones. */
+export const MAX_MERGED_FROM = 100;
 /** Between the parts of a cluster's key. */
 const SEP = "\u0001";
 
@@ -139,8 +143,12 @@ export class ServiceClusterer {
     return this.withoutRevision;
   }
 
-  /** `level`: the entry's hash level when the run samples (see the header). */
-  add(entry: NormalizedEntry, level?: number): void {
+  /**
+   * Adds an entry; returns the fingerprint of the cluster it joined as it stands now (a later
+   * merge may fold that cluster into another, whose `mergedFrom` then lists it).
+   * `level`: the entry's hash level when the run samples (see the header).
+   */
+  add(entry: NormalizedEntry, level?: number): string {
     this.level = level;
     if (entry.revision) {
       const first = this.revisionFirst.get(entry.revision);
@@ -157,7 +165,7 @@ export class ServiceClusterer {
         this.open(key, entry, `${method} ${route} → ${status}`, [this.service, "request", method, route, String(status)], ["url"], undefined);
       this.record(acc, entry);
       this.recordValue(acc, 0, entry.http.url);
-      return;
+      return acc.fingerprint;
     }
     if (entry.kind === "stacktrace" && entry.exception) {
       const { type, frames } = entry.exception;
@@ -168,7 +176,7 @@ export class ServiceClusterer {
       const acc = this.byKey.get(key) ?? this.open(key, entry, firstLine || type, [this.service, "stacktrace", type, ...frames], ["message"], undefined);
       this.record(acc, entry);
       this.recordValue(acc, 0, firstLine);
-      return;
+      return acc.fingerprint;
     }
     if (entry.shape !== undefined) {
       const { template, params } = maskNumbers(entry.message);
@@ -179,7 +187,7 @@ export class ServiceClusterer {
         this.open(key, entry, template, [this.service, "application", source, `shape:${entry.shape}`, template], variableNames(template, params.length), undefined);
       this.record(acc, entry);
       for (let i = 0; i < params.length; i++) this.recordValue(acc, i, params[i]!);
-      return;
+      return acc.fingerprint;
     }
     const match = this.templater.add(entry.message);
     const source = entry.source ?? "";
@@ -192,6 +200,7 @@ export class ServiceClusterer {
     this.record(acc, entry);
     // The variable list follows the template; it can grow when the miner generalizes.
     for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
+    return acc.fingerprint;
   }
 
   /** A new cluster for `key`, or the overflow cluster once maxClusters is reached. */
@@ -310,6 +319,23 @@ export class ServiceClusterer {
   }
 
   /**
+   * Fingerprints this application cluster had under the ids the miner merged into its own
+   * (this run's merges and earlier runs', kept as aliases in the miner state), oldest first:
+   * issues opened under them are the same problem. At most MAX_MERGED_FROM.
+   */
+  private mergedFrom(acc: Accumulator): string[] {
+    if (!acc.minerId || !this.templater.aliasesOf) return [];
+    const aliases = this.templater.aliasesOf(acc.minerId);
+    const out: string[] = [];
+    const head = acc.fingerprintParts.slice(0, -1);
+    for (let i = 0; i < aliases.length && out.length < MAX_MERGED_FROM; i++) {
+      const fp = buildFingerprint([...head, aliases[i]!]);
+      if (fp !== acc.fingerprint) out.push(fp);
+    }
+    return out;
+  }
+
+  /**
    * The clusters so far, templates as the miner knows them now. With `minLevel` > 0, only the
    * entries added at that hash level or above are counted, and a cluster left with none is not
    * returned.
@@ -325,8 +351,10 @@ export class ServiceClusterer {
         .filter((v) => v !== undefined)
         .map((v) => ({ name: v.name, top: v.values.top(this.options.maxTopValues), distinct: v.values.counts.size + (v.values.overflow > 0 ? 1 : 0) }))
         .filter((v) => v.distinct > 1 || acc.kind === "request");
+      const mergedFrom = this.mergedFrom(acc);
       out.push({
         fingerprint: acc.fingerprint,
+        ...(mergedFrom.length > 0 ? { mergedFrom } : {}),
         service: this.service,
         kind: acc.kind,
         template,

@@ -1,4 +1,5 @@
 import { ServiceClusterer, variableNames, type MessageTemplater } from "../../../src/core/cluster/cluster";
+import { TemplateMiner } from "../../../src/core/cluster/miner/template-miner";
 import { hash52 } from "../../../src/core/hash";
 import type { NormalizedEntry } from "../../../src/core/types";
 
@@ -164,5 +165,40 @@ describe("variableNames", () => {
     ["<*> <*>", 2, ["var1", "var2"]],
   ])("%s", (template, n, names) => {
     expect(variableNames(template, n)).toEqual(names);
+  });
+});
+
+describe("ServiceClusterer with the template miner: merged clusters", () => {
+  const options = { window: WINDOW, bucketMinutes: 5, maxSamples: 3, maxTraceIds: 5, maxTopValues: 5, maxDistinctValues: 200, maxClusters: 100 };
+  const line = (user: string): string => `Login failed for user ${user} from 10.0.0.7: invalid credentials`;
+
+  test("a cluster lists the fingerprints its merged-in ids had in earlier runs, oldest first, and add() returns the one an entry joined", () => {
+    // Hour 1: two values only, so two clusters (and two fingerprints, as issues would have them).
+    const hour1 = new TemplateMiner();
+    const c1 = new ServiceClusterer("svc", hour1, options);
+    const fpRoot = c1.add(entry({ message: line("root"), source: "auth.py:login" }));
+    const fpFtp = c1.add(entry({ message: line("ftp"), source: "auth.py:login" }, 2));
+    const first = c1.clusters();
+    expect(first.map((c) => c.fingerprint).sort()).toEqual([fpRoot, fpFtp].sort());
+    expect(first.every((c) => c.mergedFrom === undefined)).toBe(true);
+    // Hour 2: a third value shows it is one problem.
+    const { miner: hour2 } = TemplateMiner.fromState(JSON.parse(JSON.stringify(hour1.toState())));
+    const c2 = new ServiceClusterer("svc", hour2, options);
+    const joined = ["webmaster", "ftp", "root"].map((u, i) => c2.add(entry({ message: line(u), source: "auth.py:login" }, i + 1)));
+    const [only, ...rest] = c2.clusters();
+    expect(rest).toHaveLength(0);
+    expect(only!.count).toBe(3);
+    expect(only!.fingerprint).toBe(fpRoot);
+    // ftp's from hour 1 first, then the id webmaster's line opened this hour before the merge
+    expect(only!.mergedFrom![0]).toBe(fpFtp);
+    expect(only!.mergedFrom).toHaveLength(2);
+    for (const fp of joined) expect([only!.fingerprint, ...only!.mergedFrom!]).toContain(fp);
+    expect(only!.mergedFrom).not.toContain(fpRoot);
+  });
+
+  test("a cluster nothing was merged into has no mergedFrom", () => {
+    const c = new ServiceClusterer("svc", new TemplateMiner(), options);
+    c.add(entry({ message: "disk full on /var" }));
+    expect(c.clusters()[0]!.mergedFrom).toBeUndefined();
   });
 });

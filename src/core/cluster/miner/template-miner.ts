@@ -72,6 +72,8 @@ export class TemplateMiner {
   private readonly contexts = new Map<string, number>();
   private nextSeq = 0;
   private live = 0;
+  /** Survivor id → ids merged into it, oldest first; rebuilt when a merge made it stale. */
+  private aliasIndex: Map<string, string[]> | undefined;
 
   constructor(options?: MinerOptions) {
     this.masks = compileMasks(options?.extraMasks);
@@ -117,6 +119,27 @@ export class TemplateMiner {
     return this.clusterOf(clusterId)?.id;
   }
 
+  /**
+   * The ids that were merged into this cluster (directly or through another merge), in this
+   * run or earlier ones, oldest first; empty for an unknown id or one merged into another.
+   */
+  aliasesOf(clusterId: string): readonly string[] {
+    const c = this.byId.get(clusterId);
+    if (!c || c.mergedInto) return [];
+    if (!this.aliasIndex) {
+      const index = new Map<string, string[]>();
+      const merged = [...this.byId.values()].filter((m) => m.mergedInto).sort((a, b) => a.seq - b.seq);
+      for (const m of merged) {
+        const to = this.clusterOf(m.id)!.id;
+        const list = index.get(to);
+        if (list) list.push(m.id);
+        else index.set(to, [m.id]);
+      }
+      this.aliasIndex = index;
+    }
+    return this.aliasIndex.get(clusterId) ?? [];
+  }
+
   /** Number of templates (live clusters). */
   size(): number {
     return this.live;
@@ -130,10 +153,10 @@ export class TemplateMiner {
   toState(): MinerState {
     this.settle();
     const clusters: MinerState["clusters"] = [];
-    const aliases: [string, string][] = [];
+    const merged: Cluster[] = [];
     for (const c of this.byId.values()) {
       if (c.mergedInto) {
-        aliases.push([c.id, this.clusterOf(c.id)!.id]);
+        merged.push(c);
         continue;
       }
       clusters.push({
@@ -146,6 +169,8 @@ export class TemplateMiner {
       });
     }
     clusters.sort((a, b) => a.seq - b.seq);
+    // Oldest first: the order aliasesOf gives them, kept across save and load.
+    const aliases = merged.sort((a, b) => a.seq - b.seq).map((c): [string, string] => [c.id, this.clusterOf(c.id)!.id]);
     return { version: MINER_STATE_VERSION, kind: "log-gardener/template-miner", nextSeq: this.nextSeq, clusters, aliases };
   }
 
@@ -184,12 +209,18 @@ export class TemplateMiner {
       this.nextSeq = Math.max(this.nextSeq, c.seq + 1);
     }
     for (const group of this.groups.values()) group.clusters.sort((a, b) => a.seq - b.seq);
-    for (const [from, to] of state.aliases) {
+    state.aliases.forEach(([from, to], i) => {
       const target = this.byId.get(to);
       if (!target || target.mergedInto) throw new Error(`alias ${from} points to unknown cluster ${to}`);
-      if (this.byId.has(from)) continue;
-      this.byId.set(from, { id: from, seq: -1, template: [], display: [], text: "", count: 0, shapes: [], mergedInto: target });
-    }
+      if (this.byId.has(from)) return;
+      // Older than any cluster loaded, in the order saved.
+      const seq = i - state.aliases.length;
+      this.byId.set(from, { id: from, seq, template: [], display: [], text: "", count: 0, shapes: [], mergedInto: target });
+    });
+    // A state written by an earlier version may hold clusters that the current rules see as
+    // one problem: regroup them now, so the oldest keeps its id and the others become its
+    // aliases (and their fingerprints its mergedFrom) before this run's entries arrive.
+    for (const group of this.groups.values()) this.regroup(group);
   }
 
   private clusterOf(clusterId: string): Cluster | undefined {
@@ -307,6 +338,7 @@ export class TemplateMiner {
     gone.shapes = [];
     gone.mergedInto = keep;
     this.live--;
+    this.aliasIndex = undefined;
   }
 }
 
