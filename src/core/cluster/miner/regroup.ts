@@ -26,6 +26,14 @@ export interface Shape {
  */
 export const FEW_VALUES = 3;
 export const MANY_VALUES = 8;
+/**
+ * Constant words the rest of the group must share before a column of FEW_VALUES or more plain
+ * words (that occur nowhere else) counts as a slot: in "Connection pool exhausted for datasource
+ * <*>, waited <*> ms" one word is a small part of what the messages say, in "VM <*> (Lifecycle
+ * Event)" or "Subscription renewal <*>" it is what they say. A column of `key=word` with one key
+ * needs no more: the key says the word is a value.
+ */
+export const WORD_CONTEXT = 5;
 
 /** Returns the parts as lists of indexes into shapes, in order of their first shape. */
 export function partitionShapes(shapes: readonly Shape[], occursElsewhere: (token: string) => boolean = () => false): number[][] {
@@ -98,6 +106,8 @@ function split(
       splitValues = values;
     }
   };
+  const columns: { values: Map<string, number[]>; frequent: boolean }[] = [];
+  let context = 0; // constant words every member shares
   for (let p = 0; p < length; p++) {
     const values = new Map<string, number[]>();
     let frequent = false;
@@ -108,8 +118,16 @@ function split(
       else values.set(tok, [i]);
       if (!tok.includes(WILDCARD) && freq[p]!.get(tok)! > root) frequent = true;
     }
+    columns.push({ values, frequent });
+    if (values.size === 1) {
+      const tok = shapes[members[0]!]!.tokens[p]!;
+      if (!tok.includes(WILDCARD) && LETTER.test(tok)) context++;
+    }
+  }
+  for (let p = 0; p < length; p++) {
+    const { values, frequent } = columns[p]!;
     if (values.size === 1) continue;
-    const kind = frequent ? "constant" : classify(values, occursElsewhere);
+    const kind = frequent ? "constant" : classify(values, occursElsewhere, context);
     if (kind === "constant") consider(p, values);
     else if (kind === "weak") weak.push(p);
     else if (kind === "many-words") wordy.push(p);
@@ -152,6 +170,10 @@ function split(
   for (const sub of splitValues.values()) split(shapes, freq, root, sub, parts, occursElsewhere);
 }
 
+const LETTER = /\p{L}/u;
+/** com.tencent.mm, system.time.showampm: a name of three or more dotted parts. */
+const QUALIFIED = /^[A-Za-z_][\w$-]*(?:\.[\w$-]+){2,}$/;
+
 /** `<*>`, `(<*>)`, `[<*>],`: a token that masking found to be a value, whole. */
 const PURE_VALUE = /^[([{"']*<\*>[)\]}"',;:.]*$/;
 
@@ -166,7 +188,7 @@ function valuesAt(shapes: readonly Shape[], members: readonly number[], p: numbe
   return values;
 }
 
-function classify(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean): "constant" | "variable" | "weak" | "many-words" {
+function classify(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean, context: number): "constant" | "variable" | "weak" | "many-words" {
   if (values.size >= MANY_VALUES) {
     for (const tok of values.keys()) if (tok.includes(WILDCARD)) return "variable";
     return "many-words";
@@ -180,12 +202,29 @@ function classify(values: Map<string, number[]>, occursElsewhere: (token: string
   }
   if (pure > 0 && pure + empty === values.size) return "variable";
   if (values.size < FEW_VALUES) return "constant";
+  let qualified = 0;
+  for (const tok of values.keys()) if (QUALIFIED.test(tok)) qualified++;
+  if (qualified === values.size) return "weak";
   let shared = 0;
   let masked = 0;
   for (const tok of values.keys()) {
     if (tok.includes(WILDCARD)) masked++;
     else if (occursElsewhere(tok)) shared++;
   }
-  if ((shared + masked) * 2 < values.size) return "constant";
-  return masked > 0 ? "variable" : "weak";
+  if ((shared + masked) * 2 >= values.size) return masked > 0 ? "variable" : "weak";
+  // Plain words that occur nowhere else: a slot when the rest of the message says enough.
+  return context >= WORD_CONTEXT || sharedKey(values) ? "weak" : "constant";
+}
+
+/** Whether every value is `key=word` with the same key. */
+function sharedKey(values: Map<string, number[]>): boolean {
+  let key: string | undefined;
+  for (const tok of values.keys()) {
+    const eq = tok.indexOf("=");
+    if (eq <= 0 || eq === tok.length - 1) return false;
+    const k = tok.slice(0, eq + 1);
+    if (key === undefined) key = k;
+    else if (k !== key) return false;
+  }
+  return true;
 }
