@@ -10,56 +10,17 @@
  *
  * Data: ../shared/loghub beside the repository; override with --data DIR or LOGHUB_DIR.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { scoreGrouping, type GroupingScores } from "./grouping-metrics";
+import { loghubDir, loghubSystems, readSystem, scoreSystem, type Row } from "./loghub";
 import { TemplateMiner } from "../src/core/cluster/miner/template-miner";
-
-interface Row {
-  readonly content: string;
-  readonly event: string;
-  readonly template: string;
-}
 
 const TARGET = { ga: 0.95, fga: 0.85, pa: 0.7, minGa: 0.8, linesPerSecond: 1_000_000 };
 const MIN_LINES = 1_000_000;
 const RUNS = 3;
-
-function dataDir(argv: readonly string[]): string {
-  const flag = argv.indexOf("--data");
-  if (flag >= 0 && argv[flag + 1]) return path.resolve(argv[flag + 1]!);
-  if (process.env.LOGHUB_DIR) return path.resolve(process.env.LOGHUB_DIR);
-  // dist/bench/templates.js → repository root → ../shared/loghub
-  return path.resolve(__dirname, "..", "..", "..", "shared", "loghub");
-}
-
-function readSystem(dir: string, name: string): Row[] {
-  return readFileSync(path.join(dir, `${name}.jsonl`), "utf8")
-    .split("\n")
-    .filter((l) => l.trim().length > 0)
-    .map((l) => JSON.parse(l) as Row);
-}
-
-function score(rows: readonly Row[]): { scores: GroupingScores; templates: number; online: GroupingScores } {
-  const miner = new TemplateMiner();
-  const matches = rows.map((r) => miner.add(r.content));
-  // As add() returned them, before later merges: what a consumer sees line by line.
-  const online = scoreGrouping(
-    rows,
-    matches.map((m) => ({ group: m.clusterId, template: m.template })),
-  );
-  const ids = matches.map((m) => m.clusterId);
-  miner.settle();
-  const predicted = ids.map((id) => {
-    const group = miner.resolve(id)!;
-    return { group, template: miner.templateOf(group)! };
-  });
-  return { scores: scoreGrouping(rows, predicted), templates: miner.size(), online };
-}
 
 const f3 = (x: number): string => x.toFixed(3);
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -70,16 +31,13 @@ function collectGarbage(): () => void {
 }
 
 function main(): void {
-  const dir = dataDir(process.argv.slice(2));
+  const dir = loghubDir(process.argv.slice(2));
   if (!existsSync(dir)) {
     process.stderr.write(`bench:templates: no data at ${dir} (set LOGHUB_DIR or pass --data DIR)\n`);
     process.exitCode = 2;
     return;
   }
-  const systems = readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl"))
-    .map((f) => f.slice(0, -".jsonl".length))
-    .sort();
+  const systems = loghubSystems(dir);
   process.stdout.write(`Template miner on Loghub-2k (${dir}), one configuration for all systems\n\n`);
   process.stdout.write(`${"system".padEnd(11)} ${"GA".padStart(6)} ${"FGA".padStart(6)} ${"PA".padStart(6)}  templates (true/found)\n`);
   const all: Row[][] = [];
@@ -91,7 +49,7 @@ function main(): void {
   for (const name of systems) {
     const rows = readSystem(dir, name);
     all.push(rows);
-    const { scores, templates, online } = score(rows);
+    const { scores, templates, online } = scoreSystem(rows);
     onlineGa += online.ga;
     ga += scores.ga;
     fga += scores.fga;
