@@ -53,12 +53,24 @@ interface Cluster {
   count: number;
   shapes: Shape[];
   mergedInto?: Cluster;
+  /** Its key in the length's index: the first constant position and token ("" for none). */
+  anchor?: string;
 }
 
 interface LengthGroup {
   clusters: Cluster[]; // live ones, oldest first
   shapes: Shape[];
+  /** Changes since the last regrouping (new clusters, tokens seen in a second place): settle() regroups. */
   newSinceRegroup: number;
+  /** Clusters created since the last regrouping: what triggers one during a run. */
+  createdSinceRegroup: number;
+  /**
+   * Live clusters by anchor. A template covers a shape only if the shape has the template's
+   * first constant token at its position, so a new shape looks at the clusters anchored on
+   * one of its own tokens (and those with no constant at all): work per new shape follows its
+   * length and its candidates, not the number of clusters of the length.
+   */
+  index: Map<string, Cluster[]>;
 }
 
 export class TemplateMiner {
@@ -198,6 +210,7 @@ export class TemplateMiner {
       this.live++;
       const group = this.groupOf(c.template.length);
       group.clusters.push(cluster);
+      indexCluster(group, cluster);
       for (const s of c.signatures) {
         if (s.tokens.length !== c.template.length) throw new Error(`cluster ${c.id}: signature length differs from its template`);
         const shape: Shape = { tokens: [...s.tokens], weight: Math.max(1, s.count), cluster };
@@ -239,7 +252,7 @@ export class TemplateMiner {
   private groupOf(length: number): LengthGroup {
     let group = this.groups.get(length);
     if (!group) {
-      group = { clusters: [], shapes: [], newSinceRegroup: 0 };
+      group = { clusters: [], shapes: [], newSinceRegroup: 0, createdSinceRegroup: 0, index: new Map() };
       this.groups.set(length, group);
     }
     return group;
@@ -265,15 +278,21 @@ export class TemplateMiner {
   private learn(tokens: string[], key: string): Shape {
     this.noteContexts(tokens);
     const group = this.groupOf(tokens.length);
+    // The covering cluster with the most constants; the oldest of equals.
     let cluster: Cluster | undefined;
     let bestConstants = -1;
-    for (const c of group.clusters) {
-      const constants = covers(c.template, tokens);
-      if (constants > bestConstants) {
-        cluster = c;
-        bestConstants = constants;
+    const consider = (list: readonly Cluster[] | undefined): void => {
+      if (list === undefined) return;
+      for (const c of list) {
+        const constants = covers(c.template, tokens);
+        if (constants > bestConstants || (constants === bestConstants && constants >= 0 && c.seq < cluster!.seq)) {
+          cluster = c;
+          bestConstants = constants;
+        }
       }
-    }
+    };
+    consider(group.index.get(""));
+    for (let p = 0; p < tokens.length; p++) if (tokens[p] !== WILDCARD) consider(group.index.get(anchorKey(p, tokens[p]!)));
     const created = cluster === undefined;
     if (!cluster) cluster = this.createCluster(tokens, group);
     const shape: Shape = { tokens, weight: 1, cluster };
@@ -285,8 +304,10 @@ export class TemplateMiner {
     this.cache.set(key, shape);
     if (created) {
       group.newSinceRegroup++;
-      // Regroup at once while the length is small, then at each tenth of growth.
-      if (group.clusters.length <= 64 || group.newSinceRegroup * 10 >= group.clusters.length) this.regroup(group);
+      group.createdSinceRegroup++;
+      // Regroup at once while the length is small, then at each tenth of growth in clusters
+      // (not of other changes, or input without templates would regroup at every line).
+      if (group.clusters.length <= 64 || group.createdSinceRegroup * 10 >= group.clusters.length) this.regroup(group);
     }
     return shape;
   }
@@ -298,12 +319,14 @@ export class TemplateMiner {
     const cluster: Cluster = { id, seq: this.nextSeq++, template: [...tokens], display: [...tokens], text: tokens.join(" "), count: 0, shapes: [] };
     this.byId.set(id, cluster);
     group.clusters.push(cluster);
+    indexCluster(group, cluster);
     this.live++;
     return cluster;
   }
 
   private regroup(group: LengthGroup): void {
     group.newSinceRegroup = 0;
+    group.createdSinceRegroup = 0;
     if (group.clusters.length < 2) return;
     const shapes = group.shapes;
     const parts = partitionShapes(shapes, (tok) => this.contexts.get(tok) === -1);
@@ -325,9 +348,15 @@ export class TemplateMiner {
   }
 
   private mergeInto(keep: Cluster, gone: Cluster): void {
+    const group = this.groupOf(keep.template.length);
+    unindexCluster(group, gone);
     for (let p = 0; p < keep.template.length; p++) {
       if (keep.template[p] !== gone.template[p]) keep.template[p] = WILDCARD;
       if (keep.display[p] !== gone.display[p]) keep.display[p] = mergeDisplay(keep.display[p]!, gone.display[p]!);
+    }
+    if (anchorOf(keep.template) !== keep.anchor) {
+      unindexCluster(group, keep);
+      indexCluster(group, keep);
     }
     keep.text = keep.display.join(" ");
     keep.count += gone.count;
@@ -365,6 +394,30 @@ class Match implements MinerMatch {
     }
     return this.values;
   }
+}
+
+function anchorKey(p: number, token: string): string {
+  return `${p}\u0001${token}`;
+}
+
+function anchorOf(template: readonly string[]): string {
+  for (let p = 0; p < template.length; p++) if (template[p] !== WILDCARD) return anchorKey(p, template[p]!);
+  return "";
+}
+
+function indexCluster(group: LengthGroup, c: Cluster): void {
+  c.anchor = anchorOf(c.template);
+  const list = group.index.get(c.anchor);
+  if (list) list.push(c);
+  else group.index.set(c.anchor, [c]);
+}
+
+function unindexCluster(group: LengthGroup, c: Cluster): void {
+  const list = c.anchor === undefined ? undefined : group.index.get(c.anchor);
+  if (!list) return;
+  const at = list.indexOf(c);
+  if (at >= 0) list.splice(at, 1);
+  if (list.length === 0) group.index.delete(c.anchor!);
 }
 
 /** Constant positions of template if it covers tokens, else -1. */
