@@ -125,8 +125,50 @@ function main(): void {
   for (let r = 0; r < repeats; r++) for (const line of lines) sink += withParams.add(line).params.length;
   const cpuP = process.cpuUsage(cpu1);
   const rateP = total / ((cpuP.user + cpuP.system) / 1e6);
-  process.stdout.write(`throughput with params read on every line: ${count(rateP)} lines/s on one core\n`);
+  process.stdout.write(`throughput with params read on every line: ${count(rateP)} lines/s on one core\n\n`);
   if (sink === 0) process.stdout.write("\n"); // keep the work observable
+  adversarial();
+}
+
+/**
+ * Adversarial input: each case twice, with n and 2n lines, each a fresh miner. Bounded means
+ * the templates (and their length) do not grow with the lines; linear means the CPU per line
+ * stays the same from n to 2n. Free text has no template in common: there the templates are
+ * the lines, and only the work per line must stay flat.
+ */
+function adversarial(): void {
+  let seed = 1;
+  const rng = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  // Joined, not concatenated: a flat string, as JSON.parse hands the job its messages.
+  const word = (alphabet: string, min: number, max: number): string =>
+    Array.from({ length: min + Math.floor(rng() * (max - min + 1)) }, () => alphabet[Math.floor(rng() * alphabet.length)]).join("");
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  const vocabulary = Array.from({ length: 5000 }, () => word(letters, 3, 10));
+  const bulk = word(letters, 20_000, 20_000);
+  const cases: { name: string; n: number; line: (i: number) => string }[] = [
+    { name: "one huge token (20,000 letters)", n: 2_000, line: () => `payload ${word(letters, 12, 12)}${bulk} rejected` },
+    { name: "distinct words at one position", n: 10_000, line: () => `cache miss for key prefix ${word(letters, 4, 12)}, loading from origin` },
+    { name: "values mostly punctuation", n: 10_000, line: () => `parse error near ${word("!#$%&*+,-./:;<=>?@[]^_{|}~", 2, 9)}${word(letters, 0, 1)} in request body` },
+    { name: "free text (random words)", n: 10_000, line: () => Array.from({ length: 3 + Math.floor(rng() * 10) }, () => vocabulary[Math.floor(rng() * vocabulary.length)]).join(" ") },
+  ];
+  process.stdout.write(`adversarial input (each case with n and 2n lines, a fresh miner each):\n`);
+  process.stdout.write(`${"case".padEnd(34)} ${"lines".padStart(7)} ${"templates".padStart(10)} ${"longest".padStart(8)} ${"µs/line".padStart(8)}\n`);
+  for (const c of cases) {
+    for (const n of [c.n, 2 * c.n]) {
+      const lines = Array.from({ length: n }, (_, i) => c.line(i));
+      const miner = new TemplateMiner();
+      const cpu0 = process.cpuUsage();
+      for (const l of lines) miner.add(l);
+      miner.settle();
+      const cpu = process.cpuUsage(cpu0);
+      const longest = Math.max(...lines.map((l) => miner.templateOf(miner.add(l).clusterId)!.length));
+      const us = (cpu.user + cpu.system) / n;
+      process.stdout.write(`${c.name.padEnd(34)} ${String(n).padStart(7)} ${String(miner.size()).padStart(10)} ${String(longest).padStart(8)} ${us.toFixed(1).padStart(8)}\n`);
+    }
+  }
 }
 
 function timeMiner(lines: readonly string[], repeats: number, gc: () => void) {
