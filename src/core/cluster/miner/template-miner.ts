@@ -22,7 +22,16 @@ import { fnvPair } from "../../hash";
 
 export interface MinerOptions {
   extraMasks?: readonly UserMask[];
+  /** Templates a saved state keeps at most (the most frequent); default MAX_SAVED_TEMPLATES. */
+  maxSavedTemplates?: number;
 }
+
+/**
+ * A service that logs free text makes a template per line; its state would grow every hour.
+ * The state keeps the most frequent templates: counts add up over runs, so a problem that
+ * recurs stays, and a dropped one that comes back gets the same id (ids hash the first shape).
+ */
+export const MAX_SAVED_TEMPLATES = 20_000;
 
 export interface MinerMatch {
   clusterId: string;
@@ -87,8 +96,11 @@ export class TemplateMiner {
   /** Survivor id → ids merged into it, oldest first; rebuilt when a merge made it stale. */
   private aliasIndex: Map<string, string[]> | undefined;
 
+  private readonly maxSaved: number;
+
   constructor(options?: MinerOptions) {
     this.masks = compileMasks(options?.extraMasks);
+    this.maxSaved = options?.maxSavedTemplates ?? MAX_SAVED_TEMPLATES;
   }
 
   /**
@@ -180,9 +192,17 @@ export class TemplateMiner {
         signatures: c.shapes.map((s) => ({ tokens: [...s.tokens], count: s.weight })),
       });
     }
+    if (clusters.length > this.maxSaved) {
+      clusters.sort((a, b) => b.count - a.count || a.seq - b.seq);
+      clusters.length = this.maxSaved;
+    }
     clusters.sort((a, b) => a.seq - b.seq);
+    const kept = new Set(clusters.map((c) => c.id));
     // Oldest first: the order aliasesOf gives them, kept across save and load.
-    const aliases = merged.sort((a, b) => a.seq - b.seq).map((c): [string, string] => [c.id, this.clusterOf(c.id)!.id]);
+    const aliases = merged
+      .sort((a, b) => a.seq - b.seq)
+      .map((c): [string, string] => [c.id, this.clusterOf(c.id)!.id])
+      .filter(([, to]) => kept.has(to));
     return { version: MINER_STATE_VERSION, kind: "log-gardener/template-miner", nextSeq: this.nextSeq, clusters, aliases };
   }
 

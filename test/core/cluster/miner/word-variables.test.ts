@@ -98,3 +98,23 @@ describe("word-valued variables across hours", () => {
     expect(miner.size()).toBe(1);
   });
 });
+
+describe("saved state size", () => {
+  it("keeps the most frequent templates when there are more than the cap, and their aliases", () => {
+    const miner = new TemplateMiner({ maxSavedTemplates: 2 });
+    const line = (user: string): string => `Login failed for user ${user} from 10.0.0.7: invalid credentials`;
+    const a = miner.add(line("root")).clusterId;
+    const b = miner.add(line("ftp")).clusterId;
+    for (const u of ["webmaster", "root", "guest"]) miner.add(line(u));
+    for (let i = 0; i < 3; i++) miner.add("disk quota exceeded on volume data");
+    const rare = ["alpha beta gamma", "delta epsilon zeta", "eta theta iota"].map((t) => miner.add(t).clusterId);
+    const state = miner.toState();
+    expect(state.clusters.map((c) => c.id)).toEqual([a, miner.resolve(miner.add("disk quota exceeded on volume data").clusterId)]);
+    expect(state.aliases).toContainEqual([b, a]);
+    const { miner: loaded, warning } = TemplateMiner.fromState(JSON.parse(JSON.stringify(state)));
+    expect(warning).toBeUndefined();
+    expect(loaded.resolve(b)).toBe(a);
+    // a dropped template that comes back gets its id again
+    expect(loaded.add("alpha beta gamma").clusterId).toBe(rare[0]);
+  });
+});
