@@ -124,13 +124,13 @@ describe("sampling with Cloud Monitoring's totals", () => {
     expect([monitoring!.requests[0]!.startMs, monitoring!.requests[0]!.endMs]).toEqual([START, END]);
     // The lag had passed (10 minutes after the window): no wait.
     expect(slept).toEqual([]);
-    // Logging: every request carried the chosen fraction, cap / total = 10%.
+    // Logging: every request carried the chosen fraction, three standard deviations under cap / total.
     const filters = new Set(logging!.requests.map((r) => r.filter));
     expect(filters.size).toBe(1);
-    expect([...filters][0]).toMatch(/ AND sample\(insertId, 0\.1\)$/);
+    expect([...filters][0]).toMatch(/ AND sample\(insertId, 0\.09452\)$/);
     expect(logging!.requests.length).toBeLessThanOrEqual(CAP / 1000 + 2);
     expect(sidecar.estimated).toBe(true);
-    expect(sidecar.sampling).toMatchObject({ mode: "server", serverFraction: 0.1, total: TOTAL, totals: { ERROR: TOTAL } });
+    expect(sidecar.sampling).toMatchObject({ mode: "server", serverFraction: 0.09452, adaptiveFraction: 1, total: TOTAL, totals: { ERROR: TOTAL } });
     expect(sidecar.sampling!.pagesRead).toBe(logging!.requests.length);
     checkEstimates(sidecar, truth);
     expect(worklog).toContain("## Sampling");

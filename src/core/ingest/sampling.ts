@@ -180,9 +180,9 @@ export interface FractionChoice {
 const FRACTION_DIGITS = 4;
 
 /**
- * The largest fraction that keeps the expected entries under the cap and the pages under the
- * budget. A page of the last partial read is allowed for: the expected entries stay a page under
- * what the pages could carry, so a sample a little above its expectation still fits. A fraction
+ * The largest fraction that keeps the entries under the cap and the pages under the budget: the
+ * expected entries aim three standard deviations (3·sqrt(room)) under the tighter of the two,
+ * so a sample above its expectation still fits. A fraction
  * that would leave less than one page is raised to one page's worth: the read never asks for
  * nothing.
  */
@@ -193,7 +193,10 @@ export function chooseFraction(input: FractionInput): FractionChoice {
   const byPages = Math.max(1, input.pages) * pageSize;
   const room = Math.min(byCap, byPages);
   if (total <= room) return { fraction: 1, expected: total, boundBy: "none" };
-  let fraction = roundDown(room / total);
+  // Aim three standard deviations under the room: a sample a little over its expectation then
+  // still fits, and the run's threshold never has to halve it for a few entries too many.
+  const target = Math.max(1, room - 3 * Math.sqrt(room));
+  let fraction = roundDown(target / total);
   let boundBy: FractionChoice["boundBy"] = byCap <= byPages ? "cap" : "budget";
   if (fraction * total < pageSize || fraction <= 0) {
     fraction = Math.min(1, roundUp(pageSize / total));
