@@ -105,9 +105,16 @@ resource "google_cloud_run_v2_job" "log_gardener" {
   ]
 }
 
-# Reading logs is the one project-wide permission the job has.
+# Reading logs, and the entry counts of logging.googleapis.com/log_entry_count that size the
+# sample of a busy window (docs/sampling.md), are the job's two project-wide permissions.
 resource "google_project_iam_member" "job_reads_logs" {
   project = var.project_id
   role    = "roles/logging.viewer"
+  member  = "serviceAccount:${google_service_account.job.email}"
+}
+
+resource "google_project_iam_member" "job_reads_entry_counts" {
+  project = var.project_id
+  role    = "roles/monitoring.viewer"
   member  = "serviceAccount:${google_service_account.job.email}"
 }

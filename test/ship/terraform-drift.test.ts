@@ -17,6 +17,7 @@ const KEY_FILE_ENV = "LOG_GARDENER_GITHUB_PRIVATE_KEY_FILE";
 /** What each identity may do, and nothing more: `<iam resource type> <role>`. */
 const JOB_GRANTS = [
   "google_project_iam_member roles/logging.viewer",
+  "google_project_iam_member roles/monitoring.viewer",
   "google_secret_manager_secret_iam_member roles/secretmanager.secretAccessor",
   "google_storage_bucket_iam_member roles/storage.objectUser",
 ];
@@ -190,12 +191,11 @@ describe("the schedule", () => {
 });
 
 describe("least privilege", () => {
-  it("the job's account holds exactly logging.viewer, object access to its bucket and the key secret", () => {
+  it("the job's account holds exactly logging.viewer, monitoring.viewer, object access to its bucket and the key secret", () => {
     const account = serviceAccountOf(attr(block(block(job.body, "template"), "template"), "service_account"));
     const grants = grantsTo(account);
     expect(grants.map((g) => `${g.type} ${g.role}`).sort()).toEqual(JOB_GRANTS);
-    const projectGrant = grants.find((g) => g.type === "google_project_iam_member")!;
-    expect(attr(projectGrant.body, "project")).toBe("${var.project_id}");
+    for (const projectGrant of grants.filter((g) => g.type === "google_project_iam_member")) expect(attr(projectGrant.body, "project")).toBe("${var.project_id}");
   });
 
   it("each identity is separate", () => {
