@@ -483,7 +483,7 @@ function planMerge(
   else survivor = openOthers[0] ?? [...group].sort(trackingOrder)[0];
   if (!survivor) return undefined;
   const s = survivor;
-  const others = group.filter((m) => m !== s);
+  const others = group.filter((m) => m !== s).sort((a, b) => a.issue.number - b.issue.number);
   const closedInto = (m: MarkedIssue<ExistingIssue>) => m.issue.state === "closed" && m.marker.into === s.issue.number;
   const absorb = others.filter((m) => live(m) || (closedInto(m) && m.marker.seen === input.run.windowId));
   const already = new Set(s.marker.merged ?? []);
