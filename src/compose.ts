@@ -171,6 +171,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     miner: { extraMasks: config.minerMasks },
     triage: config.triage,
     history: { ...config.history, escalationFactor: config.triage.escalationFactor },
+    worklogLayout: config.worklogLayout,
     lockTtlMs: config.lockTtlMs,
     deadline,
     publishReserveMs,

@@ -13,6 +13,7 @@ import { SEVERITIES, type Severity } from "./core/severity";
 import { ConfigError } from "./errors";
 import { DEFAULT_TRIAGE_POLICY, type TriagePolicy } from "./core/triage/issue-plan";
 import { checkRedactPattern } from "./core/redact/redact";
+import type { WorklogLayout } from "./core/report/worklog-model";
 
 const minerMasksSchema = z.array(
   z.object({
@@ -98,6 +99,8 @@ export const SETTINGS = {
   similarityThreshold: { env: "LOG_GARDENER_SIMILARITY_THRESHOLD", default: "0.85", description: "Word-overlap similarity (0 to 1) at which an issue of the same service is re-matched to a problem whose fingerprint it does not carry (after a fingerprint change or lost state). Above 1 turns it off." },
   relatedSearch: { env: "LOG_GARDENER_RELATED_SEARCH", boolean: true, default: "true", description: "For each new problem, search open issues the job does not manage for its module/function or a phrase of its template, and link them (one search request per new problem)." },
   relatedSearchLimit: { env: "LOG_GARDENER_RELATED_SEARCH_LIMIT", default: "20", description: "Most search requests per run for related issues, shared by all new problems (GitHub's search API allows 30 a minute). 0: no search, as LOG_GARDENER_RELATED_SEARCH=false." },
+  worklogSections: { env: "LOG_GARDENER_WORKLOG_SECTIONS", flag: "worklog-sections", default: "50", description: "The worklog has a full section (facts, sample, description) for this many of the most urgent clusters. The JSON sidecar always has every cluster." },
+  worklogRows: { env: "LOG_GARDENER_WORKLOG_ROWS", flag: "worklog-rows", default: "300", description: "After the full sections, the worklog has one table row for each of this many further clusters; any beyond those are only in the JSON sidecar, and the worklog says how many." },
   dryRun: { env: "LOG_GARDENER_DRY_RUN", flag: "dry-run", boolean: true, description: "Print the GitHub actions as JSON lines instead of taking them. On when no GitHub App is configured." },
   logLevel: { env: "LOG_GARDENER_LOG_LEVEL", flag: "log-level", default: "info", description: "The job's own log level: debug, info, warn, error." },
   logFormat: { env: "LOG_GARDENER_LOG_FORMAT", flag: "log-format", default: "auto", description: "The job's own log lines: `json` (Cloud Logging's structured records), `pretty` (one short line per record, for a person), or `auto`: pretty when stderr is a terminal, JSON otherwise (Cloud Run, pipes, files)." },
@@ -180,6 +183,8 @@ const schema = z.object({
   similarityThreshold: z.coerce.number("a number").min(0, "a number from 0 to 1, or above 1 for off"),
   relatedSearch: bool,
   relatedSearchLimit: intAtLeast(0),
+  worklogSections: intAtLeast(0),
+  worklogRows: intAtLeast(0),
   dryRun: bool.optional(),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "debug, info, warn or error"),
   logFormat: z.enum(["json", "pretty", "auto"], "json, pretty or auto"),
@@ -234,6 +239,8 @@ export interface Config {
   readonly relatedSearch: boolean;
   /** Search requests per run for related issues (src/adapters/github-issue-tracker.ts). */
   readonly relatedSearchLimit: number;
+  /** Full sections and table rows in the worklog (src/core/report/worklog.ts). */
+  readonly worklogLayout: WorklogLayout;
   /** undefined: decided by the composition root (dry run unless GitHub is configured). */
   readonly dryRun?: boolean;
   readonly logLevel: string;
@@ -351,6 +358,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     history: { returnAfterMs: c.returnAfter, spanHours: Math.round(c.historySpan / 3_600_000) },
     relatedSearch: c.relatedSearch,
     relatedSearchLimit: c.relatedSearchLimit,
+    worklogLayout: { sections: c.worklogSections, rows: c.worklogRows },
     dryRun: c.dryRun,
     logLevel: c.logLevel,
     logFormat: c.logFormat,

@@ -30,6 +30,11 @@ export function renderPlannedAction(a: IssueAction, full = false): Record<string
   if ("body" in a) line.body = text(a.body);
   if ("comment" in a) line.comment = text(a.comment);
   if (a.kind === "open-successor") line.predecessor = a.predecessor.number;
+  if (a.kind === "close-duplicate") {
+    line.survivor = a.survivor.number;
+    line.duplicateFingerprint = a.duplicateFingerprint;
+    line.close = a.close;
+  }
   if (a.kind === "open" && a.related.length > 0) line.related = a.related.map((r) => r.number);
   if (a.kind === "digest") {
     line.reopen = a.reopen;

@@ -10,6 +10,8 @@
  *    window-id marker) before trying again, a bounded number of times.
  *  - Before commenting it checks the issue's comments for the window-id marker, so a rerun of
  *    the same window never posts twice.
+ *  - A duplicate of a merge is commented on, then closed (state_reason "duplicate") in one
+ *    PATCH with its new body; never when the update of the issue absorbing it failed.
  *  - Each action's failure is recorded in its result; apply never throws away the run.
  */
 import type { IssueAction } from "../core/triage/issue-plan";
@@ -138,12 +140,20 @@ export class GitHubIssueTracker implements IssueTracker {
 
   async apply(actions: readonly IssueAction[]): Promise<IssueActionResult[]> {
     const results: IssueActionResult[] = [];
+    /** Issues whose action failed in this apply: no duplicate is closed into one of them. */
+    const failed = new Set<number>();
     for (const action of actions) {
+      if (action.kind === "close-duplicate" && failed.has(action.survivor.number)) {
+        const error = `not closed: the update of #${action.survivor.number}, which absorbs it, failed (the next run retries both)`;
+        results.push({ fingerprint: action.fingerprint, action: action.kind, ok: false, error, issueNumber: action.issueNumber, url: action.url });
+        continue;
+      }
       try {
         const outcome = await this.applyOne(action);
         results.push({ fingerprint: action.fingerprint, action: action.kind, ok: true, ...outcome, ...("reason" in action ? { detail: action.reason } : {}) });
       } catch (err) {
         const error = describeError(err);
+        if ("issueNumber" in action && action.issueNumber !== undefined) failed.add(action.issueNumber);
         this.options.logger.error({ err, action: action.kind, fingerprint: action.fingerprint }, `GitHub ${action.kind} failed: ${error}`);
         results.push({
           fingerprint: action.fingerprint,
@@ -207,6 +217,11 @@ export class GitHubIssueTracker implements IssueTracker {
       case "digest":
         if (a.issueNumber === undefined) return this.createIssue(a.fingerprint, a.windowId, a.title, a.body, a.labels);
         await this.updateIssue(a.issueNumber, { body: a.body, ...(a.reopen ? { state: "open" as const, state_reason: "reopened" as const } : {}) });
+        return { issueNumber: a.issueNumber, url: a.url };
+      case "close-duplicate":
+        // The comment first: a closed duplicate carrying `into` in its marker is a finished merge.
+        await this.commentOnce(a.issueNumber, a.comment, a.commentMarker);
+        if (a.close) await this.updateIssue(a.issueNumber, { body: a.body, state: "closed", state_reason: "duplicate" });
         return { issueNumber: a.issueNumber, url: a.url };
       case "mute":
         return { issueNumber: a.issueNumber, url: a.url };
@@ -294,7 +309,10 @@ export class GitHubIssueTracker implements IssueTracker {
     throw lastError;
   }
 
-  private async updateIssue(issueNumber: number, patch: { body: string; state?: "open"; state_reason?: "reopened" }): Promise<void> {
+  private async updateIssue(
+    issueNumber: number,
+    patch: { body: string; state?: "open" | "closed"; state_reason?: "reopened" | "duplicate" },
+  ): Promise<void> {
     await this.options.octokit.rest.issues.update({ owner: this.owner, repo: this.repo, issue_number: issueNumber, ...patch, body: this.text(patch.body) });
   }
 

@@ -11,8 +11,8 @@ import { logsExplorerUrl } from "../core/report/logs-explorer";
 import { windowId, worklogKey } from "../core/report/object-keys";
 import { buildSidecar } from "../core/report/sidecar";
 import { renderWorklog } from "../core/report/worklog";
-import { issueOutcomes, plannedIssueFields } from "../core/report/issue-fields";
-import type { WorklogIssue, WorklogModel } from "../core/report/worklog-model";
+import { issueOutcomes, mergeFields, plannedIssueFields } from "../core/report/issue-fields";
+import type { WorklogIssue, WorklogMerge, WorklogModel } from "../core/report/worklog-model";
 import { newProblems, planIssueActions, type IssueAction, type RelatedIssue } from "../core/triage/issue-plan";
 import type { PrioritizedCluster } from "../core/types";
 import type { IssueActionResult, ObjectStore, SourceReport } from "../ports";
@@ -39,6 +39,8 @@ interface Publishing {
   readonly clusters: PrioritizedCluster[];
   readonly release: () => Promise<void>;
   readonly issues: Record<string, WorklogIssue>;
+  /** Issues closed as duplicates of a cluster's issue, by cluster fingerprint. */
+  merges: Record<string, WorklogMerge[]>;
   readonly results: IssueActionResult[];
   related?: Record<string, readonly RelatedIssue[]>;
   researched?: boolean;
@@ -70,7 +72,7 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
       run.notes.push(`More than ${options.cluster?.maxClusters ?? DEFAULT_CLUSTER_OPTIONS.maxClusters} clusters: ${run.clusterer.overflowCount} entries were grouped into one overflow cluster.`);
     }
     const clusters = prioritizeAll(sampledClusters(run, ctx.report));
-    const p: Publishing = { run, clusters, release: lock.release, issues: {}, results: [] };
+    const p: Publishing = { run, clusters, release: lock.release, issues: {}, merges: {}, results: [] };
     if (options.history) {
       // Judged against the history as stored (or rebuilt), under the run lock.
       const loaded = await loadHistory(deps.store, run.service, options.window, options.history, log);
@@ -148,7 +150,9 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
       const p = byService.get(service);
       if (p) Object.assign(p.issues, fields);
     }
+    const plannedMerges = mergeFields(actions, undefined, options.dryRun);
     for (const p of publishing) {
+      p.merges = plannedMerges.get(p.run.service) ?? {};
       p.related = Object.fromEntries([...related].filter(([fp, list]) => fpService.get(fp) === p.run.service && list.length > 0));
       p.researched = researched;
     }
@@ -172,7 +176,9 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
       const outcomes = issueOutcomes(actions, results, fpService, options.dryRun);
       digestResult = outcomes.digest;
       ctx.failures.push(...outcomes.failures);
+      const merges = mergeFields(actions, results, options.dryRun);
       for (const p of publishing) {
+        p.merges = merges.get(p.run.service) ?? {};
         Object.assign(p.issues, outcomes.fields.get(p.run.service));
         p.results.push(...(outcomes.results.get(p.run.service) ?? []));
       }
@@ -237,6 +243,7 @@ function model(p: Publishing, ctx: PublishContext, logsExplorerUrls: Record<stri
     truncations: ctx.report.truncations.filter((t) => t.service === run.service),
     sampling: serviceSampling(run, ctx.report),
     issues: { ...p.issues },
+    merges: Object.fromEntries(Object.entries(p.merges).map(([fp, list]) => [fp, [...list]])),
     related: p.related ?? {},
     status: {
       collected: ctx.collected,
@@ -248,6 +255,7 @@ function model(p: Publishing, ctx: PublishContext, logsExplorerUrls: Record<stri
       relatedLinked: published && Object.keys(p.related ?? {}).length > 0,
     },
     notes: [...run.notes, ...ctx.report.notes],
+    ...(options.worklogLayout ? { layout: options.worklogLayout } : {}),
     logsExplorerUrls: urls,
     ...(p.history
       ? {

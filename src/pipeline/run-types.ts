@@ -6,6 +6,7 @@ import type { Severity } from "../core/severity";
 import type { SkippedEntry, TimeWindow } from "../core/types";
 import type { TriagePolicy } from "../core/triage/issue-plan";
 import type { HistoryOptions } from "../core/history/history";
+import type { WorklogLayout } from "../core/report/worklog-model";
 import type { IssueActionResult, IssueTracker, LogSource, ObjectStore } from "../ports";
 
 export interface RunJobOptions {
@@ -34,6 +35,8 @@ export interface RunJobOptions {
    * changed in the window, for the worklog and triage. Absent: no history is read or kept.
    */
   readonly history?: HistoryOptions;
+  /** Full sections and table rows in each worklog (default DEFAULT_WORKLOG_LAYOUT). */
+  readonly worklogLayout?: WorklogLayout;
   readonly lockTtlMs: number;
   /** Who holds the run lock: the execution id and task, or host and pid. */
   readonly owner: string;

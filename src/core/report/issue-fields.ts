@@ -3,7 +3,7 @@
  * then, once the plan is carried out, from the outcome of each action. Pure.
  */
 import type { IssueAction, IssueActionResult } from "../triage/issue-plan";
-import type { WorklogIssue } from "./worklog-model";
+import type { WorklogIssue, WorklogMerge } from "./worklog-model";
 
 /** Issue fields by service, then by cluster fingerprint. */
 export type IssueFieldsByService = Map<string, Record<string, WorklogIssue>>;
@@ -20,6 +20,7 @@ export function describeAction(kind: string, detail: string | undefined): string
 export function plannedIssueFields(actions: readonly IssueAction[], dryRun: boolean): IssueFieldsByService {
   const fields: IssueFieldsByService = new Map();
   for (const a of actions) {
+    if (a.kind === "close-duplicate") continue; // a merge, not the cluster's own issue: see mergeFields
     const reason = "reason" in a ? a.reason : undefined;
     fieldsOf(fields, a.service)[a.fingerprint] = {
       action: a.kind === "skip" && reason === "over-cap" ? "listed-in-digest" : describeAction(a.kind, reason),
@@ -70,10 +71,42 @@ export function issueOutcomes(actions: readonly IssueAction[], results: readonly
     if (!list) byService.set(service, (list = []));
     list.push(r);
     if (r.action === "skip" && r.detail === "over-cap") continue; // listed in the digest, above
+    if (r.action === "close-duplicate") {
+      // A merge (mergeFields), not the cluster's own issue.
+      if (!r.ok) failures.push(`${service}: closing #${r.issueNumber ?? "?"} as a duplicate for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
+      continue;
+    }
     fieldsOf(fields, service)[r.fingerprint] = { action: describeAction(r.action, r.detail), number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun };
     if (!r.ok) failures.push(`${service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
   }
   return { fields, results: byService, digest: digestResult, failures };
+}
+
+/** Merges by service, then by cluster fingerprint. */
+export type MergesByService = Map<string, Record<string, WorklogMerge[]>>;
+
+/**
+ * The worklog's merges (`WorklogModel.merges`): one per close-duplicate action, under its
+ * cluster. With `results` (one per action, in order, as trackers return them), each carries
+ * its error if closing failed.
+ */
+export function mergeFields(actions: readonly IssueAction[], results: readonly IssueActionResult[] | undefined, dryRun: boolean): MergesByService {
+  const out: MergesByService = new Map();
+  actions.forEach((a, i) => {
+    if (a.kind !== "close-duplicate") return;
+    const r = results?.[i];
+    const error = r && r.action === a.kind && !r.ok ? (r.error ?? "unknown error") : undefined;
+    let record = out.get(a.service);
+    if (!record) out.set(a.service, (record = {}));
+    (record[a.fingerprint] ??= []).push({
+      duplicate: { number: a.issueNumber, url: a.url, fingerprint: a.duplicateFingerprint },
+      survivor: a.survivor,
+      closes: a.close,
+      ...(error !== undefined ? { error } : {}),
+      dryRun,
+    });
+  });
+  return out;
 }
 
 function fieldsOf(fields: IssueFieldsByService, service: string): Record<string, WorklogIssue> {

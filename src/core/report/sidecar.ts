@@ -12,6 +12,7 @@ import { z } from "zod";
 import { SEVERITIES } from "../severity";
 import type { WorklogModel } from "./worklog-model";
 import { CHANGES } from "../history/history";
+import { clusterTitle } from "./worklog";
 
 const SKIP_REASONS = [
   "not-an-object",
@@ -85,6 +86,23 @@ const sidecarCluster = z.object({
   startedWithDeploy: z.string().optional(),
   /** Present when `count` is an estimate from a sample. */
   estimate: z.object({ fraction: z.number().positive().max(1), sampled: count, low: count, high: count }).optional(),
+  /** What the worklog calls it (clusterTitle, core/cluster/naming.ts); also for clusters the worklog leaves out. */
+  name: z.string().optional(),
+  /** Issues closed as duplicates of this cluster's issue in this window (core/triage merges). */
+  merges: z
+    .array(
+      z.object({
+        duplicate: z.number().int().positive(),
+        duplicateUrl: z.string().optional(),
+        fingerprint: z.string(),
+        survivor: z.number().int().positive(),
+        survivorUrl: z.string().optional(),
+        closes: z.boolean(),
+        error: z.string().optional(),
+        dryRun: z.boolean(),
+      }),
+    )
+    .optional(),
 });
 
 const revisionSeen = z.object({ value: z.string(), firstSeen: iso });
@@ -219,6 +237,7 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
       const ch = model.history?.changes[c.fingerprint];
       const related = model.related?.[c.fingerprint];
       const explorer = model.logsExplorerUrls?.[c.fingerprint];
+      const merges = model.merges?.[c.fingerprint] ?? [];
       return {
         fingerprint: c.fingerprint,
         service: c.service,
@@ -272,6 +291,21 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
             }
           : {}),
         ...(c.estimate ? { estimate: { ...c.estimate } } : {}),
+        name: clusterTitle(c),
+        ...(merges.length > 0
+          ? {
+              merges: merges.map((g) => ({
+                duplicate: g.duplicate.number,
+                ...(g.duplicate.url !== undefined ? { duplicateUrl: g.duplicate.url } : {}),
+                fingerprint: g.duplicate.fingerprint,
+                survivor: g.survivor.number,
+                ...(g.survivor.url !== undefined ? { survivorUrl: g.survivor.url } : {}),
+                closes: g.closes,
+                ...(g.error !== undefined ? { error: g.error } : {}),
+                dryRun: g.dryRun,
+              })),
+            }
+          : {}),
       };
     }),
     ...(model.history

@@ -31,6 +31,22 @@ export interface WorklogIssue {
   readonly dryRun: boolean;
 }
 
+/**
+ * An issue closed (or, in a dry run, to be closed) as a duplicate because the miner merged its
+ * cluster into this one: the survivor absorbs it (core/triage/issue-plan.ts, close-duplicate).
+ */
+export interface WorklogMerge {
+  /** The duplicate, and the fingerprint it tracked. */
+  readonly duplicate: { readonly number: number; readonly url?: string; readonly fingerprint: string };
+  /** The issue that absorbed it (it tracks this cluster from now on). */
+  readonly survivor: { readonly number: number; readonly url?: string };
+  /** False on a rerun that found it closed already (only its comment was checked). */
+  readonly closes: boolean;
+  /** Set when closing failed; the run exits non-zero and the next run retries. */
+  readonly error?: string;
+  readonly dryRun: boolean;
+}
+
 export interface RelatedIssue {
   readonly number: number;
   readonly url: string;
@@ -70,6 +86,21 @@ export interface WorklogHistory {
   readonly returnAfterMs: number;
 }
 
+/** How much of a worklog is written out; the sidecar always has every cluster. */
+export interface WorklogLayout {
+  /** Full sections for the most urgent this many clusters. */
+  readonly sections: number;
+  /** A table row for each of the next this many; the rest are only in the sidecar. */
+  readonly rows: number;
+}
+
+/**
+ * 50 sections keep an hour's worklog a few hundred kilobytes at most (a section is a sample of
+ * up to 6,000 characters and its facts); 300 rows of about 200 characters add some 60 kB, a
+ * list someone can still scan or search. Past that, nobody reads a cluster in a worklog.
+ */
+export const DEFAULT_WORKLOG_LAYOUT: WorklogLayout = { sections: 50, rows: 300 };
+
 export interface WorklogModel {
   readonly service: string;
   readonly window: TimeWindow;
@@ -92,11 +123,15 @@ export interface WorklogModel {
   readonly sampling?: WorklogSampling;
   /** By cluster fingerprint. */
   readonly issues: Readonly<Record<string, WorklogIssue>>;
+  /** Issues closed as duplicates of this cluster's issue, by cluster fingerprint. */
+  readonly merges?: Readonly<Record<string, readonly WorklogMerge[]>>;
   /** Open issues that look related, by cluster fingerprint. */
   readonly related?: Readonly<Record<string, readonly RelatedIssue[]>>;
   readonly status: WorklogStatus;
   /** Caps hit, retries, warnings (such as "miner state lost, fingerprints restarted"). */
   readonly notes: readonly string[];
+  /** Sections and rows written out (default DEFAULT_WORKLOG_LAYOUT). */
+  readonly layout?: WorklogLayout;
   /** Logs Explorer link for each cluster, by fingerprint, precomputed by the pipeline. */
   readonly logsExplorerUrls?: Readonly<Record<string, string>>;
   /** Absent when the run kept no history (then the worklog has no "What changed"). */

@@ -12,7 +12,8 @@ import { renderSparkline } from "./sparkline";
 import { type Nameable, problemName } from "../cluster/naming";
 import { errorReportingUrl } from "./error-reporting";
 import type { PrioritizedCluster, SkipReason, SkippedEntry } from "../types";
-import type { WorklogIssue, WorklogModel } from "./worklog-model";
+import { DEFAULT_WORKLOG_LAYOUT, type WorklogIssue, type WorklogLayout, type WorklogMerge, type WorklogModel } from "./worklog-model";
+import { sidecarKey } from "./object-keys";
 import { clusterHistoryFact, renderWhatChanged, whatChangedSentence } from "./what-changed";
 
 /** Longest sample printed in a worklog; the sidecar keeps the samples whole. */
@@ -21,6 +22,18 @@ const MAX_TRACE_IDS = 5;
 const MAX_VARIABLES = 4;
 const MAX_VALUES = 3;
 const MAX_SKIPPED_SAMPLES_PER_REASON = 2;
+/** Cluster numbers listed in one sentence (next steps, mislabeled) before "and N more". */
+const MAX_LISTED = 20;
+
+function layoutOf(m: WorklogModel): WorklogLayout {
+  return m.layout ?? DEFAULT_WORKLOG_LAYOUT;
+}
+
+/** "1, 2, 3" or "1, 2, … 20 and 480 more". */
+function listNumbers(numbers: readonly number[]): string {
+  if (numbers.length <= MAX_LISTED) return numbers.join(", ");
+  return `${numbers.slice(0, MAX_LISTED).join(", ")} and ${num(numbers.length - MAX_LISTED)} more`;
+}
 
 export function renderWorklog(model: WorklogModel): string {
   const sections = [
@@ -248,7 +261,8 @@ function renderSummary(m: WorklogModel): string {
     }
     const mislabeled = m.clusters.filter((c) => c.mislabeled);
     if (mislabeled.length > 0) {
-      const which = mislabeled.map((c) => `cluster ${m.clusters.indexOf(c) + 1} (${c.severity})`).join(", ");
+      const listed = mislabeled.slice(0, MAX_LISTED).map((c) => `cluster ${m.clusters.indexOf(c) + 1} (${c.severity})`).join(", ");
+      const which = mislabeled.length > MAX_LISTED ? `${listed} and ${num(mislabeled.length - MAX_LISTED)} more` : listed;
       para.push(
         `${mislabeled.length === 1 ? "One cluster is" : `${mislabeled.length} clusters are`} logged at a high level but ` +
           `${mislabeled.length === 1 ? "reads" : "read"} as routine success, so the severity looks mislabeled: ${which}.`,
@@ -275,16 +289,28 @@ function renderSummary(m: WorklogModel): string {
 }
 
 function renderSummaryTable(m: WorklogModel): string {
-  const rows = ["| # | Priority | Severity | Count | Problem | Issue |", "|---:|---|---|---:|---|---|"];
-  m.clusters.forEach((c, i) => {
+  const shown = Math.min(m.clusters.length, layoutOf(m).sections);
+  const rows = clusterRows(m, 0, shown, false);
+  if (shown < m.clusters.length) {
+    rows.push("", `Clusters ${num(shown + 1)} to ${num(m.clusters.length)} are less urgent: see More Clusters below${m.clusters.length > shown + layoutOf(m).rows ? " and the JSON sidecar" : ""}.`);
+  }
+  return rows.join("\n");
+}
+
+/** Table rows for clusters [from, to): number, priority, severity, count, name, issue (and fingerprint). */
+function clusterRows(m: WorklogModel, from: number, to: number, withFingerprint: boolean): string[] {
+  const rows = withFingerprint
+    ? ["| # | Priority | Severity | Count | Problem | Fingerprint | Issue |", "|---:|---|---|---:|---|---|---|"]
+    : ["| # | Priority | Severity | Count | Problem | Issue |", "|---:|---|---|---:|---|---|"];
+  for (let i = from; i < to; i++) {
+    const c = m.clusters[i]!;
     const issue = m.issues[c.fingerprint];
     const severity = c.mislabeled ? `${c.severity} (mislabeled?)` : c.severity;
     const problem = codeSpan(truncate(c.http ? readableTemplate(`${c.http.method} ${c.http.route} ${c.http.status}`) : problemName(c), 60));
-    rows.push(
-      `| ${i + 1} | ${c.priority} | ${severity} | ${count(c)} | ${tableCell(problem)} | ${tableCell(issue ? describeIssue(issue) : "–")} |`,
-    );
-  });
-  return rows.join("\n");
+    const fp = withFingerprint ? ` ${codeSpan(c.fingerprint)} |` : "";
+    rows.push(`| ${i + 1} | ${c.priority} | ${severity} | ${count(c)} | ${tableCell(problem)} |${fp} ${tableCell(issue ? describeIssue(issue) : "–")} |`);
+  }
+  return rows;
 }
 
 function renderClusters(m: WorklogModel): string {
@@ -293,7 +319,31 @@ function renderClusters(m: WorklogModel): string {
     out.push("", "None this window.");
     return out.join("\n");
   }
-  m.clusters.forEach((c, i) => out.push("", renderCluster(m, c, i + 1)));
+  const { sections, rows } = layoutOf(m);
+  m.clusters.slice(0, sections).forEach((c, i) => out.push("", renderCluster(m, c, i + 1)));
+  const rowsEnd = Math.min(m.clusters.length, sections + rows);
+  if (rowsEnd > sections) {
+    out.push(
+      "",
+      "## More Clusters",
+      "",
+      `Clusters ${num(sections + 1)} to ${num(rowsEnd)}, less urgent, one row each (the JSON sidecar has their details):`,
+      "",
+      ...clusterRows(m, sections, rowsEnd, true),
+    );
+  }
+  const rest = m.clusters.length - rowsEnd;
+  if (rest > 0) {
+    const byPriority = new Map<string, number>();
+    for (const c of m.clusters.slice(rowsEnd)) byPriority.set(c.priority, (byPriority.get(c.priority) ?? 0) + 1);
+    const mix = [...byPriority].map(([p, n]) => `${p} ${num(n)}`).join(", ");
+    const sidecar = sidecarKey(m.service, m.window.start);
+    out.push(
+      "",
+      `**${plural(rest, "more cluster")}** (${mix}), the least urgent, are only in the JSON sidecar ${codeSpan(sidecar.slice(sidecar.lastIndexOf("/") + 1))} ` +
+        `next to this worklog (${codeSpan(sidecar)}), each with its name, template, samples and issue action.`,
+    );
+  }
   return out.join("\n");
 }
 
@@ -337,6 +387,8 @@ function renderCluster(m: WorklogModel, c: PrioritizedCluster, n: number): strin
   facts.push(`**Fingerprint:** ${codeSpan(c.fingerprint)}`);
   const issue = m.issues[c.fingerprint];
   if (issue) facts.push(`**GitHub Issue:** ${describeIssue(issue)}`);
+  const merges = m.merges?.[c.fingerprint] ?? [];
+  if (merges.length > 0) facts.push(`**Merged Issues:** ${merges.map(describeMerge).join("; ")}`);
   const related = m.related?.[c.fingerprint] ?? [];
   if (related.length > 0) facts.push(`**Related Issues:** ${related.map((r) => `${link(`#${r.number}`, r.url)} ${escapeText(truncate(r.title, 80))}`).join("; ")}`);
   const groups = (c.errorGroups ?? []).map((g) => `${link(g.id, errorReportingUrl(g))} (${num(g.count)})`);
@@ -462,9 +514,27 @@ function renderTruncations(m: WorklogModel): string {
   return out.join("\n");
 }
 
+/** "closed #7 (fingerprint `lg1-…`) as a duplicate of #3, its history moved there". */
+export function describeMerge(g: WorklogMerge): string {
+  const ref = (n: { number: number; url?: string }) => (n.url ? link(`#${n.number}`, n.url) : `#${n.number}`);
+  const what = `${ref(g.duplicate)} (fingerprint ${codeSpan(g.duplicate.fingerprint)}) as a duplicate of ${ref(g.survivor)}`;
+  if (g.error !== undefined) return `⚠️ closing ${what} failed: ${escapeText(truncate(g.error, 200))}`;
+  if (g.dryRun) return `dry run: would close ${what}, moving its history there`;
+  return g.closes ? `closed ${what}, its history moved there` : `${what}: closed already in an earlier try of this window`;
+}
+
 function renderNotes(m: WorklogModel): string {
-  if (m.notes.length === 0) return "";
-  return ["## Notes", "", ...m.notes.map((n) => `- ${escapeText(n)}`)].join("\n");
+  const merges: string[] = [];
+  m.clusters.forEach((c, i) => {
+    const list = m.merges?.[c.fingerprint] ?? [];
+    if (list.length === 0) return;
+    merges.push(
+      `Cluster ${i + 1} (${escapeText(truncate(clusterTitle(c), 70))}) is one problem that earlier runs tracked as ${plural(list.length + 1, "issue")}: ` +
+        `${list.map(describeMerge).join("; ")}.`,
+    );
+  });
+  if (m.notes.length === 0 && merges.length === 0) return "";
+  return ["## Notes", "", ...merges.map((n) => `- ${n}`), ...m.notes.map((n) => `- ${escapeText(n)}`)].join("\n");
 }
 
 function check(done: boolean, text: string): string {
@@ -498,8 +568,9 @@ function renderStatus(m: WorklogModel): string {
 function renderNextSteps(m: WorklogModel): string {
   const st = m.status;
   const steps: string[] = [];
-  const n = (c: PrioritizedCluster): number => m.clusters.indexOf(c) + 1;
-  const list = (cs: readonly PrioritizedCluster[]): string => cs.map(n).join(", ");
+  const numbers = new Map(m.clusters.map((c, i) => [c, i + 1]));
+  const n = (c: PrioritizedCluster): number => numbers.get(c) ?? 0;
+  const list = (cs: readonly PrioritizedCluster[]): string => listNumbers(cs.map(n));
 
   const urgent = m.clusters.filter((c) => c.priority === "P1" && !c.mislabeled);
   if (urgent.length > 0) steps.push(`Look at the P1 ${urgent.length === 1 ? "cluster" : "clusters"} first: ${list(urgent)}`);

@@ -330,3 +330,46 @@ export function renderDigestBody(marker: IssueMarker, overflow: readonly Priorit
   ].join("\n");
   return capBody(head, cap, `\n\n${LATEST_START}\n${latest}\n${LATEST_END}\n`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Merges: an issue closed as a duplicate of the one that absorbed it
+
+/** The marker of the merge comment: one per (duplicate, survivor), whatever the window. */
+export function mergeCommentMarker(duplicateFingerprint: string, survivorNumber: number): string {
+  return renderCommentMarker(`merged-into-${survivorNumber}`, duplicateFingerprint);
+}
+
+export interface MergeInput {
+  /** The duplicate's fingerprint, as its marker had it. */
+  readonly duplicateFingerprint: string;
+  readonly survivor: { readonly number: number; readonly url: string };
+  /** The merged cluster (its fingerprint is the survivor's from now on). */
+  readonly cluster: PrioritizedCluster;
+  readonly ctx: RenderContext;
+}
+
+/**
+ * The comment on an issue closed as a duplicate. It starts with "Duplicate of #N", which GitHub
+ * itself reads as marking the duplicate, and says where the history and new occurrences went.
+ */
+export function renderMergeComment({ duplicateFingerprint, survivor, cluster: c, ctx }: MergeInput): string {
+  return [
+    mergeCommentMarker(duplicateFingerprint, survivor.number),
+    `Duplicate of #${survivor.number}`,
+    "",
+    `Log Gardener now groups the log entries of this issue (fingerprint ${renderCode(duplicateFingerprint)}) with those of ` +
+      `#${survivor.number} (fingerprint ${renderCode(c.fingerprint)}): they are one problem, so it is tracked in one issue. ` +
+      `This issue's hourly history moved into #${survivor.number}, and new occurrences are counted there.`,
+    "",
+    `[Worklog of window ${renderCode(ctx.windowId)}](${renderLinkTarget(ctx.worklogUrl)})`,
+  ].join("\n");
+}
+
+/** The latest-occurrences section of a duplicate: a pointer to the survivor, no more counts. */
+export function renderMergedLatestSection({ survivor, ctx }: Pick<MergeInput, "survivor" | "ctx">): string {
+  return [
+    "## Latest occurrences",
+    "",
+    `Closed as a duplicate of #${survivor.number} in window ${renderCode(ctx.windowId)}: new occurrences of this problem are counted there.`,
+  ].join("\n");
+}

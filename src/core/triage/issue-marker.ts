@@ -56,12 +56,19 @@ export interface IssueMarker {
   readonly commented?: LastComment;
   /** Window id of the last run that updated this issue. */
   readonly seen?: string;
-  /** Earlier fingerprints re-matched to this issue by similarity. */
+  /** Earlier fingerprints re-matched to this issue by similarity, or absorbed by a merge. */
   readonly aka?: readonly string[];
   /** When the problem was first seen (epoch ms), from the service's problem history. */
   readonly first?: number;
   /** Revisions of the service and when each first appeared (epoch ms), for the chart's marks. */
   readonly revs?: readonly { readonly r: string; readonly t: number }[];
+  /**
+   * Issues this one absorbed (closed as duplicates of it): their hourly history is already
+   * summed into `hist`, so a rerun does not add it twice.
+   */
+  readonly merged?: readonly number[];
+  /** Set on an issue the job closed as a duplicate: the issue that absorbed it. */
+  readonly into?: number;
 }
 
 const markerSchema = z.object({
@@ -78,6 +85,8 @@ const markerSchema = z.object({
   aka: z.array(z.string()).optional(),
   first: z.number().optional(),
   revs: z.array(z.object({ r: z.string().max(80), t: z.number() })).max(20).optional(),
+  merged: z.array(z.number().int().positive()).optional(),
+  into: z.number().int().positive().optional(),
 });
 
 /** JSON safe inside an HTML comment: `<` and `>` only occur in strings, so escape them there. */
@@ -175,6 +184,18 @@ export function recordHours(history: HourlyHistory, counts: ReadonlyMap<number, 
   return { h0: first, c };
 }
 
+/**
+ * Adds (not sets) another issue's hourly counts into a history, hour by hour: the history of an
+ * issue closed as a duplicate, moving into the issue that absorbed it. Keeps the `keepHours`
+ * hours ending at the latest one.
+ */
+export function addHistory(history: HourlyHistory, other: HourlyHistory, keepHours: number): HourlyHistory {
+  const sums = new Map<number, number>();
+  history.c.forEach((n, i) => sums.set(history.h0 + i, n));
+  other.c.forEach((n, i) => sums.set(other.h0 + i, (sums.get(other.h0 + i) ?? 0) + n));
+  return recordHours(history, sums, keepHours);
+}
+
 /** Counts per hour from `from` (inclusive, epoch hours) to `to` (inclusive), zeros filled. */
 export function historyBetween(history: HourlyHistory, from: number, to: number): number[] {
   const out: number[] = [];
@@ -216,16 +237,23 @@ export interface MatchQuery {
   readonly template: string;
 }
 
+/** Sort order among issues carrying one fingerprint: not merged away, then open, then newest. */
+export function trackingOrder<T extends { readonly number: number; readonly state?: string }>(a: MarkedIssue<T>, b: MarkedIssue<T>): number {
+  const rank = (m: MarkedIssue<T>) => (m.marker.into !== undefined ? 2 : 0) + (m.issue.state === "closed" ? 1 : 0);
+  return rank(a) - rank(b) || b.issue.number - a.issue.number;
+}
+
 export type MatchResult<T> =
   | { readonly by: "fingerprint"; readonly issue: T; readonly marker: IssueMarker }
   | { readonly by: "similarity"; readonly issue: T; readonly marker: IssueMarker; readonly score: number };
 
 /**
- * The issue tracking a problem: the newest issue whose marker carries the fingerprint (or had it
- * as an alias); failing that, the newest issue of the same service whose template is at least
+ * The issue tracking a problem: the issue whose marker carries the fingerprint (or had it as an
+ * alias), preferring one not closed as a duplicate by a merge, then an open one, then the newest;
+ * failing that, the newest issue of the same service whose template is at least
  * `threshold` similar, among those no other fingerprint of this run claimed (`claimed`).
  */
-export function matchIssue<T extends { readonly number: number }>(
+export function matchIssue<T extends { readonly number: number; readonly state?: string }>(
   query: MatchQuery,
   candidates: readonly MarkedIssue<T>[],
   threshold: number,
@@ -234,7 +262,7 @@ export function matchIssue<T extends { readonly number: number }>(
   const problems = candidates.filter((c) => c.marker.kind === "problem");
   const exact = problems
     .filter((c) => c.marker.fp === query.fingerprint || (c.marker.aka ?? []).includes(query.fingerprint))
-    .sort((a, b) => b.issue.number - a.issue.number)[0];
+    .sort(trackingOrder)[0];
   if (exact) return { by: "fingerprint", issue: exact.issue, marker: exact.marker };
   if (threshold > 1) return undefined;
   let best: { c: MarkedIssue<T>; score: number } | undefined;

@@ -29,6 +29,13 @@
  *   closed > reopenWithinDays, locked  → open-successor, linking the old issue (counts
  *                                        against the cap like open)
  *
+ * Merges: a cluster whose `mergedFrom` names fingerprints that other issues track keeps one
+ * survivor (the issue of its own fingerprint, else the oldest open one of the absorbed), and
+ * every other open one gets close-duplicate: a "Duplicate of #N" comment, then closed with
+ * state_reason "duplicate" and `into` in its marker. Their hourly history is summed into the
+ * survivor's marker (`merged` lists them, so a rerun does not add it twice) and their
+ * fingerprints become the survivor's aliases. See docs/triage-merges.md.
+ *
  * Labels: a new issue gets log-gardener, severity:…, priority:P… and service:…; an update only
  * adds a family (severity, priority, service) that has no label at all, so a label a person set
  * is never changed.
@@ -37,8 +44,10 @@ import type { PrioritizedCluster, Priority } from "../types";
 import { severityRank } from "../severity";
 import { redactDeep, type Redactor } from "../redact/redact";
 import {
+  addHistory,
   emptyHistory,
   matchIssue,
+  trackingOrder,
   MARKER_TEMPLATE_MAX,
   parseIssueMarker,
   recordHours,
@@ -52,8 +61,11 @@ import {
   countsByHour,
   DIGEST_TITLE,
   hourlyRate,
+  mergeCommentMarker,
   priorityLabel,
   renderComment,
+  renderMergeComment,
+  renderMergedLatestSection,
   renderDigestBody,
   renderIssueBody,
   renderIssueTitle,
@@ -177,6 +189,27 @@ export interface ReopenAction extends ActionBase, OnIssue {
   readonly addLabels: readonly string[];
 }
 
+/**
+ * Closes an issue as a duplicate of the survivor of a merge (its cluster is `fingerprint`).
+ * Applied after the survivor's own action: the comment first (skipped if a comment already
+ * carries `commentMarker`), then the body and the close, in one request.
+ */
+export interface CloseDuplicateAction extends ActionBase {
+  readonly kind: "close-duplicate";
+  /** The duplicate. */
+  readonly issueNumber: number;
+  readonly url: string;
+  /** The fingerprint the duplicate's marker tracked. */
+  readonly duplicateFingerprint: string;
+  readonly survivor: { readonly number: number; readonly url: string };
+  readonly comment: string;
+  readonly commentMarker: string;
+  /** The duplicate's body: its marker with `into`, and a pointer to the survivor. */
+  readonly body: string;
+  /** False when it is already closed into the survivor (a rerun): only make sure of the comment. */
+  readonly close: boolean;
+}
+
 export interface MuteAction extends ActionBase, OnIssue {
   readonly kind: "mute";
   readonly reason: "not-planned" | "duplicate" | "quiet-label";
@@ -209,6 +242,7 @@ export type IssueAction =
   | UpdateBodyAction
   | CommentAction
   | ReopenAction
+  | CloseDuplicateAction
   | MuteAction
   | DigestAction
   | SkipAction;
@@ -331,13 +365,32 @@ function renderContext(input: PlanInput, c: PrioritizedCluster | undefined): Ren
   };
 }
 
-/** The marker of an issue after this run: history recorded, fingerprint (re)claimed. */
-function nextMarker(input: PlanInput, c: PrioritizedCluster, previous: IssueMarker | undefined, notify: { base?: number; commented?: boolean }): IssueMarker {
+/** Most aliases and absorbed issue numbers a marker keeps (the newest). */
+const MARKER_AKA_MAX = 20;
+const MARKER_MERGED_MAX = 50;
+
+/**
+ * The marker of an issue after this run: history recorded, fingerprint (re)claimed. `fold`: the
+ * issues it absorbs in this run (history summed in, fingerprints kept as aliases).
+ */
+function nextMarker(
+  input: PlanInput,
+  c: PrioritizedCluster,
+  previous: IssueMarker | undefined,
+  notify: { base?: number; commented?: boolean },
+  fold: readonly MarkedIssue<ExistingIssue>[] = [],
+): IssueMarker {
   const { run, policy } = input;
-  const history = recordHours(previous?.hist ?? emptyHistory(run.windowStart), countsByHour(c, run.windowStart), policy.historyDays * 24);
+  const keep = policy.historyDays * 24;
+  let start = previous?.hist ?? emptyHistory(run.windowStart);
+  for (const f of fold) start = addHistory(start, f.marker.hist, keep);
+  const history = recordHours(start, countsByHour(c, run.windowStart), keep);
   const aka = new Set(previous?.aka ?? []);
   if (previous && previous.fp !== c.fingerprint) aka.add(previous.fp);
+  for (const f of fold) for (const fp of [...(f.marker.aka ?? []), f.marker.fp]) aka.add(fp);
+  for (const fp of c.mergedFrom ?? []) aka.add(fp);
   aka.delete(c.fingerprint);
+  const merged = [...new Set([...(previous?.merged ?? []), ...fold.map((f) => f.issue.number)])].slice(-MARKER_MERGED_MAX);
   const commented = notify.commented ? { w: run.windowId, at: run.windowEnd } : previous?.commented;
   const base = notify.base ?? previous?.base;
   const known = input.history?.get(c.fingerprint);
@@ -364,7 +417,8 @@ function nextMarker(input: PlanInput, c: PrioritizedCluster, previous: IssueMark
     ...(base !== undefined ? { base } : {}),
     ...(commented ? { commented } : {}),
     seen: run.windowId,
-    ...(aka.size > 0 ? { aka: [...aka].slice(-5) } : {}),
+    ...(aka.size > 0 ? { aka: [...aka].slice(-MARKER_AKA_MAX) } : {}),
+    ...(merged.length > 0 ? { merged } : {}),
     ...(first !== undefined && Number.isFinite(first) ? { first } : {}),
     ...(keptRevs.length > 0 ? { revs: keptRevs } : {}),
   };
@@ -380,6 +434,61 @@ function isRegression(known: TriageHistory, c: PrioritizedCluster, issue: Existi
   if (known.change.change === "returned" || known.change.change === "new") return true;
   const closed = issue.closedAt ? Date.parse(issue.closedAt) : Number.NaN;
   return !Number.isFinite(closed) || c.lastSeen - closed >= known.returnAfterMs;
+}
+
+/** A closed issue the policy would replace with a new, linked one rather than reopen. */
+function needsSuccessor(issue: ExistingIssue, input: PlanInput): boolean {
+  if (issue.state !== "closed" || hasLabel(issue, QUIET_LABEL)) return false;
+  const reason = issue.stateReason ?? "completed";
+  if (reason === "not_planned" || reason === "duplicate") return false;
+  return issue.locked || isClosedLongAgo(issue, input);
+}
+
+/** What a cluster's merge does to the issues that track its fingerprints. */
+interface MergePlan {
+  readonly survivor: MarkedIssue<ExistingIssue>;
+  /** Issues to close as duplicates (open ones), or to check the comment of (closed this window). */
+  readonly absorb: readonly MarkedIssue<ExistingIssue>[];
+  /** Issues whose history is summed into the survivor's marker in this run. */
+  readonly fold: readonly MarkedIssue<ExistingIssue>[];
+}
+
+/**
+ * The survivor of a merge and the issues it absorbs, among the issues that track the cluster's
+ * fingerprint or one of its `mergedFrom` (by fingerprint or alias), leaving out issues other
+ * clusters of this run claimed. The survivor is the issue of the cluster's own fingerprint
+ * (unless it would be replaced by a successor while another one is still open), else the oldest
+ * open one. Absorbed: the other open issues, not labelled quiet and not reopened by a person
+ * after a merge; plus, for idempotent reruns, those closed into the survivor in this window.
+ */
+function planMerge(
+  input: PlanInput,
+  c: PrioritizedCluster,
+  own: MatchResult<ExistingIssue> | undefined,
+  marked: readonly MarkedIssue<ExistingIssue>[],
+  claimedBy: ReadonlyMap<number, string>,
+): MergePlan | undefined {
+  const names = new Set([c.fingerprint, ...(c.mergedFrom ?? [])]);
+  const group = marked.filter(
+    (m) =>
+      m.marker.kind === "problem" &&
+      (names.has(m.marker.fp) || (m.marker.aka ?? []).some((a) => names.has(a))) &&
+      (claimedBy.get(m.issue.number) ?? c.fingerprint) === c.fingerprint,
+  );
+  const live = (m: MarkedIssue<ExistingIssue>) => m.issue.state === "open" && m.marker.into === undefined && !hasLabel(m.issue, QUIET_LABEL);
+  const ownMarked = own ? group.find((m) => m.issue.number === own.issue.number) : undefined;
+  const openOthers = group.filter((m) => m !== ownMarked && live(m)).sort((a, b) => a.issue.number - b.issue.number);
+  let survivor: MarkedIssue<ExistingIssue> | undefined;
+  if (ownMarked && !(needsSuccessor(ownMarked.issue, input) && openOthers.length > 0)) survivor = ownMarked;
+  else survivor = openOthers[0] ?? [...group].sort(trackingOrder)[0];
+  if (!survivor) return undefined;
+  const s = survivor;
+  const others = group.filter((m) => m !== s).sort((a, b) => a.issue.number - b.issue.number);
+  const closedInto = (m: MarkedIssue<ExistingIssue>) => m.issue.state === "closed" && m.marker.into === s.issue.number;
+  const absorb = others.filter((m) => live(m) || (closedInto(m) && m.marker.seen === input.run.windowId));
+  const already = new Set(s.marker.merged ?? []);
+  const fold = others.filter((m) => (live(m) || closedInto(m)) && !already.has(m.issue.number));
+  return { survivor: s, absorb, fold };
 }
 
 function isClosedLongAgo(issue: ExistingIssue, input: PlanInput): boolean {
@@ -416,11 +525,26 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
   }
   const matches = new Map<string, MatchResult<ExistingIssue>>();
   const claimed = new Set<number>();
+  const claimedBy = new Map<number, string>();
   for (const c of unique) {
     const m = matchIssue(c, marked, 2);
     if (m) {
       matches.set(c.fingerprint, m);
       claimed.add(m.issue.number);
+      claimedBy.set(m.issue.number, c.fingerprint);
+    }
+  }
+  // Merges, most urgent cluster first: one survivor per cluster, the other issues absorbed.
+  const merges = new Map<string, MergePlan>();
+  for (const c of unique) {
+    if ((c.mergedFrom ?? []).length === 0) continue;
+    const merge = planMerge(input, c, matches.get(c.fingerprint), marked, claimedBy);
+    if (!merge) continue;
+    merges.set(c.fingerprint, merge);
+    matches.set(c.fingerprint, { by: "fingerprint", issue: merge.survivor.issue, marker: merge.survivor.marker });
+    for (const m of [merge.survivor, ...merge.absorb, ...merge.fold]) {
+      claimed.add(m.issue.number);
+      claimedBy.set(m.issue.number, c.fingerprint);
     }
   }
   for (const c of unique) {
@@ -439,11 +563,18 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
       creations.push({ c });
       continue;
     }
+    const merge = merges.get(c.fingerprint);
+    const created = planMatched(c, m, merge?.fold ?? []);
+    if (merge && !created) actions.push(...closeDuplicates(input, c, merge));
+  }
+
+  /** The action on a matched issue; true when it is replaced by a new issue instead. */
+  function planMatched(c: PrioritizedCluster, m: MatchResult<ExistingIssue>, fold: readonly MarkedIssue<ExistingIssue>[]): boolean {
     const issue = m.issue;
     const on: OnIssue = { issueNumber: issue.number, url: issue.url, matchedBy: m.by };
     if (hasLabel(issue, QUIET_LABEL)) {
       actions.push({ kind: "mute", reason: "quiet-label", ...base(c), ...on });
-      continue;
+      return false;
     }
     const rate = hourlyRate(c.count, run.windowStart, run.windowEnd);
     const ctx = renderContext(input, c);
@@ -451,18 +582,18 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
       const reason = issue.stateReason ?? "completed";
       if (reason === "not_planned" || (reason as string) === "duplicate") {
         actions.push({ kind: "mute", reason: reason === "not_planned" ? "not-planned" : "duplicate", ...base(c), ...on });
-        continue;
+        return false;
       }
       if (issue.locked || isClosedLongAgo(issue, input)) {
         creations.push({ c, predecessor: issue });
-        continue;
+        return true;
       }
       const known = input.history?.get(c.fingerprint);
       if (known && !isRegression(known, c, issue)) {
         actions.push({ kind: "skip", reason: "recently-closed", ...base(c), issueNumber: issue.number, url: issue.url });
-        continue;
+        return false;
       }
-      const marker = nextMarker(input, c, m.marker, { base: rate, commented: true });
+      const marker = nextMarker(input, c, m.marker, { base: rate, commented: true }, fold);
       const latest = renderLatestSection({ cluster: c, history: marker.hist, ctx, marker });
       const commentMarker = renderCommentMarker(run.windowId, c.fingerprint);
       actions.push({
@@ -474,19 +605,23 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
         body: renderUpdatedBody(issue.body, marker, latest, policy.bodyCap),
         addLabels: [...missingLabels(issue, c), ...(hasLabel(issue, REGRESSION_LABEL) ? [] : [REGRESSION_LABEL])],
       });
-      continue;
+      return false;
     }
     // Open and recurring.
-    const previousBase = m.marker.base;
+    // After a merge the baseline is the absorbed issues' together: the merged cluster's rate is
+    // their sum, which is no escalation (and the problem history of the new fingerprint does not
+    // know the fragments yet, so the baseline decides).
+    const previousBase = fold.length > 0 ? fold.reduce((sum, f) => sum + (f.marker.base ?? 0), m.marker.base ?? 0) : m.marker.base;
     const known = input.history?.get(c.fingerprint);
-    const escalated = known
-      ? known.change.change === "escalating" && (previousBase === undefined || rate > previousBase)
-      : previousBase !== undefined && rate >= policy.escalationFactor * Math.max(previousBase, 1) && rate > previousBase;
+    const escalated =
+      known && fold.length === 0
+        ? known.change.change === "escalating" && (previousBase === undefined || rate > previousBase)
+        : previousBase !== undefined && rate >= policy.escalationFactor * Math.max(previousBase, 1) && rate > previousBase;
     const lastComment = m.marker.commented;
     const alreadyThisWindow = lastComment?.w === run.windowId;
     const periodOver = !lastComment || run.windowEnd - lastComment.at >= policy.commentPeriodHours * 3_600_000;
     const comment = escalated && periodOver && !alreadyThisWindow;
-    const marker = nextMarker(input, c, m.marker, comment ? { base: rate, commented: true } : previousBase === undefined ? { base: rate } : {});
+    const marker = nextMarker(input, c, m.marker, comment ? { base: rate, commented: true } : { base: previousBase ?? rate }, fold);
     const latest = renderLatestSection({ cluster: c, history: marker.hist, ctx, marker });
     const body = renderUpdatedBody(issue.body, marker, latest, policy.bodyCap);
     const addLabels = missingLabels(issue, c);
@@ -506,6 +641,7 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
     } else {
       actions.push({ kind: "update-body", ...base(c), ...on, body, addLabels });
     }
+    return false;
   }
 
   // New issues, most urgent first, up to the cap; the rest go to the digest.
@@ -531,6 +667,34 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
   }
   if (overflow.length > 0) actions.push(planDigest(input, marked, overflow));
   return actions;
+}
+
+/** The close-duplicate actions of a merge, oldest duplicate first. */
+function closeDuplicates(input: PlanInput, c: PrioritizedCluster, merge: MergePlan): CloseDuplicateAction[] {
+  const { run, policy } = input;
+  const survivor = { number: merge.survivor.issue.number, url: merge.survivor.issue.url };
+  const ctx = renderContext(input, c);
+  return [...merge.absorb]
+    .sort((a, b) => a.issue.number - b.issue.number)
+    .map((d): CloseDuplicateAction => {
+      const marker: IssueMarker = { ...d.marker, into: survivor.number, seen: d.marker.into === survivor.number ? (d.marker.seen ?? run.windowId) : run.windowId };
+      const body = renderUpdatedBody(d.issue.body, marker, renderMergedLatestSection({ survivor, ctx }), policy.bodyCap);
+      const close = !(d.issue.state === "closed" && d.issue.stateReason === "duplicate" && body === d.issue.body);
+      return {
+        kind: "close-duplicate",
+        fingerprint: c.fingerprint,
+        service: c.service,
+        windowId: run.windowId,
+        issueNumber: d.issue.number,
+        url: d.issue.url,
+        duplicateFingerprint: d.marker.fp,
+        survivor,
+        comment: renderMergeComment({ duplicateFingerprint: d.marker.fp, survivor, cluster: c, ctx }),
+        commentMarker: mergeCommentMarker(d.marker.fp, survivor.number),
+        body,
+        close,
+      };
+    });
 }
 
 function planDigest(input: PlanInput, marked: readonly MarkedIssue<ExistingIssue>[], overflow: readonly PrioritizedCluster[]): DigestAction {
