@@ -54,7 +54,7 @@ const STACK_FIELDS: readonly (readonly string[])[] = [
   ["error"],
 ];
 
-export function describeContent(entry: LogEntry): Content {
+export function describeContent(entry: LogEntry, locate: (text: string) => LocatedStackTrace | undefined = locateStackTrace): Content {
   let message: string | undefined;
   if (typeof entry.textPayload === "string") message = entry.textPayload;
   else if (entry.jsonPayload) message = findText(entry.jsonPayload, MESSAGE_FIELDS);
@@ -62,14 +62,14 @@ export function describeContent(entry: LogEntry): Content {
 
   const measured: string[] = message === undefined ? [] : [message];
   if (message !== undefined) {
-    const trace = locateStackTrace(message);
+    const trace = locate(message);
     if (trace) return { message, trace, lead: trace.lead, traceInMessage: true, measured };
   }
   if (entry.jsonPayload) {
     for (const path of STACK_FIELDS) {
       const text = valueAt(entry.jsonPayload, path);
       if (typeof text !== "string" || text === message) continue;
-      const trace = locateStackTrace(text);
+      const trace = locate(text);
       if (trace) return { message, trace, traceInMessage: message === undefined, measured: [...measured, text] };
     }
   }
