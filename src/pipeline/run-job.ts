@@ -6,6 +6,7 @@
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions } from "../core/cluster/cluster";
 import { normalizeEntry, serviceOfEntry, UNKNOWN_SERVICE } from "../core/ingest/normalize";
 import { sampleLevel, sampleUnit } from "../core/ingest/sampling";
+import { StackTraceMemo } from "../core/ingest/stacktrace-memo";
 import { cutText } from "../core/redact/bounded-copy";
 import { windowId } from "../core/report/object-keys";
 import { severityRank } from "../core/severity";
@@ -25,6 +26,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   const runs = new Map<string, ServiceRun>();
   const wanted = new Set(options.services);
   const recent = new RecentKeys();
+  const traces = new StackTraceMemo();
   const report: SourceReport = { truncations: [], notes: [] };
   const clusterOptions: ClusterOptions = { ...DEFAULT_CLUSTER_OPTIONS, ...options.cluster, window: options.window };
   const minRank = severityRank(options.minSeverity);
@@ -82,7 +84,7 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
     const result =
       raw instanceof UnparseableRecord
         ? { ok: false as const, skipped: { reason: "unparseable-line" as const, detail: options.redact(raw.error), sample: cutText(options.redact(raw.text), 500) } }
-        : normalizeEntry(raw, { maxMessageBytes: options.maxMessageBytes, redact: options.redact });
+        : normalizeEntry(raw, { maxMessageBytes: options.maxMessageBytes, redact: options.redact, traces });
     if (!result.ok) {
       const named = raw instanceof UnparseableRecord ? undefined : serviceOfEntry(raw);
       if (named === undefined && (wanted.size > 0 || !isEntryShaped(raw))) {

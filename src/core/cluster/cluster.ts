@@ -264,9 +264,9 @@ export class ServiceClusterer {
     const max = this.options.maxSamples;
     if (kept.length < max) kept.push(entry);
     else if (max > 1) {
-      // Drop the oldest after the first, in place (a splice would allocate its removed element's array).
-      for (let i = 1; i < max - 1; i++) kept[i] = kept[i + 1]!;
-      kept[max - 1] = entry;
+      // Drop the oldest after the first.
+      kept.splice(1, 1);
+      kept.push(entry);
     }
   }
 

@@ -256,13 +256,13 @@ export interface JsonContent {
 const GENERIC_TRACE_TYPES = new Set(["Error", "error"]);
 
 /** What a jsonPayload says, per the rules in docs/logger-formats.md. */
-export function describeJsonContent(payload: Payload): JsonContent {
+export function describeJsonContent(payload: Payload, locate: (text: string) => LocatedStackTrace | undefined = locateStackTrace): JsonContent {
   const f = readLoggerFields(payload);
   const own = f.message;
   const measured = own === undefined ? [] : [own];
   const base = { measured, ...(f.reportLocation !== undefined ? { reportLocation: f.reportLocation } : {}) };
   if (own !== undefined) {
-    const trace = locateStackTrace(own);
+    const trace = locate(own);
     if (trace) return { ...base, message: own, trace, lead: trace.lead, traceInMessage: true };
   }
   const e = f.exception;
@@ -272,7 +272,7 @@ export function describeJsonContent(payload: Payload): JsonContent {
   }
   for (const text of f.stackTexts) {
     if (text === own) continue;
-    const trace = locateStackTrace(text);
+    const trace = locate(text);
     if (!trace) continue;
     // zap's frames-only trace has no exception line: its `error` text says what went wrong.
     const message = trace.message === "" && GENERIC_TRACE_TYPES.has(trace.type) && f.errorText !== undefined ? withErrorText(own, f.errorText) : own;

@@ -34,15 +34,15 @@ export interface Content {
 export const GENERIC_TYPES = new Set(["Error", "error"]);
 
 /** A text payload's message and trace; a JSON payload's per its logger's shape (logger-formats.ts). */
-export function describeContent(entry: LogEntry): Content {
-  if (typeof entry.textPayload !== "string" && entry.jsonPayload) return describeJsonContent(entry.jsonPayload);
+export function describeContent(entry: LogEntry, locate: (text: string) => LocatedStackTrace | undefined = locateStackTrace): Content {
+  if (typeof entry.textPayload !== "string" && entry.jsonPayload) return describeJsonContent(entry.jsonPayload, locate);
   let message: string | undefined;
   if (typeof entry.textPayload === "string") message = entry.textPayload;
   if (message !== undefined && message.trim() === "") message = undefined;
 
   const measured: string[] = message === undefined ? [] : [message];
   if (message !== undefined) {
-    const trace = locateStackTrace(message);
+    const trace = locate(message);
     if (trace) return { message, trace, lead: trace.lead, traceInMessage: true, measured };
   }
   return { message, traceInMessage: false, measured };

@@ -36,6 +36,7 @@ import { buildHttp } from "./http-request";
 import { describeContent, firstLine, GENERIC_TYPES, redactedException } from "./message";
 import { buildSample, skippedSample } from "./sample";
 import { sanitizeText } from "./sanitize";
+import type { StackTraceMemo } from "./stacktrace-memo";
 import { parseTimestamp } from "./timestamp";
 import { traceId } from "./trace-id";
 
@@ -43,6 +44,8 @@ export interface NormalizeOptions {
   /** Entries whose message is longer than this (UTF-8 bytes) are skipped as "message-too-large". */
   readonly maxMessageBytes: number;
   readonly redact: Redactor;
+  /** A run's memo of the trace texts it has seen; without one, every trace is parsed and redacted afresh. */
+  readonly traces?: StackTraceMemo;
 }
 
 export type NormalizeResult = { ok: true; entry: NormalizedEntry } | { ok: false; skipped: SkippedEntry };
@@ -166,7 +169,8 @@ class LazySampleEntry implements NormalizedEntry {
 
 function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, raw: unknown): NormalizeResult {
   const { redact } = options;
-  const content = describeContent(entry);
+  const { traces } = options;
+  const content = traces ? describeContent(entry, (text) => traces.locate(text)) : describeContent(entry);
   for (const text of content.measured) {
     const bytes = Buffer.byteLength(text, "utf8");
     if (bytes > options.maxMessageBytes) {
@@ -190,7 +194,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
     // The lead alone when it already says what the exception line would (or that has nothing to say).
     const said = t.message ? lead?.includes(t.message) : lead?.includes(t.type) || GENERIC_TYPES.has(t.type);
     message = !lead ? exceptionLine : said ? lead : `${lead}: ${exceptionLine}`;
-    exception = redactedException(t, redact);
+    exception = traces ? traces.exception(t, redact) : redactedException(t, redact);
   } else if (entry.protoPayload && content.message === undefined) {
     const proto = entry.protoPayload;
     message = auditMessage(proto);
