@@ -72,6 +72,12 @@ export interface MonitoringTotalsOptions {
   readonly client: Pick<MetricServiceClient, "listTimeSeries">;
   readonly projectId: string;
   readonly retry: MonitoringRetry;
+  /**
+   * Checked once before the first request: that credentials can be had. google-gax builds a stub
+   * promise per method on its first call, and when credentials are missing every one of them
+   * rejects unhandled, which ends the process; a failed check is an ordinary UpstreamError.
+   */
+  readonly credentials?: () => Promise<unknown>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
 }
@@ -112,6 +118,13 @@ export class MonitoringTotals implements EntryTotalsReader {
     const span = query.window.end - query.window.start;
     if (!(span >= 60_000)) throw new UpstreamError("cloud-monitoring", "timeSeries.list", false, `window of ${span} ms: Monitoring's points are a minute apart, expected at least a minute`);
     const filter = buildTotalsFilter(query);
+    if (this.options.credentials) {
+      try {
+        await this.options.credentials();
+      } catch (error) {
+        throw new UpstreamError("cloud-monitoring", "credentials", false, `no credentials: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
     const byService = new Map<string, Partial<Record<Severity, number>>>();
     const retried: Record<string, number> = {};
     let requests = 0;
@@ -195,5 +208,7 @@ export function createMonitoringTotals(projectId: string, retry: MonitoringRetry
       ? { apiEndpoint: overrides.apiEndpoint, port: overrides.port, sslCreds: overrides.sslCreds, universeDomain: "googleapis.com" }
       : {}),
   } as ConstructorParameters<typeof MetricServiceClient>[0]);
-  return new MonitoringTotals({ client, projectId, retry, sleep: overrides.sleep, random: overrides.random });
+  // A test peer is reached without credentials (sslCreds insecure); everywhere else they are needed.
+  const credentials = overrides.sslCreds === undefined ? () => client.auth.getClient() : undefined;
+  return new MonitoringTotals({ client, projectId, retry, credentials, sleep: overrides.sleep, random: overrides.random });
 }

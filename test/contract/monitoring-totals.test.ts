@@ -4,7 +4,7 @@
  * ListTimeSeries does. Assertions are on the totals read and on the request the peer received.
  */
 import * as grpc from "@grpc/grpc-js";
-import { buildTotalsFilter, createMonitoringTotals, type MonitoringRetry } from "../../src/adapters/monitoring-totals";
+import { buildTotalsFilter, createMonitoringTotals, MonitoringTotals, type MonitoringRetry } from "../../src/adapters/monitoring-totals";
 import { UpstreamError } from "../../src/errors";
 import { minutePoints, startMonitoringServer, type MonitoringServer, type MonitoringServerOptions } from "../peers/monitoring-server";
 
@@ -82,5 +82,27 @@ describe("MonitoringTotals", () => {
     const { server, totals } = await serve({ points: POINTS, faults: [{ code: "RESOURCE_EXHAUSTED", times: 10 }] });
     await expect(totals.totals({ window: WINDOW, services: [], minSeverity: "ERROR" })).rejects.toThrow(/gave up after 3 attempts/);
     expect(server.requests).toHaveLength(3);
+  });
+});
+
+describe("MonitoringTotals without credentials", () => {
+  it("fails the read with an UpstreamError before any request, instead of letting the client's stubs reject unhandled", async () => {
+    let requests = 0;
+    const totals = new MonitoringTotals({
+      client: {
+        listTimeSeries: (() => {
+          requests++;
+          throw new Error("no request may be sent without credentials");
+        }) as never,
+      },
+      projectId: "p",
+      retry: { retries: 2, initialDelayMs: 1, maxDelayMs: 1, timeoutMs: 1000 },
+      credentials: () => Promise.reject(new Error("Could not load the default credentials.")),
+    });
+    const end = Date.UTC(2026, 11, 1, 12);
+    const read = totals.totals({ window: { start: end - 3_600_000, end }, services: ["api"], minSeverity: "WARNING" });
+    await expect(read).rejects.toBeInstanceOf(UpstreamError);
+    await expect(read).rejects.toThrow(/no credentials: Could not load the default credentials/);
+    expect(requests).toBe(0);
   });
 });
