@@ -16,9 +16,35 @@ export default tseslint.config(
     // composition root or config. Those import from the core, never the reverse.
     files: ["src/core/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/ports", "**/adapters/*", "**/pipeline/*", "**/commands/*", "**/compose", "**/compose-github", "**/config", "**/cli"], message: "src/core is pure: ports, adapters, pipeline, commands and the composition root import from it, never the reverse." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "**/ports",
+                "**/adapters/*",
+                "**/pipeline/*",
+                "**/commands/*",
+                "**/compose",
+                "**/compose-github",
+                "**/config",
+                "**/cli",
+              ],
+              message: "src/core is pure: ports, adapters, pipeline, commands and the composition root import from it, never the reverse.",
+            },
+          ],
+        },
+      ],
     },
   },
   { files: ["src/config.ts", "test/**", "bench/**", "scripts/**", "jest.config.js"], rules: { "no-restricted-properties": "off" } },
-  { files: ["**/*.js", "**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly", console: "readonly" } }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+  {
+    files: ["**/*.js", "**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly", console: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

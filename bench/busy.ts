@@ -40,11 +40,19 @@ interface Problem {
 }
 
 const PROBLEMS: Problem[] = [
-  { name: "timeouts (about half)", prefix: "timeout calling inventory", message: (i) => `timeout calling inventory after ${1000 + (i % 500)}ms` },
+  {
+    name: "timeouts (about half)",
+    prefix: "timeout calling inventory",
+    message: (i) => `timeout calling inventory after ${1000 + (i % 500)}ms`,
+  },
   { name: "cache misses (28%)", prefix: "cache miss storm", message: (i) => `cache miss storm on sessions shard ${i % 16}` },
   { name: "disk quota (15%)", prefix: "disk quota exceeded", message: () => "disk quota exceeded on /tmp" },
   { name: "token refresh (1.5%)", prefix: "token refresh failed", message: (i) => `token refresh failed for client c-${i % 40}` },
-  { name: "last five minutes only", prefix: "payment provider refused", message: (i) => `payment provider refused the token for order ${i}` },
+  {
+    name: "last five minutes only",
+    prefix: "payment provider refused",
+    message: (i) => `payment provider refused the token for order ${i}`,
+  },
   { name: "rare (0.1%)", prefix: "certificate for", message: () => "certificate for api.internal expires in 2 days" },
 ];
 
@@ -149,7 +157,9 @@ function report(name: string, outcome: Outcome, n: number, cap: number): boolean
   const s = outcome.sidecar;
   let ok = true;
   console.log(`\n== ${name}: ${n.toLocaleString("en-US")} entries, cap ${cap.toLocaleString("en-US")}`);
-  console.log(`fraction ${s.sampling?.fraction ?? 1} (${s.sampling?.mode ?? "none"}; server ${s.sampling?.serverFraction ?? 1}, adaptive ${s.sampling?.adaptiveFraction ?? 1}), in the final sample ${s.sampling?.sampled ?? s.stats.clustered}, estimated ${s.estimated === true}`);
+  console.log(
+    `fraction ${s.sampling?.fraction ?? 1} (${s.sampling?.mode ?? "none"}; server ${s.sampling?.serverFraction ?? 1}, adaptive ${s.sampling?.adaptiveFraction ?? 1}), in the final sample ${s.sampling?.sampled ?? s.stats.clustered}, estimated ${s.estimated === true}`,
+  );
   console.log("problem                     truth    estimate   error    95% interval          present");
   PROBLEMS.forEach((p, k) => {
     const found = s.clusters.filter((c) => c.template.startsWith(p.prefix));
@@ -162,8 +172,9 @@ function report(name: string, outcome: Outcome, n: number, cap: number): boolean
     const bad = found.length === 0 || (judged && Math.abs(error) > 0.1);
     if (bad) ok = false;
     console.log(
-      `${p.name.padEnd(26)} ${String(truth[k]).padStart(7)} ${String(estimate).padStart(10)} ${`${(error * 100).toFixed(1)}%`.padStart(8)}  [${low}, ${high}]`.padEnd(82) +
-        ` ${found.length > 0 ? "yes" : "NO"}${judged ? "" : " (under 1%: error not judged)"}${bad ? "  <-- FAIL" : ""}`,
+      `${p.name.padEnd(26)} ${String(truth[k]).padStart(7)} ${String(estimate).padStart(10)} ${`${(error * 100).toFixed(1)}%`.padStart(8)}  [${low}, ${high}]`.padEnd(
+        82,
+      ) + ` ${found.length > 0 ? "yes" : "NO"}${judged ? "" : " (under 1%: error not judged)"}${bad ? "  <-- FAIL" : ""}`,
     );
   });
   const others = s.clusters.filter((c) => !PROBLEMS.some((p) => c.template.startsWith(p.prefix)));
@@ -172,20 +183,29 @@ function report(name: string, outcome: Outcome, n: number, cap: number): boolean
     const bound = cap / 1000 + 2;
     const pagesOk = outcome.pages <= bound;
     if (!pagesOk) ok = false;
-    console.log(`pages read ${outcome.pages} (bound cap/1000 + 2 = ${bound}) ${pagesOk ? "ok" : "FAIL"}; quota share ${s.sampling?.quotaShare !== undefined ? `${(s.sampling.quotaShare * 100).toFixed(1)}%` : "n/a"}`);
+    console.log(
+      `pages read ${outcome.pages} (bound cap/1000 + 2 = ${bound}) ${pagesOk ? "ok" : "FAIL"}; quota share ${s.sampling?.quotaShare !== undefined ? `${(s.sampling.quotaShare * 100).toFixed(1)}%` : "n/a"}`,
+    );
   }
   console.log(`wall time ${(outcome.wallMs / 1000).toFixed(1)} s`);
   return ok;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { entries: { type: "string", default: "1000000" }, cap: { type: "string", default: "20000" }, scenario: { type: "string", default: "all" } } });
+  const { values } = parseArgs({
+    options: {
+      entries: { type: "string", default: "1000000" },
+      cap: { type: "string", default: "20000" },
+      scenario: { type: "string", default: "all" },
+    },
+  });
   const n = Number(values.entries);
   const cap = Number(values.cap);
   const scenarios = values.scenario === "all" ? ["monitoring", "stdin"] : values.scenario.split(",");
   console.log(`bench:busy ${new Date().toISOString()} node ${process.version} on ${os.cpus().length} CPUs`);
   let ok = true;
-  if (scenarios.includes("monitoring")) ok = report("Cloud Logging, fraction from Monitoring", await monitoringScenario(n, cap), n, cap) && ok;
+  if (scenarios.includes("monitoring"))
+    ok = report("Cloud Logging, fraction from Monitoring", await monitoringScenario(n, cap), n, cap) && ok;
   if (scenarios.includes("stdin")) ok = report("stdin, adaptive threshold", await stdinScenario(n, cap), n, cap) && ok;
   console.log(ok ? "\nall judgements passed" : "\nsome judgements FAILED");
   process.exitCode = ok ? 0 : 1;

@@ -74,32 +74,44 @@ class Pool {
 }
 
 const USERS = new Pool(
-  "admin root deploy ops support billing analytics webmaster ftp guest oracle postgres jenkins ubuntu git backup nagios mysql www test alice bob carol dave erin frank grace heidi ivan judy mallory oscar peggy trent victor walter".split(" "),
+  "admin root deploy ops support billing analytics webmaster ftp guest oracle postgres jenkins ubuntu git backup nagios mysql www test alice bob carol dave erin frank grace heidi ivan judy mallory oscar peggy trent victor walter".split(
+    " ",
+  ),
   6,
   1.3,
 );
 const TABLES = new Pool(
-  "orders invoices line_items customers shipments refunds coupons payouts ledger_entries carts addresses tax_rates price_lists suppliers warehouses returns".split(" "),
+  "orders invoices line_items customers shipments refunds coupons payouts ledger_entries carts addresses tax_rates price_lists suppliers warehouses returns".split(
+    " ",
+  ),
   4,
   0.6,
 );
 const FLAGS = new Pool(
-  "new-checkout-flow dark-mode instant-refunds one-click-reorder smart-recommendations gift-wrapping express-shipping loyalty-points split-payments saved-carts guest-checkout wishlist-sharing".split(" "),
+  "new-checkout-flow dark-mode instant-refunds one-click-reorder smart-recommendations gift-wrapping express-shipping loyalty-points split-payments saved-carts guest-checkout wishlist-sharing".split(
+    " ",
+  ),
   3,
   0.45,
 );
 const PREFIXES = new Pool(
-  "session cart product-page user-prefs inventory pricing search-results recommendations shipping-quote tax-rate promo-codes store-hours".split(" "),
+  "session cart product-page user-prefs inventory pricing search-results recommendations shipping-quote tax-rate promo-codes store-hours".split(
+    " ",
+  ),
   3,
   0.45,
 );
 const HOSTS = new Pool(
-  "payments-db redis-primary ledger inventory-api search-backend fraud-scorer geocoder mailer rates-service catalog-cache identity kafka-broker".split(" "),
+  "payments-db redis-primary ledger inventory-api search-backend fraud-scorer geocoder mailer rates-service catalog-cache identity kafka-broker".split(
+    " ",
+  ),
   3,
   0.45,
 );
 const TOPICS = new Pool(
-  "orders.created orders.paid invoices.issued refunds.requested payouts.settled customers.updated shipments.dispatched carts.abandoned".split(" "),
+  "orders.created orders.paid invoices.issued refunds.requested payouts.settled customers.updated shipments.dispatched carts.abandoned".split(
+    " ",
+  ),
   3,
   0.3,
 );
@@ -140,7 +152,14 @@ function python(severity: string, message: string, file: string, fn: string, lin
 }
 
 /** A Python traceback written by logging.exception through the structured handler. */
-function pythonTrace(lead: string, type: string, detail: string, frames: readonly [string, number, string][], file: string, fn: string): Partial<Record<string, unknown>> {
+function pythonTrace(
+  lead: string,
+  type: string,
+  detail: string,
+  frames: readonly [string, number, string][],
+  file: string,
+  fn: string,
+): Partial<Record<string, unknown>> {
   const lines = ["Traceback (most recent call last):"];
   for (const [f, l, name] of frames) lines.push(`  File "${f}", line ${l}, in ${name}`, `    ${name}_impl()`);
   lines.push(`${type}: ${detail}`);
@@ -178,7 +197,14 @@ function request(method: string, url: string, status: number, rng: Rng): Partial
   return {
     severity: status >= 500 ? "ERROR" : "WARNING",
     logName: "projects/demo-shop/logs/run.googleapis.com%2Frequests",
-    httpRequest: { requestMethod: method, requestUrl: url, status, latency: `${(rng() * 2).toFixed(3)}s`, remoteIp: ip(rng), userAgent: "Mozilla/5.0" },
+    httpRequest: {
+      requestMethod: method,
+      requestUrl: url,
+      status,
+      latency: `${(rng() * 2).toFixed(3)}s`,
+      remoteIp: ip(rng),
+      userAgent: "Mozilla/5.0",
+    },
   };
 }
 
@@ -197,21 +223,42 @@ const PROBLEMS: readonly Problem[] = [
     service: PY,
     description: "failed logins, word-valued user name",
     rate: 120,
-    make: ({ rng, hour }) => python("WARNING", `Login failed for user ${USERS.draw(rng, hour)} from ${ip(rng)}: invalid credentials`, "/app/orders/auth.py", "authenticate", 57),
+    make: ({ rng, hour }) =>
+      python(
+        "WARNING",
+        `Login failed for user ${USERS.draw(rng, hour)} from ${ip(rng)}: invalid credentials`,
+        "/app/orders/auth.py",
+        "authenticate",
+        57,
+      ),
   },
   {
     id: "py-slow-query",
     service: PY,
     description: "slow queries, word-valued table",
     rate: 60,
-    make: ({ rng, hour }) => python("WARNING", `Slow query on table ${TABLES.draw(rng, hour)} took ${int(rng, 1200, 9000)} ms (threshold 1000 ms)`, "/app/orders/db.py", "execute", 140),
+    make: ({ rng, hour }) =>
+      python(
+        "WARNING",
+        `Slow query on table ${TABLES.draw(rng, hour)} took ${int(rng, 1200, 9000)} ms (threshold 1000 ms)`,
+        "/app/orders/db.py",
+        "execute",
+        140,
+      ),
   },
   {
     id: "py-deadlock",
     service: PY,
     description: "deadlocks, word-valued table, quoted",
     rate: 15,
-    make: ({ rng, hour }) => python("ERROR", `Deadlock detected while updating "${TABLES.draw(rng, hour)}"; transaction rolled back`, "/app/orders/db.py", "execute", 162),
+    make: ({ rng, hour }) =>
+      python(
+        "ERROR",
+        `Deadlock detected while updating "${TABLES.draw(rng, hour)}"; transaction rolled back`,
+        "/app/orders/db.py",
+        "execute",
+        162,
+      ),
   },
   {
     id: "py-sync-locked",
@@ -225,14 +272,22 @@ const PROBLEMS: readonly Problem[] = [
     service: PY,
     description: "near miss B: one call site, two texts",
     rate: 25,
-    make: () => python("WARNING", "Order sync skipped: warehouse record missing from another region", "/app/orders/sync.py", "sync_order", 93),
+    make: () =>
+      python("WARNING", "Order sync skipped: warehouse record missing from another region", "/app/orders/sync.py", "sync_order", 93),
   },
   {
     id: "py-tenant-quota",
     service: PY,
     description: "tenant over quota, word-valued tenant",
     rate: 30,
-    make: ({ rng, hour }) => python("WARNING", `Tenant ${TENANTS.draw(rng, hour)} exceeded its export quota; request rejected`, "/app/orders/quota.py", "check_quota", 31),
+    make: ({ rng, hour }) =>
+      python(
+        "WARNING",
+        `Tenant ${TENANTS.draw(rng, hour)} exceeded its export quota; request rejected`,
+        "/app/orders/quota.py",
+        "check_quota",
+        31,
+      ),
   },
   {
     id: "py-keyerror",
@@ -240,7 +295,17 @@ const PROBLEMS: readonly Problem[] = [
     description: "traceback: KeyError in refunds.py (same file as the ValueError)",
     rate: 20,
     make: () =>
-      pythonTrace("Refund processing failed", "KeyError", "'payment_intent'", [["/app/orders/api.py", 212, "post_refund"], ["/app/orders/refunds.py", 48, "process_refund"]], "/app/orders/refunds.py", "process_refund"),
+      pythonTrace(
+        "Refund processing failed",
+        "KeyError",
+        "'payment_intent'",
+        [
+          ["/app/orders/api.py", 212, "post_refund"],
+          ["/app/orders/refunds.py", 48, "process_refund"],
+        ],
+        "/app/orders/refunds.py",
+        "process_refund",
+      ),
   },
   {
     id: "py-valueerror",
@@ -252,7 +317,10 @@ const PROBLEMS: readonly Problem[] = [
         "Refund processing failed",
         "ValueError",
         `refund amount ${int(rng, 1, 900)} exceeds captured amount`,
-        [["/app/orders/api.py", 212, "post_refund"], ["/app/orders/refunds.py", 61, "validate_amount"]],
+        [
+          ["/app/orders/api.py", 212, "post_refund"],
+          ["/app/orders/refunds.py", 61, "validate_amount"],
+        ],
         "/app/orders/refunds.py",
         "process_refund",
       ),
@@ -270,14 +338,16 @@ const PROBLEMS: readonly Problem[] = [
     service: NODE,
     description: "cache read failures, word-valued cache-key prefix",
     rate: 90,
-    make: ({ rng, hour }) => pino("ERROR", `Cache read failed for key prefix ${PREFIXES.draw(rng, hour)}: ECONNRESET`, { key: `${hex(rng, 12)}` }),
+    make: ({ rng, hour }) =>
+      pino("ERROR", `Cache read failed for key prefix ${PREFIXES.draw(rng, hour)}: ECONNRESET`, { key: `${hex(rng, 12)}` }),
   },
   {
     id: "node-cache-evict",
     service: NODE,
     description: "cache evictions, word-valued prefix in a key=value",
     rate: 35,
-    make: ({ rng, hour }) => pino("WARNING", `evicted ${int(rng, 100, 5000)} entries under memory pressure prefix=${PREFIXES.draw(rng, hour)}`),
+    make: ({ rng, hour }) =>
+      pino("WARNING", `evicted ${int(rng, 100, 5000)} entries under memory pressure prefix=${PREFIXES.draw(rng, hour)}`),
   },
   {
     id: "node-typeerror",
@@ -289,7 +359,10 @@ const PROBLEMS: readonly Problem[] = [
         err: {
           type: "TypeError",
           message: "Cannot read properties of undefined (reading 'price')",
-          stack: nodeStack("TypeError", "Cannot read properties of undefined (reading 'price')", ["computeTotal (/app/src/cart.js:88:31)", "CartService.checkout (/app/src/cart.js:140:12)"]),
+          stack: nodeStack("TypeError", "Cannot read properties of undefined (reading 'price')", [
+            "computeTotal (/app/src/cart.js:88:31)",
+            "CartService.checkout (/app/src/cart.js:140:12)",
+          ]),
         },
       }),
   },
@@ -303,7 +376,10 @@ const PROBLEMS: readonly Problem[] = [
         err: {
           type: "RangeError",
           message: "Invalid array length",
-          stack: nodeStack("RangeError", "Invalid array length", ["splitShipments (/app/src/cart.js:201:17)", "CartService.checkout (/app/src/cart.js:146:20)"]),
+          stack: nodeStack("RangeError", "Invalid array length", [
+            "splitShipments (/app/src/cart.js:201:17)",
+            "CartService.checkout (/app/src/cart.js:146:20)",
+          ]),
         },
       }),
   },
@@ -337,21 +413,32 @@ const PROBLEMS: readonly Problem[] = [
     service: GO,
     description: "upstream ejected, host name without digits, key=value",
     rate: 45,
-    make: ({ rng, hour }) => zap("WARNING", `ejecting unhealthy upstream upstream=${HOSTS.draw(rng, hour)} consecutive_failures=${int(rng, 3, 9)}`, "proxy/health.go:77"),
+    make: ({ rng, hour }) =>
+      zap(
+        "WARNING",
+        `ejecting unhealthy upstream upstream=${HOSTS.draw(rng, hour)} consecutive_failures=${int(rng, 3, 9)}`,
+        "proxy/health.go:77",
+      ),
   },
   {
     id: "go-region-failover",
     service: GO,
     description: "failover, word-valued region and tenant",
     rate: 20,
-    make: ({ rng, hour }) => zap("WARNING", `failing over tenant ${TENANTS.draw(rng, hour)} to secondary region ${pick(rng, ["europe-west", "us-east", "asia-south", "us-central"])}`, "proxy/failover.go:40"),
+    make: ({ rng, hour }) =>
+      zap(
+        "WARNING",
+        `failing over tenant ${TENANTS.draw(rng, hour)} to secondary region ${pick(rng, ["europe-west", "us-east", "asia-south", "us-central"])}`,
+        "proxy/failover.go:40",
+      ),
   },
   {
     id: "go-ratelimit",
     service: GO,
     description: "rate limited, word-valued route-free client name",
     rate: 70,
-    make: ({ rng, hour }) => zap("WARNING", `rate limit exceeded for client ${TENANTS.draw(rng, hour)}-mobile, dropping request`, "middleware/ratelimit.go:58"),
+    make: ({ rng, hour }) =>
+      zap("WARNING", `rate limit exceeded for client ${TENANTS.draw(rng, hour)}-mobile, dropping request`, "middleware/ratelimit.go:58"),
   },
   {
     id: "go-panic",
@@ -360,7 +447,8 @@ const PROBLEMS: readonly Problem[] = [
     rate: 6,
     make: () =>
       zap("ERROR", "panic recovered: runtime error: invalid memory address or nil pointer dereference", "middleware/recover.go:31", {
-        stacktrace: "goroutine 77 [running]:\nmain.(*Router).ServeHTTP(0xc000134000)\n\t/src/router.go:88 +0x1a5\nnet/http.serverHandler.ServeHTTP()\n\t/usr/local/go/src/net/http/server.go:3137 +0x8e",
+        stacktrace:
+          "goroutine 77 [running]:\nmain.(*Router).ServeHTTP(0xc000134000)\n\t/src/router.go:88 +0x1a5\nnet/http.serverHandler.ServeHTTP()\n\t/usr/local/go/src/net/http/server.go:3137 +0x8e",
       }),
   },
   {
@@ -376,21 +464,36 @@ const PROBLEMS: readonly Problem[] = [
     service: JVM,
     description: "connection pool exhausted, word-valued data source",
     rate: 30,
-    make: ({ rng, hour }) => logback("ERROR", `Connection pool exhausted for datasource ${DATASOURCES.draw(rng, hour)}, waited 30000 ms`, "com.zaxxer.hikari.pool.HikariPool"),
+    make: ({ rng, hour }) =>
+      logback(
+        "ERROR",
+        `Connection pool exhausted for datasource ${DATASOURCES.draw(rng, hour)}, waited 30000 ms`,
+        "com.zaxxer.hikari.pool.HikariPool",
+      ),
   },
   {
     id: "jvm-kafka-retry",
     service: JVM,
     description: "consumer retries, word-valued dotted topic",
     rate: 55,
-    make: ({ rng, hour }) => logback("WARNING", `Retrying record from topic ${TOPICS.draw(rng, hour)} partition ${int(rng, 0, 11)} after rebalance`, "com.example.billing.events.Consumer"),
+    make: ({ rng, hour }) =>
+      logback(
+        "WARNING",
+        `Retrying record from topic ${TOPICS.draw(rng, hour)} partition ${int(rng, 0, 11)} after rebalance`,
+        "com.example.billing.events.Consumer",
+      ),
   },
   {
     id: "jvm-queue-backlog",
     service: JVM,
     description: "queue backlog, word-valued queue, quoted",
     rate: 25,
-    make: ({ rng, hour }) => logback("WARNING", `Queue '${QUEUES.draw(rng, hour)}' backlog above threshold: ${int(rng, 1000, 50000)} messages`, "com.example.billing.jobs.QueueMonitor"),
+    make: ({ rng, hour }) =>
+      logback(
+        "WARNING",
+        `Queue '${QUEUES.draw(rng, hour)}' backlog above threshold: ${int(rng, 1000, 50000)} messages`,
+        "com.example.billing.jobs.QueueMonitor",
+      ),
   },
   {
     id: "jvm-illegal-state",
@@ -402,7 +505,10 @@ const PROBLEMS: readonly Problem[] = [
         "ERROR",
         `Invoice ${int(rng, 10000, 99999)} could not be finalized`,
         "com.example.billing.InvoiceService",
-        javaStack("java.lang.IllegalStateException", "Invoice already finalized", ["com.example.billing.InvoiceService.finalize(InvoiceService.java:118)", "com.example.billing.InvoiceController.close(InvoiceController.java:64)"]),
+        javaStack("java.lang.IllegalStateException", "Invoice already finalized", [
+          "com.example.billing.InvoiceService.finalize(InvoiceService.java:118)",
+          "com.example.billing.InvoiceController.close(InvoiceController.java:64)",
+        ]),
       ),
   },
   {
@@ -415,7 +521,10 @@ const PROBLEMS: readonly Problem[] = [
         "ERROR",
         `Invoice ${int(rng, 10000, 99999)} could not be finalized`,
         "com.example.billing.InvoiceService",
-        javaStack("java.lang.IllegalArgumentException", "amount must be positive", ["com.example.billing.InvoiceService.validate(InvoiceService.java:201)", "com.example.billing.InvoiceService.finalize(InvoiceService.java:112)"]),
+        javaStack("java.lang.IllegalArgumentException", "amount must be positive", [
+          "com.example.billing.InvoiceService.validate(InvoiceService.java:201)",
+          "com.example.billing.InvoiceService.finalize(InvoiceService.java:112)",
+        ]),
       ),
   },
   {
@@ -426,15 +535,13 @@ const PROBLEMS: readonly Problem[] = [
     make: ({ rng }) => request("POST", `https://billing-123-uc.a.run.app/invoices/${int(rng, 10000, 99999)}/pay`, 503, rng),
   },
   // subscriptions (Node, pino, short free-form events)
-  ...["paused", "resumed", "cancelled", "expired"].map(
-    (verb, i): Problem => ({
-      id: `events-renewal-${verb}`,
-      service: EVENTS,
-      description: `near miss: short event differing in its verb (${verb})`,
-      rate: [50, 30, 20, 12][i]!,
-      make: () => pino("WARNING", `Subscription renewal ${verb}`),
-    }),
-  ),
+  ...["paused", "resumed", "cancelled", "expired"].map((verb, i): Problem => ({
+    id: `events-renewal-${verb}`,
+    service: EVENTS,
+    description: `near miss: short event differing in its verb (${verb})`,
+    rate: [50, 30, 20, 12][i]!,
+    make: () => pino("WARNING", `Subscription renewal ${verb}`),
+  })),
   {
     id: "events-webhook-user",
     service: EVENTS,
@@ -452,7 +559,13 @@ const PROBLEMS: readonly Problem[] = [
   },
 ];
 
-const REVISIONS: Record<string, string> = { [PY]: "orders-api-00042-kez", [NODE]: "storefront-00117-wop", [GO]: "edge-gateway-00009-lam", [JVM]: "billing-00231-fiq", [EVENTS]: "subscriptions-00015-duv" };
+const REVISIONS: Record<string, string> = {
+  [PY]: "orders-api-00042-kez",
+  [NODE]: "storefront-00117-wop",
+  [GO]: "edge-gateway-00009-lam",
+  [JVM]: "billing-00231-fiq",
+  [EVENTS]: "subscriptions-00015-duv",
+};
 
 /** The day starting at `dayStart` (epoch ms, on the hour), `hours` long. */
 export function generateDay(options: { seed?: number; dayStart?: number; hours?: number; scale?: number } = {}): LabelledDay {
@@ -482,7 +595,13 @@ export function generateDay(options: { seed?: number; dayStart?: number; hours?:
           receiveTimestamp: new Date(at + 500).toISOString(),
           resource: {
             type: "cloud_run_revision",
-            labels: { project_id: "demo-shop", service_name: p.service, revision_name: REVISIONS[p.service], configuration_name: p.service, location: "us-central1" },
+            labels: {
+              project_id: "demo-shop",
+              service_name: p.service,
+              revision_name: REVISIONS[p.service],
+              configuration_name: p.service,
+              location: "us-central1",
+            },
           },
           labels: { instanceId: `00f46b9285${hex(rng, 24)}` },
           trace: `projects/demo-shop/traces/${hex(rng, 32)}`,

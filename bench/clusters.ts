@@ -115,8 +115,12 @@ function main(): void {
 
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const entries = day.hours.reduce((n, h) => n + h.entries.length, 0);
-  process.stdout.write(`Labelled Cloud Run day (bench/cloud-run-day.ts): ${entries.toLocaleString("en-US")} entries, ${problems.length} problems, ${services.length} services, ${day.hours.length} hourly runs\n`);
-  process.stdout.write(`per (problem, hour): . exact, 2-9 split into that many clusters, m mixed with another problem, blank: not that hour\n\n`);
+  process.stdout.write(
+    `Labelled Cloud Run day (bench/cloud-run-day.ts): ${entries.toLocaleString("en-US")} entries, ${problems.length} problems, ${services.length} services, ${day.hours.length} hourly runs\n`,
+  );
+  process.stdout.write(
+    `per (problem, hour): . exact, 2-9 split into that many clusters, m mixed with another problem, blank: not that hour\n\n`,
+  );
   const width = Math.max(...problems.map((p) => p.length));
   process.stdout.write(`${"problem".padEnd(width)}  ${day.hours.map((_, h) => String(h % 10)).join("")}  fingerprints\n`);
   const root = (fp: string): string => {
@@ -136,7 +140,9 @@ function main(): void {
     `\nexact (problem, hour) pairs: ${exact}/${pairs} = ${pct(exact / pairs)} (target ≥ ${pct(TARGET.exact)} ${check(exact / pairs >= TARGET.exact)}); ` +
       `clusters ${foundClusters} for ${trueClusters} true: extra ${pct(extra)} (target ≤ ${pct(TARGET.extra)} ${check(extra <= TARGET.extra)})\n`,
   );
-  process.stdout.write(`problems with one fingerprint all day (merges followed): ${stable}/${problems.length}; entries skipped by normalize: ${skipped}\n\n`);
+  process.stdout.write(
+    `problems with one fingerprint all day (merges followed): ${stable}/${problems.length}; entries skipped by normalize: ${skipped}\n\n`,
+  );
 
   const dir = loghubDir(argv);
   if (!existsSync(dir)) {
@@ -169,7 +175,10 @@ function writeDay(dir: string, day: ReturnType<typeof generateDay>): void {
   day.hours.forEach((hour, h) => {
     const name = `hour-${String(h).padStart(2, "0")}`;
     writeFileSync(path.join(dir, `${name}.jsonl`), hour.entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
-    writeFileSync(path.join(dir, `${name}.truth.jsonl`), hour.labels.map((l, i) => JSON.stringify({ insertId: hour.entries[i]!.insertId, problem: l })).join("\n") + "\n");
+    writeFileSync(
+      path.join(dir, `${name}.truth.jsonl`),
+      hour.labels.map((l, i) => JSON.stringify({ insertId: hour.entries[i]!.insertId, problem: l })).join("\n") + "\n",
+    );
   });
   writeFileSync(path.join(dir, "problems.json"), JSON.stringify(day.problems, null, 2) + "\n");
 }

@@ -46,7 +46,10 @@ function main(): void {
       logName: "projects/demo-shop/logs/run.googleapis.com%2Fstdout",
       timestamp: at,
       severity: "WARNING",
-      resource: { type: "cloud_run_revision", labels: { project_id: "demo-shop", service_name: "chatty", revision_name: "chatty-00001-abc", location: "us-central1" } },
+      resource: {
+        type: "cloud_run_revision",
+        labels: { project_id: "demo-shop", service_name: "chatty", revision_name: "chatty-00001-abc", location: "us-central1" },
+      },
       jsonPayload: { message },
     };
     file.write(JSON.stringify(entry) + "\n");

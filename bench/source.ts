@@ -68,13 +68,20 @@ function arg(name: string, fallback: string): string {
 
 function syntheticEntries(count: number): EntryGenerator {
   const step = (WINDOW.end - WINDOW.start) / count;
-  const resource = SERVICES.map((s) => ({ type: "cloud_run_revision", labels: { service_name: s, revision_name: `${s}-00042-abc`, location: "us-central1", project_id: PROJECT } }));
+  const resource = SERVICES.map((s) => ({
+    type: "cloud_run_revision",
+    labels: { service_name: s, revision_name: `${s}-00042-abc`, location: "us-central1", project_id: PROJECT },
+  }));
   const labels = Array.from({ length: 7 }, (_, k) => ({ instanceId: `00f46b92${k.toString(16)}` }));
-  const traces = Array.from({ length: 4096 }, (_, k) => `projects/${PROJECT}/traces/${(k * 2654435761).toString(16).padStart(32, "0").slice(0, 32)}`);
+  const traces = Array.from(
+    { length: 4096 },
+    (_, k) => `projects/${PROJECT}/traces/${(k * 2654435761).toString(16).padStart(32, "0").slice(0, 32)}`,
+  );
   const spans = Array.from({ length: 4096 }, (_, k) => k.toString(16).padStart(16, "0"));
   const logName = (log: string) => `projects/${PROJECT}/logs/run.googleapis.com%2F${log}`;
   const [requests, stdout, stderr] = [logName("requests"), logName("stdout"), logName("stderr")];
-  const stack = (k: number) => `TypeError: Cannot read properties of undefined (reading 'id')\n    at handler (/app/src/orders.js:${10 + k}:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)`;
+  const stack = (k: number) =>
+    `TypeError: Cannot read properties of undefined (reading 'id')\n    at handler (/app/src/orders.js:${10 + k}:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)`;
   const stacks = Array.from({ length: 5 }, (_, k) => stack(k));
   const sourceLocations = Array.from({ length: 3 }, (_, k) => ({ file: "src/db.ts", line: String(40 + k), function: "query" }));
   // Timestamps are in order, so the ISO text of the current second is reused.
@@ -109,16 +116,45 @@ function syntheticEntries(count: number): EntryGenerator {
             ...base,
             logName: requests,
             severity: i % 3 === 0 ? "ERROR" : "WARNING",
-            httpRequest: { requestMethod: "GET", requestUrl: `https://${SERVICES[service]}-xyz-uc.a.run.app/orders/${i % 997}?page=${i % 13}`, status: i % 3 === 0 ? 503 : 429, latency: `0.${String(i % 1000).padStart(3, "0")}s`, responseSize: String(200 + (i % 50)), userAgent: "Go-http-client/2.0", remoteIp: `203.0.113.${i % 255}`, protocol: "HTTP/1.1" },
+            httpRequest: {
+              requestMethod: "GET",
+              requestUrl: `https://${SERVICES[service]}-xyz-uc.a.run.app/orders/${i % 997}?page=${i % 13}`,
+              status: i % 3 === 0 ? 503 : 429,
+              latency: `0.${String(i % 1000).padStart(3, "0")}s`,
+              responseSize: String(200 + (i % 50)),
+              userAgent: "Go-http-client/2.0",
+              remoteIp: `203.0.113.${i % 255}`,
+              protocol: "HTTP/1.1",
+            },
           };
         case 1:
-          return { ...base, logName: stdout, severity: "ERROR", jsonPayload: { message: `failed to load order ${i % 4099} for user u-${i % 313}: connection reset by peer`, attempt: i % 4 } };
+          return {
+            ...base,
+            logName: stdout,
+            severity: "ERROR",
+            jsonPayload: { message: `failed to load order ${i % 4099} for user u-${i % 313}: connection reset by peer`, attempt: i % 4 },
+          };
         case 2:
-          return { ...base, logName: stdout, severity: "WARNING", jsonPayload: { message: `slow query took ${100 + (i % 900)}ms on table orders_${i % 8}`, durationMs: 100 + (i % 900) }, sourceLocation: sourceLocations[i % 3]! };
+          return {
+            ...base,
+            logName: stdout,
+            severity: "WARNING",
+            jsonPayload: { message: `slow query took ${100 + (i % 900)}ms on table orders_${i % 8}`, durationMs: 100 + (i % 900) },
+            sourceLocation: sourceLocations[i % 3]!,
+          };
         case 3:
           return { ...base, logName: stderr, severity: "ERROR", textPayload: stacks[i % 5]! };
         default:
-          return { ...base, logName: stdout, severity: "CRITICAL", jsonPayload: { message: `payment ${i % 10007} declined by provider: code ${i % 17}`, provider: "acme", amount: (i % 500) + 0.99 } };
+          return {
+            ...base,
+            logName: stdout,
+            severity: "CRITICAL",
+            jsonPayload: {
+              message: `payment ${i % 10007} declined by provider: code ${i % 17}`,
+              provider: "acme",
+              amount: (i % 500) + 0.99,
+            },
+          };
       }
     },
   };
@@ -130,7 +166,14 @@ function syntheticEntries(count: number): EntryGenerator {
 /** The filters the measured passes send: the source's own builder with the passes' settings. */
 function benchFilters(): string[] {
   return SERVICES.map((service) =>
-    buildLoggingFilter({ window: WINDOW, service, minSeverity: "WARNING", includeStderr: true, excludeLogIds: ["log-gardener"], extraFilter: undefined }),
+    buildLoggingFilter({
+      window: WINDOW,
+      service,
+      minSeverity: "WARNING",
+      includeStderr: true,
+      excludeLogIds: ["log-gardener"],
+      extraFilter: undefined,
+    }),
   );
 }
 
@@ -145,7 +188,8 @@ async function runPeer(count: number, pageSize: number, cached: boolean): Promis
   const started = performance.now();
   let pages = 0;
   if (cached) {
-    for (const filter of benchFilters()) pages += server.prime({ resourceNames: [`projects/${PROJECT}`], filter, orderBy: "timestamp asc", pageSize }).pages;
+    for (const filter of benchFilters())
+      pages += server.prime({ resourceNames: [`projects/${PROJECT}`], filter, orderBy: "timestamp asc", pageSize }).pages;
   }
   process.send?.({ port: server.port, pages, primeSeconds: (performance.now() - started) / 1000 });
   process.on("message", (m) => {
@@ -215,7 +259,9 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
   const report: SourceReport = { truncations: [], notes: [] };
   const query = { window: WINDOW, services: SERVICES, minSeverity: "WARNING" as const, maxEntriesPerService: 1_000_000 };
   const redact = buildRedactor({});
-  const clusterers = new Map(SERVICES.map((s) => [s, new ServiceClusterer(s, new TemplateMiner(), { ...DEFAULT_CLUSTER_OPTIONS, window: WINDOW })]));
+  const clusterers = new Map(
+    SERVICES.map((s) => [s, new ServiceClusterer(s, new TemplateMiner(), { ...DEFAULT_CLUSTER_OPTIONS, window: WINDOW })]),
+  );
 
   let peakRss = process.memoryUsage.rss();
   const verbose = process.argv.includes("--verbose");
@@ -225,8 +271,12 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
     if (verbose && ++ticks % 20 === 0) {
       const m = process.memoryUsage();
       const mb = (x: number) => (x / 1048576).toFixed(0);
-      const spaces = v8.getHeapSpaceStatistics().map((sp) => `${sp.space_name.replace("_space", "")} ${mb(sp.space_used_size)}/${mb(sp.space_size)}`);
-      console.log(`  ${pass} ${n} entries  rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)} MB; ${spaces.join(", ")}`);
+      const spaces = v8
+        .getHeapSpaceStatistics()
+        .map((sp) => `${sp.space_name.replace("_space", "")} ${mb(sp.space_used_size)}/${mb(sp.space_size)}`);
+      console.log(
+        `  ${pass} ${n} entries  rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)} MB; ${spaces.join(", ")}`,
+      );
     }
   }, 25);
   const calibrationBefore = calibrationMs();
@@ -265,7 +315,11 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
       },
     );
     const stdout = new Writable({ write: (_chunk, _encoding, done) => done() });
-    const job = await createJob(config, { stdout, now: () => Date.now(), logger: silentLogger() }, { loggingEndpoint: { apiEndpoint: "127.0.0.1", port, sslCreds: grpc.credentials.createInsecure() } });
+    const job = await createJob(
+      config,
+      { stdout, now: () => Date.now(), logger: silentLogger() },
+      { loggingEndpoint: { apiEndpoint: "127.0.0.1", port, sslCreds: grpc.credentials.createInsecure() } },
+    );
     const summary = await runJob(job.options, { ...job.deps, onProgress: (read) => (n = read) });
     n = summary.read;
     skipped = summary.skipped;
@@ -292,7 +346,20 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
   peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
   if (pass === "stages") clusters = [...clusterers.values()].reduce((sum, c) => sum + c.clusters().length, 0);
   if (dir) await rm(dir, { recursive: true, force: true });
-  return { pass, entries: n, seconds, perSecond: n / seconds, perCpuSecond: n / cpuSeconds, cpuSeconds, peakRssMb: peakRss / 1024 / 1024, idleSeconds, gc, calibrationMs: [calibrationBefore, calibrationAfter], clusters, skipped: pass === "source" ? undefined : skipped };
+  return {
+    pass,
+    entries: n,
+    seconds,
+    perSecond: n / seconds,
+    perCpuSecond: n / cpuSeconds,
+    cpuSeconds,
+    peakRssMb: peakRss / 1024 / 1024,
+    idleSeconds,
+    gc,
+    calibrationMs: [calibrationBefore, calibrationAfter],
+    clusters,
+    skipped: pass === "source" ? undefined : skipped,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,13 +377,26 @@ async function main(): Promise<void> {
     return;
   }
 
-  const peer = fork(__filename, ["peer", "--entries", String(count), "--page-size", String(pageSize), ...(cached ? [] : ["--uncached-peer"])], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const ready = await new Promise<{ port: number; pages: number; primeSeconds: number }>((resolve) => peer.once("message", (m) => resolve(m as never)));
+  const peer = fork(
+    __filename,
+    ["peer", "--entries", String(count), "--page-size", String(pageSize), ...(cached ? [] : ["--uncached-peer"])],
+    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  const ready = await new Promise<{ port: number; pages: number; primeSeconds: number }>((resolve) =>
+    peer.once("message", (m) => resolve(m as never)),
+  );
   const port = ready.port;
   const which = arg("pass", "all");
   const passes = which === "all" ? PASSES : which.split(",").filter((p): p is Pass => (PASSES as readonly string[]).includes(p));
-  console.log(`host: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other work on the host slows the wall-clock rates; the per-CPU-second rate is this process alone)`);
-  console.log(`bench:source  ${count.toLocaleString("en")} entries, ${SERVICES.length} services, pages of ${pageSize}, gRPC peer on 127.0.0.1:${port} (own process)`);
+  console.log(
+    `host: ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} (other work on the host slows the wall-clock rates; the per-CPU-second rate is this process alone)`,
+  );
+  console.log(
+    `bench:source  ${count.toLocaleString("en")} entries, ${SERVICES.length} services, pages of ${pageSize}, gRPC peer on 127.0.0.1:${port} (own process)`,
+  );
   console.log(
     cached
       ? `peer: ${ready.pages} pages built and encoded in ${ready.primeSeconds.toFixed(1)} s before the passes, then served from memory (--uncached-peer builds each page on request)`
@@ -326,26 +406,46 @@ async function main(): Promise<void> {
   // --runs N repeats each pass and judges the rate target on the median.
   const runs = Math.max(1, Number(arg("runs", "1")) || 1);
   const nodeFlags = arg("node-flags", containerNodeFlags());
-  console.log(`measured process: node ${nodeFlags || "(no flags)"}${process.argv.includes("--node-flags") ? "" : " (the container's, from the Dockerfile's ENTRYPOINT)"}`);
+  console.log(
+    `measured process: node ${nodeFlags || "(no flags)"}${process.argv.includes("--node-flags") ? "" : " (the container's, from the Dockerfile's ENTRYPOINT)"}`,
+  );
   const results: PassResult[] = [];
   try {
-    for (let run = 0; run < runs; run++) for (const pass of passes) {
-      const child = fork(__filename, ["pass", "--pass", pass, "--port", String(port), "--page-size", String(pageSize), ...(process.argv.includes("--verbose") ? ["--verbose"] : [])], {
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-        execArgv: [...process.execArgv, ...nodeFlags.split(" ").filter((f) => f.length > 0)],
-      });
-      const result = await new Promise<PassResult>((resolve, reject) => {
-        child.once("message", (m) => resolve(m as PassResult));
-        child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`pass ${pass} exited with ${code}`))));
-      });
-      child.disconnect();
-      results.push(result);
-      const extra = result.clusters === undefined ? "" : `  ${result.clusters} clusters, ${result.skipped} skipped`;
-      console.log(`${pass.padEnd(7)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU, main thread idle ${result.idleSeconds.toFixed(2)} s; GC ${result.gc.minor} minor + ${result.gc.major} major, ${result.gc.seconds.toFixed(2)} s; host calibration ${result.calibrationMs.map((ms) => ms.toFixed(0)).join("/")} ms)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`);
-    }
+    for (let run = 0; run < runs; run++)
+      for (const pass of passes) {
+        const child = fork(
+          __filename,
+          [
+            "pass",
+            "--pass",
+            pass,
+            "--port",
+            String(port),
+            "--page-size",
+            String(pageSize),
+            ...(process.argv.includes("--verbose") ? ["--verbose"] : []),
+          ],
+          {
+            stdio: ["ignore", "inherit", "inherit", "ipc"],
+            execArgv: [...process.execArgv, ...nodeFlags.split(" ").filter((f) => f.length > 0)],
+          },
+        );
+        const result = await new Promise<PassResult>((resolve, reject) => {
+          child.once("message", (m) => resolve(m as PassResult));
+          child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`pass ${pass} exited with ${code}`))));
+        });
+        child.disconnect();
+        results.push(result);
+        const extra = result.clusters === undefined ? "" : `  ${result.clusters} clusters, ${result.skipped} skipped`;
+        console.log(
+          `${pass.padEnd(7)} ${result.entries.toLocaleString("en")} entries in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} entries/s (${Math.round(result.perCpuSecond).toLocaleString("en")} per CPU-second, ${result.cpuSeconds.toFixed(2)} s CPU, main thread idle ${result.idleSeconds.toFixed(2)} s; GC ${result.gc.minor} minor + ${result.gc.major} major, ${result.gc.seconds.toFixed(2)} s; host calibration ${result.calibrationMs.map((ms) => ms.toFixed(0)).join("/")} ms)  peak RSS ${result.peakRssMb.toFixed(0)} MB${extra}`,
+        );
+      }
     if (cached) {
       peer.send("stats");
-      const { stats } = await new Promise<{ stats: { hits: number; misses: number } }>((resolve) => peer.once("message", (m) => resolve(m as never)));
+      const { stats } = await new Promise<{ stats: { hits: number; misses: number } }>((resolve) =>
+        peer.once("message", (m) => resolve(m as never)),
+      );
       // A miss would mean a pass asked for a page the priming did not build: its cost was measured.
       console.log(`peer: ${stats.hits} pages served from memory, ${stats.misses - ready.pages} built during the passes`);
     }
@@ -354,12 +454,25 @@ async function main(): Promise<void> {
   }
   const complete = results.every((r) => r.entries === count);
   const rssOk = results.every((r) => r.peakRssMb < RSS_TARGET_MB);
-  const jobRates = results.filter((r) => r.pass === "job").map((r) => r.perSecond).sort((a, b) => a - b);
-  const median = jobRates.length === 0 ? undefined : jobRates.length % 2 === 1 ? jobRates[(jobRates.length - 1) / 2]! : (jobRates[jobRates.length / 2 - 1]! + jobRates[jobRates.length / 2]!) / 2;
-  if (jobRates.length > 1) console.log(`job pass over ${jobRates.length} runs: median ${Math.round(median!).toLocaleString("en")} entries/s (lowest ${Math.round(jobRates[0]!).toLocaleString("en")}, highest ${Math.round(jobRates.at(-1)!).toLocaleString("en")})`);
+  const jobRates = results
+    .filter((r) => r.pass === "job")
+    .map((r) => r.perSecond)
+    .sort((a, b) => a - b);
+  const median =
+    jobRates.length === 0
+      ? undefined
+      : jobRates.length % 2 === 1
+        ? jobRates[(jobRates.length - 1) / 2]!
+        : (jobRates[jobRates.length / 2 - 1]! + jobRates[jobRates.length / 2]!) / 2;
+  if (jobRates.length > 1)
+    console.log(
+      `job pass over ${jobRates.length} runs: median ${Math.round(median!).toLocaleString("en")} entries/s (lowest ${Math.round(jobRates[0]!).toLocaleString("en")}, highest ${Math.round(jobRates.at(-1)!).toLocaleString("en")})`,
+    );
   const rateOk = median === undefined ? undefined : median >= RATE_TARGET;
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "not measured (no job pass)" : ok ? "met" : "NOT met");
-  console.log(`targets: every entry read: ${verdict(complete)}; peak RSS < ${RSS_TARGET_MB} MB in every pass: ${verdict(rssOk)}; >= ${RATE_TARGET.toLocaleString("en")} entries/s end to end (job pass, wall clock${runs > 1 ? ", median" : ""}): ${verdict(rateOk)}`);
+  console.log(
+    `targets: every entry read: ${verdict(complete)}; peak RSS < ${RSS_TARGET_MB} MB in every pass: ${verdict(rssOk)}; >= ${RATE_TARGET.toLocaleString("en")} entries/s end to end (job pass, wall clock${runs > 1 ? ", median" : ""}): ${verdict(rateOk)}`,
+  );
   const ok = complete && rssOk && rateOk !== false;
   if (!ok) process.exitCode = 1;
 }

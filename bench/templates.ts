@@ -150,12 +150,26 @@ function adversarial(): void {
   const bulk = word(letters, 20_000, 20_000);
   const cases: { name: string; n: number; line: (i: number) => string }[] = [
     { name: "one huge token (20,000 letters)", n: 2_000, line: () => `payload ${word(letters, 12, 12)}${bulk} rejected` },
-    { name: "distinct words at one position", n: 10_000, line: () => `cache miss for key prefix ${word(letters, 4, 12)}, loading from origin` },
-    { name: "values mostly punctuation", n: 10_000, line: () => `parse error near ${word("!#$%&*+,-./:;<=>?@[]^_{|}~", 2, 9)}${word(letters, 0, 1)} in request body` },
-    { name: "free text (random words)", n: 10_000, line: () => Array.from({ length: 3 + Math.floor(rng() * 10) }, () => vocabulary[Math.floor(rng() * vocabulary.length)]).join(" ") },
+    {
+      name: "distinct words at one position",
+      n: 10_000,
+      line: () => `cache miss for key prefix ${word(letters, 4, 12)}, loading from origin`,
+    },
+    {
+      name: "values mostly punctuation",
+      n: 10_000,
+      line: () => `parse error near ${word("!#$%&*+,-./:;<=>?@[]^_{|}~", 2, 9)}${word(letters, 0, 1)} in request body`,
+    },
+    {
+      name: "free text (random words)",
+      n: 10_000,
+      line: () => Array.from({ length: 3 + Math.floor(rng() * 10) }, () => vocabulary[Math.floor(rng() * vocabulary.length)]).join(" "),
+    },
   ];
   process.stdout.write(`adversarial input (each case with n and 2n lines, a fresh miner each):\n`);
-  process.stdout.write(`${"case".padEnd(34)} ${"lines".padStart(7)} ${"templates".padStart(10)} ${"longest".padStart(8)} ${"µs/line".padStart(8)}\n`);
+  process.stdout.write(
+    `${"case".padEnd(34)} ${"lines".padStart(7)} ${"templates".padStart(10)} ${"longest".padStart(8)} ${"µs/line".padStart(8)}\n`,
+  );
   for (const c of cases) {
     for (const n of [c.n, 2 * c.n]) {
       const lines = Array.from({ length: n }, (_, i) => c.line(i));
@@ -166,7 +180,9 @@ function adversarial(): void {
       const cpu = process.cpuUsage(cpu0);
       const longest = Math.max(...lines.map((l) => miner.templateOf(miner.add(l).clusterId)!.length));
       const us = (cpu.user + cpu.system) / n;
-      process.stdout.write(`${c.name.padEnd(34)} ${String(n).padStart(7)} ${String(miner.size()).padStart(10)} ${String(longest).padStart(8)} ${us.toFixed(1).padStart(8)}\n`);
+      process.stdout.write(
+        `${c.name.padEnd(34)} ${String(n).padStart(7)} ${String(miner.size()).padStart(10)} ${String(longest).padStart(8)} ${us.toFixed(1).padStart(8)}\n`,
+      );
     }
   }
 }

@@ -13,7 +13,28 @@ function rand() {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
-const SYLLABLES = ["ka", "lo", "mi", "ren", "tus", "qua", "bel", "dor", "fi", "gan", "hol", "ve", "zor", "pla", "stin", "ur", "ex", "mon", "tri", "sa"];
+const SYLLABLES = [
+  "ka",
+  "lo",
+  "mi",
+  "ren",
+  "tus",
+  "qua",
+  "bel",
+  "dor",
+  "fi",
+  "gan",
+  "hol",
+  "ve",
+  "zor",
+  "pla",
+  "stin",
+  "ur",
+  "ex",
+  "mon",
+  "tri",
+  "sa",
+];
 const WORDS = Array.from({ length: 4000 }, () => {
   const n = 2 + Math.floor(rand() * 3);
   return Array.from({ length: n }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join("");
@@ -36,7 +57,16 @@ for (let i = 0; i < count; i++) {
   const entry = {
     insertId: `ft${String(i).padStart(8, "0")}`,
     logName: "projects/free-text-demo/logs/run.googleapis.com%2Fstderr",
-    resource: { type: "cloud_run_revision", labels: { service_name: "prose-api", revision_name: "prose-api-00001-abc", location: "us-central1", project_id: "free-text-demo", configuration_name: "prose-api" } },
+    resource: {
+      type: "cloud_run_revision",
+      labels: {
+        service_name: "prose-api",
+        revision_name: "prose-api-00001-abc",
+        location: "us-central1",
+        project_id: "free-text-demo",
+        configuration_name: "prose-api",
+      },
+    },
     labels: { instanceId: "00a1b2c3" },
     severity,
     timestamp: new Date(ts).toISOString(),

@@ -26,7 +26,10 @@ function base(service, revision, severity, ts) {
     insertId: `${hex(6)}${String(n).padStart(6, "0")}`,
     logName: `projects/${PROJECT}/logs/run.googleapis.com%2Fstdout`,
     receiveTimestamp: new Date(ts + 800).toISOString(),
-    resource: { type: "cloud_run_revision", labels: { configuration_name: service, location: "us-central1", project_id: PROJECT, revision_name: revision, service_name: service } },
+    resource: {
+      type: "cloud_run_revision",
+      labels: { configuration_name: service, location: "us-central1", project_id: PROJECT, revision_name: revision, service_name: service },
+    },
     labels: { instanceId: `0069c7a988${pick(["a1f3", "b7e2", "c9d4"])}${hex(8)}` },
     severity,
     timestamp: iso(ts),
@@ -69,7 +72,17 @@ for (let i = 0; i < 31; i++) {
 {
   const e = base(BACKEND, BREV[1], "WARNING", at(58.7));
   e.logName = `projects/${PROJECT}/logs/run.googleapis.com%2Frequests`;
-  e.httpRequest = { requestMethod: "POST", requestUrl: "https://api.staging.netrasystems.ai/ws/beacon", status: 405, responseSize: "336", userAgent: "Mozilla/5.0", remoteIp: "34.120.7.19", serverIp: "216.239.32.53", latency: "0.004217s", protocol: "HTTP/1.1" };
+  e.httpRequest = {
+    requestMethod: "POST",
+    requestUrl: "https://api.staging.netrasystems.ai/ws/beacon",
+    status: 405,
+    responseSize: "336",
+    userAgent: "Mozilla/5.0",
+    remoteIp: "34.120.7.19",
+    serverIp: "216.239.32.53",
+    latency: "0.004217s",
+    protocol: "HTTP/1.1",
+  };
   entries.push(e);
 }
 for (let i = 0; i < 24; i++) {
@@ -102,12 +115,18 @@ for (let i = 0; i < 4; i++) {
 // Below the severity floor, and outside the window: counted, not clustered.
 for (let i = 0; i < 12; i++) {
   const e = base(BACKEND, pick(BREV), "INFO", at(i * 5));
-  e.jsonPayload = { message: `WebSocket connected for user demo-user-00${i % 4}`, labels: { module: "netra_backend.app.routes.websocket_ssot", function: "accept" } };
+  e.jsonPayload = {
+    message: `WebSocket connected for user demo-user-00${i % 4}`,
+    labels: { module: "netra_backend.app.routes.websocket_ssot", function: "accept" },
+  };
   entries.push(e);
 }
 for (let i = 0; i < 3; i++) {
   const e = base(BACKEND, BREV[0], "WARNING", START - HOUR / 2 + i * 60_000);
-  e.jsonPayload = { message: "Session access failed (middleware not installed?): SessionMiddleware must be installed to access request.session", labels: { module: "logging", function: "callHandlers", line: "1706" } };
+  e.jsonPayload = {
+    message: "Session access failed (middleware not installed?): SessionMiddleware must be installed to access request.session",
+    labels: { module: "logging", function: "callHandlers", line: "1706" },
+  };
   entries.push(e);
 }
 
@@ -118,13 +137,29 @@ for (let i = 0; i < 38; i++) {
   const e = base(CHECKOUT, CREV[0], "ERROR", at(i * 1.5));
   e.logName = `projects/${PROJECT}/logs/run.googleapis.com%2Frequests`;
   const id = 1000 + Math.floor(rand() * 9000);
-  e.httpRequest = { requestMethod: "GET", requestUrl: `https://checkout.example.com/api/v1/orders/${id}/items?page=${1 + (i % 3)}`, status: 500, responseSize: "112", latency: `${(0.2 + rand() * 2).toFixed(6)}s`, remoteIp: `35.191.${i}.${(i * 7) % 255}`, userAgent: "okhttp/4.12.0", protocol: "HTTP/1.1" };
+  e.httpRequest = {
+    requestMethod: "GET",
+    requestUrl: `https://checkout.example.com/api/v1/orders/${id}/items?page=${1 + (i % 3)}`,
+    status: 500,
+    responseSize: "112",
+    latency: `${(0.2 + rand() * 2).toFixed(6)}s`,
+    remoteIp: `35.191.${i}.${(i * 7) % 255}`,
+    userAgent: "okhttp/4.12.0",
+    protocol: "HTTP/1.1",
+  };
   entries.push(e);
 }
 for (let i = 0; i < 17; i++) {
   const e = base(CHECKOUT, CREV[0], "WARNING", at(i * 3.3));
   e.logName = `projects/${PROJECT}/logs/run.googleapis.com%2Frequests`;
-  e.httpRequest = { requestMethod: "POST", requestUrl: `https://checkout.example.com/api/v1/carts/${crypto_uuid()}/checkout`, status: 409, responseSize: "64", latency: `${(0.05 + rand() / 10).toFixed(6)}s`, protocol: "HTTP/1.1" };
+  e.httpRequest = {
+    requestMethod: "POST",
+    requestUrl: `https://checkout.example.com/api/v1/carts/${crypto_uuid()}/checkout`,
+    status: 409,
+    responseSize: "64",
+    latency: `${(0.05 + rand() / 10).toFixed(6)}s`,
+    protocol: "HTTP/1.1",
+  };
   entries.push(e);
 }
 for (let i = 0; i < 9; i++) {
@@ -138,7 +173,7 @@ for (let i = 0; i < 9; i++) {
     '  File "/app/checkout/payments.py", line 77, in capture',
     "    resp = self._client.post(url, json=payload, timeout=10)",
     '  File "/usr/local/lib/python3.12/site-packages/requests/sessions.py", line 637, in post',
-    "    return self.request(\"POST\", url, data=data, json=json, **kwargs)",
+    '    return self.request("POST", url, data=data, json=json, **kwargs)',
     `requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.payments.example', port=443): Read timed out. (read timeout=10) order=${order}`,
   ].join("\n");
   entries.push(e);
@@ -178,12 +213,18 @@ for (let i = 0; i < 3; i++) {
 }
 for (let i = 0; i < 22; i++) {
   const e = base(NOTIFY, pick(NREV), "WARNING", at(i * 2.6));
-  e.jsonPayload = { msg: `Rate limited by provider fcm, retrying in ${200 * (1 + (i % 4))}ms (attempt ${1 + (i % 3)}/5)`, logger: "push.ratelimit" };
+  e.jsonPayload = {
+    msg: `Rate limited by provider fcm, retrying in ${200 * (1 + (i % 4))}ms (attempt ${1 + (i % 3)}/5)`,
+    logger: "push.ratelimit",
+  };
   entries.push(e);
 }
 for (let i = 0; i < 3; i++) {
   const e = base(NOTIFY, NREV[0], "ERROR", at(i * 19 + 4));
-  e.jsonPayload = { message: `Slack alert delivery failed: POST https://hooks.slack.com/services/T0${hex(8).toUpperCase()}/B0${hex(8).toUpperCase()}/${hex(24)} returned 404 no_service (token xoxb-${1000 + i}-${hex(12)}-${hex(24)})`, logger: "alerts.slack" };
+  e.jsonPayload = {
+    message: `Slack alert delivery failed: POST https://hooks.slack.com/services/T0${hex(8).toUpperCase()}/B0${hex(8).toUpperCase()}/${hex(24)} returned 404 no_service (token xoxb-${1000 + i}-${hex(12)}-${hex(24)})`,
+    logger: "alerts.slack",
+  };
   entries.push(e);
 }
 // An audit log entry (protoPayload) about the service.

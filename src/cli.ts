@@ -121,9 +121,14 @@ export function describeError(err: unknown): string {
   return text;
 }
 
-
 if (require.main === module) {
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: processEnv(), now: Date.now }).then(
+  main(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: processEnv(),
+    now: Date.now,
+  }).then(
     (code) => {
       process.exitCode = code;
     },

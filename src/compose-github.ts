@@ -28,7 +28,12 @@ export async function createTracker(config: Config, deps: TrackerDeps): Promise<
     try {
       privateKey = await readFile(github.privateKeyFile, "utf8");
     } catch (err) {
-      throw new ConfigError([`LOG_GARDENER_GITHUB_PRIVATE_KEY_FILE (--github-private-key-file): cannot read ${github.privateKeyFile}: ${(err as Error).message}`], { cause: err });
+      throw new ConfigError(
+        [
+          `LOG_GARDENER_GITHUB_PRIVATE_KEY_FILE (--github-private-key-file): cannot read ${github.privateKeyFile}: ${(err as Error).message}`,
+        ],
+        { cause: err },
+      );
     }
   }
   const log = deps.logger.child({ stage: "github" });
@@ -42,7 +47,15 @@ export async function createTracker(config: Config, deps: TrackerDeps): Promise<
     logger: log,
   });
   return {
-    tracker: new GitHubIssueTracker({ octokit: client.octokit, owner: client.owner, repo: client.repo, logger: log, redact: deps.redact, relatedSearch: config.relatedSearch, maxSearchesPerRun: config.relatedSearchLimit }),
+    tracker: new GitHubIssueTracker({
+      octokit: client.octokit,
+      owner: client.owner,
+      repo: client.repo,
+      logger: log,
+      redact: deps.redact,
+      relatedSearch: config.relatedSearch,
+      maxSearchesPerRun: config.relatedSearchLimit,
+    }),
     dryRun: false,
   };
 }

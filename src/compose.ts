@@ -67,7 +67,15 @@ export function createJobLogger(
   destination: { write(line: string): void } = process.stderr,
   format?: { readonly format: LogFormat; readonly color: boolean; readonly tty: boolean },
 ): Logger {
-  return createLogger({ ...format, level: config.logLevel, executionId: config.executionId, taskIndex: config.taskIndex, taskAttempt: config.taskAttempt, redact, destination });
+  return createLogger({
+    ...format,
+    level: config.logLevel,
+    executionId: config.executionId,
+    taskIndex: config.taskIndex,
+    taskAttempt: config.taskAttempt,
+    redact,
+    destination,
+  });
 }
 
 /** The worklog store named by `--out` / LOG_GARDENER_OUT: a folder or gs://BUCKET/PREFIX. */
@@ -110,13 +118,19 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
   const fromCloudLogging = !overrides.source && !config.input && !usingSample;
   // The read budget: this task's share of the project's entries.list quota over the time it may
   // read, after waiting for Monitoring's lag (docs/sampling.md).
-  const totals = fromCloudLogging && config.sampling && config.project
-    ? createMonitoringTotals(
-        config.project,
-        { retries: config.monitoringRetries, initialDelayMs: config.loggingRetryDelayMs, maxDelayMs: config.loggingRetryMaxDelayMs, timeoutMs: config.monitoringTimeoutMs },
-        { ...overrides.monitoringEndpoint },
-      )
-    : undefined;
+  const totals =
+    fromCloudLogging && config.sampling && config.project
+      ? createMonitoringTotals(
+          config.project,
+          {
+            retries: config.monitoringRetries,
+            initialDelayMs: config.loggingRetryDelayMs,
+            maxDelayMs: config.loggingRetryMaxDelayMs,
+            timeoutMs: config.monitoringTimeoutMs,
+          },
+          { ...overrides.monitoringEndpoint },
+        )
+      : undefined;
   const lagWait = totals ? Math.max(0, totals.visibleAt(window) - now) : 0;
   // Never more than half the reading time spent waiting for the lag.
   const waitUntil = now + Math.max(0, readUntil - now) / 2;
@@ -175,7 +189,9 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
     lockTtlMs: config.lockTtlMs,
     deadline,
     publishReserveMs,
-    owner: config.executionId ? `${config.executionId}/task-${config.taskIndex}/attempt-${config.taskAttempt}` : `${os.hostname()}/pid-${process.pid}`,
+    owner: config.executionId
+      ? `${config.executionId}/task-${config.taskIndex}/attempt-${config.taskAttempt}`
+      : `${os.hostname()}/pid-${process.pid}`,
   };
   return {
     options,

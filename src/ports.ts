@@ -26,7 +26,6 @@ export interface LogQuery {
   readonly sampleFractions?: Readonly<Record<string, number>>;
 }
 
-
 export interface SourceReport {
   readonly truncations: SourceTruncation[];
   /** Human-readable notes about the read (pages, retries), for the worklog. */
@@ -86,7 +85,6 @@ export interface ObjectStore {
 
 // ---------------------------------------------------------------------------------------------
 // Issue tracker (GitHub, or a dry run that prints the plan)
-
 
 /**
  * Carries out a triage plan. The plan itself is decided by core/issue-plan.ts (pure); the

@@ -30,7 +30,10 @@ describe("loadConfig", () => {
   });
 
   test("every problem is reported at once, naming the variable, the flag and what it wanted", () => {
-    const found = problems({ window: "an hour" }, { LOG_GARDENER_MIN_SEVERITY: "LOUD", LOG_GARDENER_MAX_ENTRIES: "-5", LOG_GARDENER_WINDOW_END: "tomorrow" });
+    const found = problems(
+      { window: "an hour" },
+      { LOG_GARDENER_MIN_SEVERITY: "LOUD", LOG_GARDENER_MAX_ENTRIES: "-5", LOG_GARDENER_WINDOW_END: "tomorrow" },
+    );
     expect(found).toHaveLength(4);
     expect(found.join("\n")).toContain('LOG_GARDENER_WINDOW (--window): expected a duration like 1h, 30m or 90s (got "an hour")');
     expect(found.join("\n")).toContain("LOG_GARDENER_MIN_SEVERITY (--min-severity): expected one of DEFAULT");
@@ -51,7 +54,9 @@ describe("loadConfig", () => {
   });
 
   test("a bad redaction pattern is a configuration error, not a crash later", () => {
-    expect(problems({ redactPatterns: "ok-\\d+\n(unclosed" })[0]).toMatch(/LOG_GARDENER_REDACT_PATTERNS \(--redact-pattern\): pattern 2 is not usable/);
+    expect(problems({ redactPatterns: "ok-\\d+\n(unclosed" })[0]).toMatch(
+      /LOG_GARDENER_REDACT_PATTERNS \(--redact-pattern\): pattern 2 is not usable/,
+    );
   });
 
   test("the project falls back to GOOGLE_CLOUD_PROJECT", () => {

@@ -137,14 +137,31 @@ export interface Problem {
 
 const LEDGER_URL = "https://ledger-web-q7xw2lm3ha-uc.a.run.app";
 
-function py(c: Ctx, severity: Body["severity"], logger: string, file: string, line: number, fn: string, message: string, extra: Record<string, unknown> = {}, request?: { method: string; path: string }): Body {
+function py(
+  c: Ctx,
+  severity: Body["severity"],
+  logger: string,
+  file: string,
+  line: number,
+  fn: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  request?: { method: string; path: string },
+): Body {
   return {
     severity,
     jsonPayload: { message, ...extra },
     sourceLocation: { file, line: String(line), function: fn },
     labels: { python_logger: logger },
     ...(request
-      ? { httpRequest: { requestMethod: request.method, requestUrl: `${LEDGER_URL}${request.path}`, userAgent: "Stripe/1.0 (+https://stripe.com/docs/webhooks)", protocol: "HTTP/1.1" } }
+      ? {
+          httpRequest: {
+            requestMethod: request.method,
+            requestUrl: `${LEDGER_URL}${request.path}`,
+            userAgent: "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+            protocol: "HTTP/1.1",
+          },
+        }
       : {}),
   };
 }
@@ -155,11 +172,20 @@ const FLAGS = ["new_tax_engine", "dunning_v2", "proration_preview", "usage_alert
 const SUB_STATES = ["past_due", "unpaid", "incomplete_expired", "paused"];
 
 const pyTraceback = (frames: readonly [string, number, string, string][], last: string): string =>
-  ["Traceback (most recent call last):", ...frames.flatMap(([f, l, fn, code]) => [`  File "${f}", line ${l}, in ${fn}`, `    ${code}`]), last].join("\n");
+  [
+    "Traceback (most recent call last):",
+    ...frames.flatMap(([f, l, fn, code]) => [`  File "${f}", line ${l}, in ${fn}`, `    ${code}`]),
+    last,
+  ].join("\n");
 
 const WEBHOOK_FRAMES: [string, number, string, string][] = [
   ["/usr/local/lib/python3.12/site-packages/django/core/handlers/exception.py", 55, "inner", "response = get_response(request)"],
-  ["/usr/local/lib/python3.12/site-packages/django/core/handlers/base.py", 197, "_get_response", "response = wrapped_callback(request, *callback_args, **callback_kwargs)"],
+  [
+    "/usr/local/lib/python3.12/site-packages/django/core/handlers/base.py",
+    197,
+    "_get_response",
+    "response = wrapped_callback(request, *callback_args, **callback_kwargs)",
+  ],
 ];
 
 const ledger: Omit<Problem, "service">[] = [
@@ -169,7 +195,17 @@ const ledger: Omit<Problem, "service">[] = [
     rate: steady(38),
     make: (c) => {
       const inv = int(c.r, 100000, 999999);
-      return py(c, "WARNING", "billing.payments", "/app/billing/payments.py", 144, "charge_invoice", `Charge declined for invoice INV-${inv} (customer cus_${alnum(c.r, 14)}): ${pick(c.r, DECLINE_CODES)}`, { json_fields: { invoice: inv } }, { method: "POST", path: `/api/invoices/${inv}/pay` });
+      return py(
+        c,
+        "WARNING",
+        "billing.payments",
+        "/app/billing/payments.py",
+        144,
+        "charge_invoice",
+        `Charge declined for invoice INV-${inv} (customer cus_${alnum(c.r, 14)}): ${pick(c.r, DECLINE_CODES)}`,
+        { json_fields: { invoice: inv } },
+        { method: "POST", path: `/api/invoices/${inv}/pay` },
+      );
     },
   },
   {
@@ -177,7 +213,15 @@ const ledger: Omit<Problem, "service">[] = [
     about: "warehouse sync failure; the table name is a word-valued variable (pool grows during the day)",
     rate: diurnal(6, 30),
     make: (c) =>
-      py(c, "ERROR", "billing.sync", "/app/billing/sync.py", 73, "push_table", `Warehouse sync for table ${grown(c.r, TABLES, c.hour, 4, 0.25)} failed after ${int(c.r, 3, 5)} attempts: 504 Deadline Exceeded`),
+      py(
+        c,
+        "ERROR",
+        "billing.sync",
+        "/app/billing/sync.py",
+        73,
+        "push_table",
+        `Warehouse sync for table ${grown(c.r, TABLES, c.hour, 4, 0.25)} failed after ${int(c.r, 3, 5)} attempts: 504 Deadline Exceeded`,
+      ),
   },
   {
     id: "P03",
@@ -235,7 +279,12 @@ const ledger: Omit<Problem, "service">[] = [
             ["/app/billing/webhooks.py", 41, "handle", "payload = json.loads(request.body)"],
             ["/usr/local/lib/python3.12/json/__init__.py", 346, "loads", "return _default_decoder.decode(s)"],
             ["/usr/local/lib/python3.12/json/decoder.py", 337, "decode", "obj, end = self.raw_decode(s, idx=_w(s, 0).end())"],
-            ["/usr/local/lib/python3.12/json/decoder.py", 355, "raw_decode", 'raise JSONDecodeError("Expecting value", s, err.value) from None'],
+            [
+              "/usr/local/lib/python3.12/json/decoder.py",
+              355,
+              "raw_decode",
+              'raise JSONDecodeError("Expecting value", s, err.value) from None',
+            ],
           ],
           "json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
         )}`,
@@ -249,7 +298,17 @@ const ledger: Omit<Problem, "service">[] = [
     rate: steady(55),
     make: (c) => {
       const id = int(c.r, 1000, 99999);
-      return py(c, "WARNING", "django.request", "/usr/local/lib/python3.12/site-packages/django/utils/log.py", 241, "log_response", `Not Found: /api/v2/customers/${id}/subscription`, {}, { method: "GET", path: `/api/v2/customers/${id}/subscription` });
+      return py(
+        c,
+        "WARNING",
+        "django.request",
+        "/usr/local/lib/python3.12/site-packages/django/utils/log.py",
+        241,
+        "log_response",
+        `Not Found: /api/v2/customers/${id}/subscription`,
+        {},
+        { method: "GET", path: `/api/v2/customers/${id}/subscription` },
+      );
     },
   },
   {
@@ -258,27 +317,58 @@ const ledger: Omit<Problem, "service">[] = [
     rate: startsAt(13, 24),
     make: (c) => {
       const id = int(c.r, 1000, 99999);
-      return py(c, "WARNING", "django.request", "/usr/local/lib/python3.12/site-packages/django/utils/log.py", 241, "log_response", `Forbidden (CSRF token missing.): /api/v2/customers/${id}/payment-methods`, {}, { method: "POST", path: `/api/v2/customers/${id}/payment-methods` });
+      return py(
+        c,
+        "WARNING",
+        "django.request",
+        "/usr/local/lib/python3.12/site-packages/django/utils/log.py",
+        241,
+        "log_response",
+        `Forbidden (CSRF token missing.): /api/v2/customers/${id}/payment-methods`,
+        {},
+        { method: "POST", path: `/api/v2/customers/${id}/payment-methods` },
+      );
     },
   },
   {
     id: "P08",
     about: "feature-flag evaluation fallback; the flag name is a word-valued variable; stops after hour 9",
     rate: stopsAfter(9, 20),
-    make: (c) => py(c, "WARNING", "billing.flags", "/app/billing/flags.py", 30, "evaluate", `Flag ${grown(c.r, FLAGS, c.hour, 3, 0.5)} evaluation failed, serving default (flagd: connection refused)`),
+    make: (c) =>
+      py(
+        c,
+        "WARNING",
+        "billing.flags",
+        "/app/billing/flags.py",
+        30,
+        "evaluate",
+        `Flag ${grown(c.r, FLAGS, c.hour, 3, 0.5)} evaluation failed, serving default (flagd: connection refused)`,
+      ),
   },
   {
     id: "P09",
     about: "renewal skipped; enum-like subscription state and a numeric id",
     rate: steady(22),
-    make: (c) => py(c, "WARNING", "billing.renewals", "/app/billing/renewals.py", 118, "renew", `Skipping renewal of subscription ${int(c.r, 100000, 999999)}: status is ${pick(c.r, SUB_STATES)}`),
+    make: (c) =>
+      py(
+        c,
+        "WARNING",
+        "billing.renewals",
+        "/app/billing/renewals.py",
+        118,
+        "renew",
+        `Skipping renewal of subscription ${int(c.r, 100000, 999999)}: status is ${pick(c.r, SUB_STATES)}`,
+      ),
   },
 ];
 
 // --- courier-push: Node + pino (no module labels) ---------------------------------------------
 
 function pino(c: Ctx, severity: Body["severity"], msg: string, extra: Record<string, unknown> = {}): Body {
-  return { severity, jsonPayload: { time: c.time, pid: 1, hostname: "localhost", reqId: `req-${int(c.r, 1, 99999).toString(36)}`, ...extra, msg } };
+  return {
+    severity,
+    jsonPayload: { time: c.time, pid: 1, hostname: "localhost", reqId: `req-${int(c.r, 1, 99999).toString(36)}`, ...extra, msg },
+  };
 }
 
 function request(c: Ctx, severity: Body["severity"], method: string, url: string, status: number, latencyS: number, ua: string): Body {
@@ -303,9 +393,46 @@ function request(c: Ctx, severity: Body["severity"], method: string, url: string
 const QUEUES = ["email-digest", "sms-otp", "push-marketing", "webhook-fanout", "inapp-badges", "weekly-summary"];
 const RELAYS = ["postfix-west.mail.internal", "postfix-east.mail.internal", "relay-canary.mail.internal", "relay-main.mail.internal"];
 const USERS = [
-  "margot", "dieter", "akira", "beatriz", "oluwaseun", "ingrid", "rafael", "siobhan", "tomasz", "yuki", "anouk", "bjorn", "chiara",
-  "dmitri", "esme", "farid", "greta", "hamish", "ines", "jarrah", "kasimir", "leilani", "mateo", "nadia", "orla", "pavel", "quentin",
-  "rosalind", "santiago", "thandiwe", "ulrich", "valentina", "wendell", "ximena", "yusuf", "zofia", "aurelio", "brigid", "cosima", "desmond",
+  "margot",
+  "dieter",
+  "akira",
+  "beatriz",
+  "oluwaseun",
+  "ingrid",
+  "rafael",
+  "siobhan",
+  "tomasz",
+  "yuki",
+  "anouk",
+  "bjorn",
+  "chiara",
+  "dmitri",
+  "esme",
+  "farid",
+  "greta",
+  "hamish",
+  "ines",
+  "jarrah",
+  "kasimir",
+  "leilani",
+  "mateo",
+  "nadia",
+  "orla",
+  "pavel",
+  "quentin",
+  "rosalind",
+  "santiago",
+  "thandiwe",
+  "ulrich",
+  "valentina",
+  "wendell",
+  "ximena",
+  "yusuf",
+  "zofia",
+  "aurelio",
+  "brigid",
+  "cosima",
+  "desmond",
 ];
 
 const NODE_STACK = [
@@ -322,7 +449,8 @@ const courier: Omit<Problem, "service">[] = [
     id: "P10",
     about: "dead-lettered job: UUID and queue name (word-valued) in the message",
     rate: diurnal(4, 26),
-    make: (c) => pino(c, "ERROR", `job ${uuid(c.r)} on queue ${pick(c.r, QUEUES)} exhausted 5 attempts, moving to dead-letter`, { attempts: 5 }),
+    make: (c) =>
+      pino(c, "ERROR", `job ${uuid(c.r)} on queue ${pick(c.r, QUEUES)} exhausted 5 attempts, moving to dead-letter`, { attempts: 5 }),
   },
   {
     id: "P11",
@@ -362,20 +490,44 @@ const courier: Omit<Problem, "service">[] = [
     id: "P16",
     about: "partner endpoint gone; a UUID; a few entries in some hours only",
     rate: sparse([0, 3, 6, 12, 13, 17, 23], 3),
-    make: (c) => pino(c, "WARNING", `partner endpoint returned 410 Gone, disabling subscription ${uuid(c.r)}`, { partner: "hooks.example-partner.com" }),
+    make: (c) =>
+      pino(c, "WARNING", `partner endpoint returned 410 Gone, disabling subscription ${uuid(c.r)}`, {
+        partner: "hooks.example-partner.com",
+      }),
   },
   {
     id: "P17",
     about: "Cloud Run request log, 503 on a POST",
     rate: steady(6),
-    make: (c) => request(c, "ERROR", "POST", `https://courier-push-q7xw2lm3ha-uc.a.run.app/v1/notifications`, 503, 10 + c.r() * 20, "Go-http-client/2.0"),
+    make: (c) =>
+      request(
+        c,
+        "ERROR",
+        "POST",
+        `https://courier-push-q7xw2lm3ha-uc.a.run.app/v1/notifications`,
+        503,
+        10 + c.r() * 20,
+        "Go-http-client/2.0",
+      ),
   },
 ];
 
 // --- intake-gateway: Go + log/slog JSON handler ------------------------------------------------
 
-function slog(c: Ctx, severity: Body["severity"], file: string, line: number, fn: string, message: string, attrs: Record<string, unknown> = {}): Body {
-  return { severity, jsonPayload: { time: new Date(c.time).toISOString(), message, ...attrs }, sourceLocation: { file, line: String(line), function: fn } };
+function slog(
+  c: Ctx,
+  severity: Body["severity"],
+  file: string,
+  line: number,
+  fn: string,
+  message: string,
+  attrs: Record<string, unknown> = {},
+): Body {
+  return {
+    severity,
+    jsonPayload: { time: new Date(c.time).toISOString(), message, ...attrs },
+    sourceLocation: { file, line: String(line), function: fn },
+  };
 }
 
 const TENANTS = ["northwind", "globex", "initech", "umbrella", "hooli", "vandelay", "soylent", "wonka", "cyberdyne", "tyrell"];
@@ -406,55 +558,102 @@ const intake: Omit<Problem, "service">[] = [
     about: "batch dropped over quota; tenant slug is a word-valued variable (pool grows) plus a count",
     rate: steady(34),
     make: (c) =>
-      slog(c, "ERROR", "/src/intake/internal/sink/writer.go", 158, "github.com/acme/intake/internal/sink.(*Writer).Flush", `dropping batch of ${int(c.r, 50, 5000)} events: tenant ${grown(c.r, TENANTS, c.hour, 5, 0.3)} is over its storage quota`, { component: "sink" }),
+      slog(
+        c,
+        "ERROR",
+        "/src/intake/internal/sink/writer.go",
+        158,
+        "github.com/acme/intake/internal/sink.(*Writer).Flush",
+        `dropping batch of ${int(c.r, 50, 5000)} events: tenant ${grown(c.r, TENANTS, c.hour, 5, 0.3)} is over its storage quota`,
+        { component: "sink" },
+      ),
   },
   {
     id: "P19",
     about: "near miss with P20: same call site (decode.go Next), text 'unexpected EOF'",
     rate: steady(20),
-    make: (c) => slog(c, "ERROR", ...DECODE, "decode frame: unexpected EOF", { conn: `10.8.${int(c.r, 0, 255)}.${int(c.r, 1, 254)}:${int(c.r, 30000, 60000)}` }),
+    make: (c) =>
+      slog(c, "ERROR", ...DECODE, "decode frame: unexpected EOF", {
+        conn: `10.8.${int(c.r, 0, 255)}.${int(c.r, 1, 254)}:${int(c.r, 30000, 60000)}`,
+      }),
   },
   {
     id: "P20",
     about: "near miss with P19: same call site, text 'crc mismatch' with hex values",
     rate: diurnal(3, 18),
-    make: (c) => slog(c, "ERROR", ...DECODE, `decode frame: crc mismatch (got 0x${hex(c.r, 8)}, want 0x${hex(c.r, 8)})`, { conn: `10.8.${int(c.r, 0, 255)}.${int(c.r, 1, 254)}:${int(c.r, 30000, 60000)}` }),
+    make: (c) =>
+      slog(c, "ERROR", ...DECODE, `decode frame: crc mismatch (got 0x${hex(c.r, 8)}, want 0x${hex(c.r, 8)})`, {
+        conn: `10.8.${int(c.r, 0, 255)}.${int(c.r, 1, 254)}:${int(c.r, 30000, 60000)}`,
+      }),
   },
   {
     id: "P21",
     about: "consumer lag; Pub/Sub subscription name (word-valued), a count and a duration; bursts",
     rate: bursts(5, 60, [6, 7, 19]),
     make: (c) =>
-      slog(c, "WARNING", "/src/intake/internal/pull/consumer.go", 88, "github.com/acme/intake/internal/pull.(*Consumer).throttle", `consumer lag ${int(c.r, 10000, 900000)} messages on subscription ${pick(c.r, SUBSCRIPTIONS)}, pausing pulls for ${pick(c.r, [250, 500, 1000, 2000])}ms`),
+      slog(
+        c,
+        "WARNING",
+        "/src/intake/internal/pull/consumer.go",
+        88,
+        "github.com/acme/intake/internal/pull.(*Consumer).throttle",
+        `consumer lag ${int(c.r, 10000, 900000)} messages on subscription ${pick(c.r, SUBSCRIPTIONS)}, pausing pulls for ${pick(c.r, [250, 500, 1000, 2000])}ms`,
+      ),
   },
   {
     id: "P22",
     about: "recovered panic logged with a debug.Stack() attribute (goroutine ids and pointers vary); starts at hour 13 with a new revision",
     rate: startsAt(13, 16),
     make: (c) =>
-      slog(c, "ERROR", "/src/intake/internal/httpx/recover.go", 24, "github.com/acme/intake/internal/httpx.Recover.func1.1", "panic recovered in handler", {
-        panic: "runtime error: index out of range [3] with length 3",
-        stack: goStack(c.r),
-        path: "/v1/events",
-      }),
+      slog(
+        c,
+        "ERROR",
+        "/src/intake/internal/httpx/recover.go",
+        24,
+        "github.com/acme/intake/internal/httpx.Recover.func1.1",
+        "panic recovered in handler",
+        {
+          panic: "runtime error: index out of range [3] with length 3",
+          stack: goStack(c.r),
+          path: "/v1/events",
+        },
+      ),
   },
   {
     id: "P23",
     about: "Cloud Run request log, 429 on POST /v1/events; bursts with P21",
     rate: bursts(4, 120, [6, 7, 19]),
-    make: (c) => request(c, "WARNING", "POST", `https://intake-gateway-q7xw2lm3ha-uc.a.run.app/v1/events`, 429, c.r() * 0.01, "acme-sdk-python/3.4.1"),
+    make: (c) =>
+      request(c, "WARNING", "POST", `https://intake-gateway-q7xw2lm3ha-uc.a.run.app/v1/events`, 429, c.r() * 0.01, "acme-sdk-python/3.4.1"),
   },
   {
     id: "P24",
     about: "Cloud Run request log, 504 on a stream cursor (numeric id in the path)",
     rate: steady(5),
-    make: (c) => request(c, "ERROR", "GET", `https://intake-gateway-q7xw2lm3ha-uc.a.run.app/v1/streams/${int(c.r, 1000, 99999)}/cursor?after=${int(c.r, 1, 1e9)}`, 504, 60 + c.r(), "acme-sdk-go/1.9.0"),
+    make: (c) =>
+      request(
+        c,
+        "ERROR",
+        "GET",
+        `https://intake-gateway-q7xw2lm3ha-uc.a.run.app/v1/streams/${int(c.r, 1000, 99999)}/cursor?after=${int(c.r, 1, 1e9)}`,
+        504,
+        60 + c.r(),
+        "acme-sdk-go/1.9.0",
+      ),
   },
 ];
 
 // --- finder-search: Spring Boot + logstash-logback-encoder ------------------------------------
 
-function logback(c: Ctx, severity: Body["severity"], logger: string, thread: string, message: string, stack?: string, mdc: Record<string, unknown> = {}): Body {
+function logback(
+  c: Ctx,
+  severity: Body["severity"],
+  logger: string,
+  thread: string,
+  message: string,
+  stack?: string,
+  mdc: Record<string, unknown> = {},
+): Body {
   return {
     severity,
     jsonPayload: {
@@ -533,27 +732,56 @@ const finder: Omit<Problem, "service">[] = [
     about: "cache miss storm; cache-key prefix is a word-valued variable (pool grows) plus a count",
     rate: bursts(12, 45, [11, 12]),
     make: (c) =>
-      logback(c, "WARNING", "com.acme.finder.cache.CacheMetrics", "metrics-reporter", `cache miss storm on prefix ${grown(c.r, PREFIXES, c.hour, 4, 0.2)}:* (${int(c.r, 500, 20000)} misses in the last 60s)`),
+      logback(
+        c,
+        "WARNING",
+        "com.acme.finder.cache.CacheMetrics",
+        "metrics-reporter",
+        `cache miss storm on prefix ${grown(c.r, PREFIXES, c.hour, 4, 0.2)}:* (${int(c.r, 500, 20000)} misses in the last 60s)`,
+      ),
   },
   {
     id: "P28",
     about: "slow query; node hostname without digits and a duration",
     rate: diurnal(25, 110),
     make: (c) =>
-      logback(c, "WARNING", "com.acme.finder.search.SlowQueryLog", `http-nio-8080-exec-${int(c.r, 1, 200)}`, `slow query on node ${pick(c.r, NODES)} took ${int(c.r, 501, 9000)} ms (threshold 500 ms)`, undefined, { index: "products" }),
+      logback(
+        c,
+        "WARNING",
+        "com.acme.finder.search.SlowQueryLog",
+        `http-nio-8080-exec-${int(c.r, 1, 200)}`,
+        `slow query on node ${pick(c.r, NODES)} took ${int(c.r, 501, 9000)} ms (threshold 500 ms)`,
+        undefined,
+        { index: "products" },
+      ),
   },
   {
     id: "P29",
     about: "Cloud Run request log, 500 on GET /api/search with a query string",
     rate: steady(10),
-    make: (c) => request(c, "ERROR", "GET", `https://finder-search-q7xw2lm3ha-uc.a.run.app/api/search?q=${pick(c.r, ["boots", "lamp", "desk", "kettle"])}&page=${int(c.r, 1, 9)}`, 500, c.r() * 2, "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15"),
+    make: (c) =>
+      request(
+        c,
+        "ERROR",
+        "GET",
+        `https://finder-search-q7xw2lm3ha-uc.a.run.app/api/search?q=${pick(c.r, ["boots", "lamp", "desk", "kettle"])}&page=${int(c.r, 1, 9)}`,
+        500,
+        c.r() * 2,
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15",
+      ),
   },
   {
     id: "P30",
     about: "near miss with P31: Spring's exception resolver (same logger), HttpMediaTypeNotAcceptableException",
     rate: steady(9),
     make: (c) =>
-      logback(c, "WARNING", "org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver", `http-nio-8080-exec-${int(c.r, 1, 200)}`, "Resolved [org.springframework.web.HttpMediaTypeNotAcceptableException: No acceptable representation]"),
+      logback(
+        c,
+        "WARNING",
+        "org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver",
+        `http-nio-8080-exec-${int(c.r, 1, 200)}`,
+        "Resolved [org.springframework.web.HttpMediaTypeNotAcceptableException: No acceptable representation]",
+      ),
   },
   {
     id: "P31",
@@ -587,8 +815,30 @@ export function buildDay(seed = 20261130): Day {
   const r = rng(seed);
   const services = new Map<string, Service>([
     ["ledger-web", service("ledger-web", [[0, "00142-xoz"]], r, "ledger")],
-    ["courier-push", service("courier-push", [[0, "00311-bam"], [16, "00312-tel"]], r, "courier")],
-    ["intake-gateway", service("intake-gateway", [[0, "00057-riv"], [13, "00058-jup"]], r, "intake")],
+    [
+      "courier-push",
+      service(
+        "courier-push",
+        [
+          [0, "00311-bam"],
+          [16, "00312-tel"],
+        ],
+        r,
+        "courier",
+      ),
+    ],
+    [
+      "intake-gateway",
+      service(
+        "intake-gateway",
+        [
+          [0, "00057-riv"],
+          [13, "00058-jup"],
+        ],
+        r,
+        "intake",
+      ),
+    ],
     ["finder-search", service("finder-search", [[0, "00090-hax"]], r, "finder")],
   ]);
   const problems: Problem[] = [
@@ -627,13 +877,21 @@ export function buildDay(seed = 20261130): Day {
           ...(body.textPayload !== undefined ? { textPayload: body.textPayload } : {}),
           resource: {
             type: "cloud_run_revision",
-            labels: { configuration_name: svc.name, location: "europe-west1", project_id: PROJECT, revision_name: revision, service_name: svc.name },
+            labels: {
+              configuration_name: svc.name,
+              location: "europe-west1",
+              project_id: PROJECT,
+              revision_name: revision,
+              service_name: svc.name,
+            },
           },
           timestamp: ts,
           severity: body.severity,
           labels: { instanceId: pick(r, svc.instances), ...(body.labels ?? {}) },
           logName: `projects/${PROJECT}/logs/run.googleapis.com%2F${log}`,
-          ...(log !== "requests" ? { trace: `projects/${PROJECT}/traces/${traceId}`, spanId: hex(r, 16) } : { trace: `projects/${PROJECT}/traces/${traceId}` }),
+          ...(log !== "requests"
+            ? { trace: `projects/${PROJECT}/traces/${traceId}`, spanId: hex(r, 16) }
+            : { trace: `projects/${PROJECT}/traces/${traceId}` }),
           ...(body.sourceLocation ? { sourceLocation: body.sourceLocation } : {}),
           receiveTimestamp: new Date(time + int(r, 20, 900)).toISOString(),
         };

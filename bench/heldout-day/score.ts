@@ -54,7 +54,9 @@ const pad = (n: number): string => String(n).padStart(2, "0");
 function readClusters(store: string, service: string, hour: number): ClusterView[] | undefined {
   const file = path.join(store, service, ...DAY.split("-"), `${pad(hour)}00Z.json`);
   if (!existsSync(file)) return undefined;
-  const sidecar = JSON.parse(readFileSync(file, "utf8")) as { clusters: { fingerprint: string; count: number; template: string; samples: unknown[]; issue?: { number?: number } }[] };
+  const sidecar = JSON.parse(readFileSync(file, "utf8")) as {
+    clusters: { fingerprint: string; count: number; template: string; samples: unknown[]; issue?: { number?: number } }[];
+  };
   return sidecar.clusters.map((c) => {
     const votes = new Map<string, number>();
     for (const s of c.samples) {
@@ -62,7 +64,14 @@ function readClusters(store: string, service: string, hour: number): ClusterView
       if (p) votes.set(p, (votes.get(p) ?? 0) + 1);
     }
     const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
-    return { fingerprint: c.fingerprint, issueNumber: c.issue?.number, count: c.count, template: c.template, problem: ranked[0]?.[0], mixed: ranked.length > 1 };
+    return {
+      fingerprint: c.fingerprint,
+      issueNumber: c.issue?.number,
+      count: c.count,
+      template: c.template,
+      problem: ranked[0]?.[0],
+      mixed: ranked.length > 1,
+    };
   });
 }
 
@@ -82,7 +91,9 @@ function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunRes
     child.stdout.on("data", (b: Buffer) => out.push(b));
     child.stderr.on("data", (b: Buffer) => err.push(b));
     child.on("error", reject);
-    child.on("close", (status, signal) => resolve({ status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    child.on("close", (status, signal) =>
+      resolve({ status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
+    );
   });
 }
 
@@ -106,7 +117,18 @@ async function main(): Promise<void> {
   process.stdout.write(`held-out day ${DAY}: ${day.problems.length} problems, ${SERVICE_NAMES.length} services, ${entries} entries\n`);
   process.stdout.write(`measuring ${cli}; GitHub: ${standIn ? `the stand-in at ${standIn.url}, publishing` : "dry run"}\n\n`);
   const github = standIn
-    ? ["--github-app-id", String(standIn.appId), "--github-private-key-file", standIn.privateKeyFile, "--github-repo", `${standIn.owner}/${standIn.repo}`, "--github-api-url", standIn.url, "--github-installation-id", String(standIn.installationId)]
+    ? [
+        "--github-app-id",
+        String(standIn.appId),
+        "--github-private-key-file",
+        standIn.privateKeyFile,
+        "--github-repo",
+        `${standIn.owner}/${standIn.repo}`,
+        "--github-api-url",
+        standIn.url,
+        "--github-installation-id",
+        String(standIn.installationId),
+      ]
     : ["--dry-run"];
   // Related-issue search is GitHub's search API, rate limited to 30 a minute; it links issues, it opens none.
   const env = { ...process.env, LOG_GARDENER_RELATED_SEARCH: "false" };
@@ -124,9 +146,29 @@ async function main(): Promise<void> {
   for (let h = 0; h < 24; h++) {
     const windowEnd = new Date(DAY_START + (h + 1) * HOUR).toISOString();
     const t0 = performance.now();
-    const run = await runCli([cli, "run", "--input", path.join(dayDir, `hour-${pad(h)}.jsonl`), "--window", "1h", "--window-end", windowEnd, "--out", store, ...github, "--max-new-issues", "1000", "--log-level", "warn"], env);
+    const run = await runCli(
+      [
+        cli,
+        "run",
+        "--input",
+        path.join(dayDir, `hour-${pad(h)}.jsonl`),
+        "--window",
+        "1h",
+        "--window-end",
+        windowEnd,
+        "--out",
+        store,
+        ...github,
+        "--max-new-issues",
+        "1000",
+        "--log-level",
+        "warn",
+      ],
+      env,
+    );
     runSeconds += (performance.now() - t0) / 1000;
-    if (run.status !== 0) runProblems.push(`hour ${pad(h)}: exit ${run.status ?? run.signal}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    if (run.status !== 0)
+      runProblems.push(`hour ${pad(h)}: exit ${run.status ?? run.signal}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
     const hourClusters: ClusterView[] = [];
     for (const service of SERVICE_NAMES) {
       const cs = readClusters(store, service, h);
@@ -203,7 +245,9 @@ async function main(): Promise<void> {
     rows.push(`${p.id}  ${p.service.padEnd(15)} ${strip}  ${String(pe).padStart(2)}/${String(pp).padEnd(2)}  issues ${issues}`);
     if (pe < pp) {
       const top = [...templates.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
-      notes.push(`${p.id} (${p.about}): ${templates.size} distinct templates, e.g.\n${top.map(([t, n]) => `      ${n}h  ${JSON.stringify(t.length > 150 ? `${t.slice(0, 150)}…` : t)}`).join("\n")}`);
+      notes.push(
+        `${p.id} (${p.about}): ${templates.size} distinct templates, e.g.\n${top.map(([t, n]) => `      ${n}h  ${JSON.stringify(t.length > 150 ? `${t.slice(0, 150)}…` : t)}`).join("\n")}`,
+      );
     }
   }
   for (const hc of clusters) {
@@ -223,10 +267,13 @@ async function main(): Promise<void> {
   const pct = (n: number, d: number): string => `${d === 0 ? "0.0" : ((100 * n) / d).toFixed(1)}%`;
   process.stdout.write(`(problem, hour) pairs exact:   ${exact}/${pairs} = ${pct(exact, pairs)}   (target >= 98%)\n`);
   process.stdout.write(`clusters: ${totalClusters} for ${pairs} true pairs; extra ${extra} = ${pct(extra, pairs)} of true\n`);
-  process.stdout.write(`clusters with no marker in their samples: ${unmapped}; with samples of two problems: ${mixed}; in an hour their problem had no entries: ${strayClusters}\n`);
+  process.stdout.write(
+    `clusters with no marker in their samples: ${unmapped}; with samples of two problems: ${mixed}; in an hour their problem had no entries: ${strayClusters}\n`,
+  );
   if (standIn) {
     const issues = standIn.state.issues;
-    const open = (id: string): number => [...(published.get(id) ?? [])].filter((n) => issues.find((i) => i.number === n)?.state === "open").length;
+    const open = (id: string): number =>
+      [...(published.get(id) ?? [])].filter((n) => issues.find((i) => i.number === n)?.state === "open").length;
     const openCounts = ids.map(open);
     process.stdout.write(
       `GitHub pass (stand-in) over 24 runs: ${issues.length} issues in the repository, ${issueCounts.reduce((a, n) => a + n, 0)} of them published for ${ids.length} problems; exactly one for ${exactlyOne}/${ids.length}` +
@@ -234,14 +281,17 @@ async function main(): Promise<void> {
         `; open after the last run: exactly one for ${openCounts.filter((n) => n === 1).length}/${ids.length}, ${openCounts.reduce((a, n) => a + n, 0)} open in all` +
         `; comments ${standIn.state.comments.length}; OpenAPI violations ${standIn.state.violations.length}   (target: exactly one each)\n`,
     );
-  } else process.stdout.write(
-    `dry-run GitHub pass over 24 runs: ${totalIssues} issues opened for ${ids.length} problems; exactly one for ${exactlyOne}/${ids.length}` +
-      `; more than one for ${issueCounts.filter((n) => n > 1).length}; none for ${issueCounts.filter((n) => n === 0).length}` +
-      (openedUnmapped.size > 0 ? `; ${openedUnmapped.size} for unmapped clusters` : "") +
-      (digests > 0 ? `; ${digests} digest actions` : "") +
-      "   (target: exactly one each)\n",
+  } else
+    process.stdout.write(
+      `dry-run GitHub pass over 24 runs: ${totalIssues} issues opened for ${ids.length} problems; exactly one for ${exactlyOne}/${ids.length}` +
+        `; more than one for ${issueCounts.filter((n) => n > 1).length}; none for ${issueCounts.filter((n) => n === 0).length}` +
+        (openedUnmapped.size > 0 ? `; ${openedUnmapped.size} for unmapped clusters` : "") +
+        (digests > 0 ? `; ${digests} digest actions` : "") +
+        "   (target: exactly one each)\n",
+    );
+  process.stdout.write(
+    `runs: 24 in ${wall.toFixed(1)} s wall (${runSeconds.toFixed(1)} s in the CLI)${runProblems.length ? `; ${runProblems.length} problems:` : ", all exited 0"}\n`,
   );
-  process.stdout.write(`runs: 24 in ${wall.toFixed(1)} s wall (${runSeconds.toFixed(1)} s in the CLI)${runProblems.length ? `; ${runProblems.length} problems:` : ", all exited 0"}\n`);
   for (const rp of runProblems) process.stdout.write(`  ${rp}\n`);
   if (notes.length > 0) {
     process.stdout.write("\nproblems not exact in every hour (templates seen, by hours):\n");

@@ -19,7 +19,13 @@ export interface DryRunIssueTrackerOptions {
 /** One action as printed: what would be sent, bodies summarized unless `full`. */
 export function renderPlannedAction(a: IssueAction, full = false): Record<string, unknown> {
   const text = (s: string) => (full ? s : `${s.length} chars`);
-  const line: Record<string, unknown> = { dryRun: true, action: a.kind, fingerprint: a.fingerprint, service: a.service, window: a.windowId };
+  const line: Record<string, unknown> = {
+    dryRun: true,
+    action: a.kind,
+    fingerprint: a.fingerprint,
+    service: a.service,
+    window: a.windowId,
+  };
   if ("issueNumber" in a && a.issueNumber !== undefined) line.issue = a.issueNumber;
   if ("url" in a && a.url !== undefined) line.url = a.url;
   if ("reason" in a) line.reason = a.reason;

@@ -25,7 +25,14 @@ export function checkInputFile(path: string, setting = "LOG_GARDENER_INPUT (--in
     if (fstatSync(fd).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "is a directory, not a file" : (err as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "is a directory, not a file"
+            : (err as Error).message;
     throw new ConfigError([`${setting}: cannot read ${JSON.stringify(path)}: ${why}`], { cause: err });
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -85,14 +92,22 @@ function noteTruncation(report: SourceReport, service: string, read: number, las
   // time it is hit the truncation is recorded with the last timestamp read.
   if (report.truncations.some((t) => t.service === service)) return;
   const ts = (lastRead as { timestamp?: unknown } | undefined)?.timestamp;
-  report.truncations.push({ service, read, upTo: typeof ts === "string" ? ts : "unknown", reason: `max entries per service (${read}) reached` });
+  report.truncations.push({
+    service,
+    read,
+    upTo: typeof ts === "string" ? ts : "unknown",
+    reason: `max entries per service (${read}) reached`,
+  });
 }
 
 /**
  * Splits a stream holding either a JSON array of objects or JSON lines into the text of each
  * top-level record, tracking strings and nesting so it never holds more than one record.
  */
-export async function* splitJsonRecords(stream: AsyncIterable<Buffer | string>, maxRecordBytes: number): AsyncGenerator<string | UnparseableRecord> {
+export async function* splitJsonRecords(
+  stream: AsyncIterable<Buffer | string>,
+  maxRecordBytes: number,
+): AsyncGenerator<string | UnparseableRecord> {
   const decoder = new StringDecoder("utf8");
   let mode: "unknown" | "array" | "lines" = "unknown";
   let depth = 0; // nesting inside the current record

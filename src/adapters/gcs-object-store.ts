@@ -142,7 +142,10 @@ export class GcsObjectStore implements ObjectStore {
     const bytes = Buffer.from(body, "utf8");
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UpstreamError(SERVICE, "put", true, `${this.gsUrl(key)}: no answer within ${this.writeTimeoutMs} ms`)), this.writeTimeoutMs);
+      timer = setTimeout(
+        () => reject(new UpstreamError(SERVICE, "put", true, `${this.gsUrl(key)}: no answer within ${this.writeTimeoutMs} ms`)),
+        this.writeTimeoutMs,
+      );
     });
     try {
       const saving = file.save(bytes, {
@@ -162,7 +165,8 @@ export class GcsObjectStore implements ObjectStore {
       clearTimeout(timer);
     }
     const generation = file.metadata.generation;
-    if (generation === undefined) throw new UpstreamError(SERVICE, "put", false, `${this.gsUrl(key)}: the upload response had no generation`);
+    if (generation === undefined)
+      throw new UpstreamError(SERVICE, "put", false, `${this.gsUrl(key)}: the upload response had no generation`);
     return String(generation);
   }
 
@@ -173,7 +177,12 @@ export class GcsObjectStore implements ObjectStore {
     let pageToken: string | undefined;
     try {
       do {
-        const [files, next] = await this.bucket.getFiles({ prefix: full, autoPaginate: false, maxResults: this.pageSize, ...(pageToken ? { pageToken } : {}) });
+        const [files, next] = await this.bucket.getFiles({
+          prefix: full,
+          autoPaginate: false,
+          maxResults: this.pageSize,
+          ...(pageToken ? { pageToken } : {}),
+        });
         for (const f of files) keys.push(f.name.slice(strip));
         pageToken = (next as { pageToken?: string } | null | undefined)?.pageToken;
       } while (pageToken);
@@ -185,7 +194,9 @@ export class GcsObjectStore implements ObjectStore {
 
   async delete(key: string, options: { ifGeneration?: string } = {}): Promise<void> {
     try {
-      await this.bucket.file(this.objectName(key)).delete(options.ifGeneration !== undefined ? { ifGenerationMatch: options.ifGeneration } : {});
+      await this.bucket
+        .file(this.objectName(key))
+        .delete(options.ifGeneration !== undefined ? { ifGenerationMatch: options.ifGeneration } : {});
     } catch (error) {
       const status = statusOf(error);
       if (status === 404 && options.ifGeneration === undefined) return; // already gone
@@ -195,10 +206,10 @@ export class GcsObjectStore implements ObjectStore {
   }
 
   private objectName(key: string, forPrefix = false): string {
-    if (!forPrefix && (key === "" || key.startsWith("/"))) throw new UpstreamError(SERVICE, "key", false, `not a usable object key: ${JSON.stringify(key)}`);
+    if (!forPrefix && (key === "" || key.startsWith("/")))
+      throw new UpstreamError(SERVICE, "key", false, `not a usable object key: ${JSON.stringify(key)}`);
     return this.prefix ? `${this.prefix}/${key}` : key;
   }
-
 }
 
 export interface GcsLocation {
@@ -275,7 +286,9 @@ function toJobError(error: unknown, operation: string, key: string): Error {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   const retryable = (status !== undefined && RETRYABLE_STATUS.has(status)) || (typeof code === "string" && RETRYABLE_NETWORK.has(code));
   const message = error instanceof Error ? error.message : String(error);
-  return new UpstreamError(SERVICE, operation, retryable, `${key}: ${status !== undefined ? `HTTP ${status} ` : ""}${message}`, { cause: error });
+  return new UpstreamError(SERVICE, operation, retryable, `${key}: ${status !== undefined ? `HTTP ${status} ` : ""}${message}`, {
+    cause: error,
+  });
 }
 
 function toStringRecord(value: unknown): Record<string, string> {

@@ -66,7 +66,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * Octokit logs message first, with optional details; our logger takes the object first. Details
  * keep only plain fields, never request headers.
  */
-export function octokitLog(logger: LogSink): { debug: (m: string, i?: unknown) => void; info: (m: string, i?: unknown) => void; warn: (m: string, i?: unknown) => void; error: (m: string, i?: unknown) => void } {
+export function octokitLog(logger: LogSink): {
+  debug: (m: string, i?: unknown) => void;
+  info: (m: string, i?: unknown) => void;
+  warn: (m: string, i?: unknown) => void;
+  error: (m: string, i?: unknown) => void;
+} {
   const details = (info: unknown): object => {
     if (info instanceof Error) return { err: { name: info.name, message: info.message } };
     if (!info || typeof info !== "object") return {};
@@ -130,7 +135,10 @@ export function buildOctokitClass(options: Omit<GitHubClientOptions, "appId" | "
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): void => {
       const wait = retryCount < maxRetries && retryAfter <= maxWait;
-      options.logger.warn({ retryAfter, retryCount, method: request.method, url: request.url, retrying: wait }, `GitHub ${kind} rate limit`);
+      options.logger.warn(
+        { retryAfter, retryCount, method: request.method, url: request.url, retrying: wait },
+        `GitHub ${kind} rate limit`,
+      );
       return wait as unknown as void;
     };
   const MyOctokit = Octokit.plugin(requestTimeout, throttling, retry).defaults({
@@ -170,7 +178,8 @@ function statusOf(err: unknown): number | undefined {
 /** Authenticates as the App, finds its installation on the repository and returns its client. */
 export async function createGitHubClient(options: GitHubClientOptions): Promise<GitHubClient> {
   const [owner, repo] = options.repo.split("/");
-  if (!owner || !repo) throw new UpstreamError("github", "configure", false, `repository must be owner/name, got ${JSON.stringify(options.repo)}`);
+  if (!owner || !repo)
+    throw new UpstreamError("github", "configure", false, `repository must be owner/name, got ${JSON.stringify(options.repo)}`);
   const MyOctokit = buildOctokitClass(options);
   const app = new App({ appId: options.appId, privateKey: options.privateKey, Octokit: MyOctokit, log: octokitLog(options.logger) });
   let installationId = options.installationId;

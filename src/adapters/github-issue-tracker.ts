@@ -145,12 +145,25 @@ export class GitHubIssueTracker implements IssueTracker {
     for (const action of actions) {
       if (action.kind === "close-duplicate" && failed.has(action.survivor.number)) {
         const error = `not closed: the update of #${action.survivor.number}, which absorbs it, failed (the next run retries both)`;
-        results.push({ fingerprint: action.fingerprint, action: action.kind, ok: false, error, issueNumber: action.issueNumber, url: action.url });
+        results.push({
+          fingerprint: action.fingerprint,
+          action: action.kind,
+          ok: false,
+          error,
+          issueNumber: action.issueNumber,
+          url: action.url,
+        });
         continue;
       }
       try {
         const outcome = await this.applyOne(action);
-        results.push({ fingerprint: action.fingerprint, action: action.kind, ok: true, ...outcome, ...("reason" in action ? { detail: action.reason } : {}) });
+        results.push({
+          fingerprint: action.fingerprint,
+          action: action.kind,
+          ok: true,
+          ...outcome,
+          ...("reason" in action ? { detail: action.reason } : {}),
+        });
       } catch (err) {
         const error = describeError(err);
         if ("issueNumber" in action && action.issueNumber !== undefined) failed.add(action.issueNumber);
@@ -216,7 +229,10 @@ export class GitHubIssueTracker implements IssueTracker {
         return { issueNumber: a.issueNumber, url: a.url };
       case "digest":
         if (a.issueNumber === undefined) return this.createIssue(a.fingerprint, a.windowId, a.title, a.body, a.labels);
-        await this.updateIssue(a.issueNumber, { body: a.body, ...(a.reopen ? { state: "open" as const, state_reason: "reopened" as const } : {}) });
+        await this.updateIssue(a.issueNumber, {
+          body: a.body,
+          ...(a.reopen ? { state: "open" as const, state_reason: "reopened" as const } : {}),
+        });
         return { issueNumber: a.issueNumber, url: a.url };
       case "close-duplicate":
         // The comment first: a closed duplicate carrying `into` in its marker is a finished merge.
@@ -242,7 +258,13 @@ export class GitHubIssueTracker implements IssueTracker {
     return mine ? { issueNumber: mine.number, url: mine.url } : undefined;
   }
 
-  private async createIssue(fingerprint: string, windowId: string, title: string, body: string, labels: readonly string[]): Promise<Outcome> {
+  private async createIssue(
+    fingerprint: string,
+    windowId: string,
+    title: string,
+    body: string,
+    labels: readonly string[],
+  ): Promise<Outcome> {
     const attempts = this.options.createAttempts ?? 3;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -250,7 +272,10 @@ export class GitHubIssueTracker implements IssueTracker {
         // The failed attempt may have landed (a 502 or a timeout after the write): look first.
         const landed = await this.findCreated(fingerprint, windowId);
         if (landed) {
-          this.options.logger.info({ fingerprint, issue: landed.issueNumber, attempt }, "the issue was created although the request failed");
+          this.options.logger.info(
+            { fingerprint, issue: landed.issueNumber, attempt },
+            "the issue was created although the request failed",
+          );
           return landed;
         }
       }
@@ -313,11 +338,22 @@ export class GitHubIssueTracker implements IssueTracker {
     issueNumber: number,
     patch: { body: string; state?: "open" | "closed"; state_reason?: "reopened" | "duplicate" },
   ): Promise<void> {
-    await this.options.octokit.rest.issues.update({ owner: this.owner, repo: this.repo, issue_number: issueNumber, ...patch, body: this.text(patch.body) });
+    await this.options.octokit.rest.issues.update({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: issueNumber,
+      ...patch,
+      body: this.text(patch.body),
+    });
   }
 
   private async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
     if (labels.length === 0) return;
-    await this.options.octokit.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: issueNumber, labels: [...labels] });
+    await this.options.octokit.rest.issues.addLabels({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: issueNumber,
+      labels: [...labels],
+    });
   }
 }

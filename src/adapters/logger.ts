@@ -35,7 +35,11 @@ export type LogFormat = "json" | "pretty";
  * What LOG_GARDENER_LOG_FORMAT means for this process: "auto" is pretty on a terminal and JSON
  * everywhere else (Cloud Run, pipes, files). Colours only on a terminal, and never with NO_COLOR.
  */
-export function resolveLogFormat(setting: "json" | "pretty" | "auto", stderr: { isTTY?: boolean }, noColor: boolean): { format: LogFormat; color: boolean; tty: boolean } {
+export function resolveLogFormat(
+  setting: "json" | "pretty" | "auto",
+  stderr: { isTTY?: boolean },
+  noColor: boolean,
+): { format: LogFormat; color: boolean; tty: boolean } {
   const tty = stderr.isTTY === true;
   const format: LogFormat = setting === "auto" ? (tty ? "pretty" : "json") : setting;
   return { format, color: format === "pretty" && tty && !noColor, tty };
@@ -52,7 +56,10 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       base: undefined,
-      redact: { paths: ["*.privateKey", "*.private_key", "*.token", "*.password", "*.authorization", "privateKey", "token", "password"], censor: "[REDACTED]" },
+      redact: {
+        paths: ["*.privateKey", "*.private_key", "*.token", "*.password", "*.authorization", "privateKey", "token", "password"],
+        censor: "[REDACTED]",
+      },
       // Left out, not undefined, without a redactor: pino reads `hooks.logMethod` unguarded.
       ...(redact
         ? {
@@ -68,7 +75,10 @@ export function createLogger(options: LoggerOptions): Logger {
     },
   );
   const out = options.destination ?? pino.destination({ fd: 2, sync: true });
-  const destination = options.format === "pretty" ? prettyLogDestination({ write: (line) => void out.write(line), color: options.color === true, tty: options.tty === true }) : out;
+  const destination =
+    options.format === "pretty"
+      ? prettyLogDestination({ write: (line) => void out.write(line), color: options.color === true, tty: options.tty === true })
+      : out;
   const logger = pino(config, destination);
   const bindings: Record<string, unknown> = {};
   if (options.executionId) bindings.execution = options.executionId;

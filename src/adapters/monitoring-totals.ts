@@ -34,7 +34,16 @@ export const MAX_PAGES = 10;
 
 /** gRPC status codes retried: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
 const RETRIED = new Set([4, 8, 14]);
-const CODE_NAMES: Record<number, string> = { 3: "INVALID_ARGUMENT", 4: "DEADLINE_EXCEEDED", 5: "NOT_FOUND", 7: "PERMISSION_DENIED", 8: "RESOURCE_EXHAUSTED", 13: "INTERNAL", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED" };
+const CODE_NAMES: Record<number, string> = {
+  3: "INVALID_ARGUMENT",
+  4: "DEADLINE_EXCEEDED",
+  5: "NOT_FOUND",
+  7: "PERMISSION_DENIED",
+  8: "RESOURCE_EXHAUSTED",
+  13: "INTERNAL",
+  14: "UNAVAILABLE",
+  16: "UNAUTHENTICATED",
+};
 
 export interface EntryTotals {
   /** Entries per service, per severity name, in the window. */
@@ -86,10 +95,12 @@ export interface MonitoringTotalsOptions {
 export function buildTotalsFilter(query: TotalsQuery): string {
   const clauses = [`metric.type = ${quoteFilterString(LOG_ENTRY_COUNT_METRIC)}`, `resource.type = "cloud_run_revision"`];
   if (query.services.length === 1) clauses.push(`resource.labels.service_name = ${quoteFilterString(query.services[0]!)}`);
-  else if (query.services.length > 1) clauses.push(`resource.labels.service_name = one_of(${query.services.map(quoteFilterString).join(", ")})`);
+  else if (query.services.length > 1)
+    clauses.push(`resource.labels.service_name = one_of(${query.services.map(quoteFilterString).join(", ")})`);
   const min = severityRank(query.minSeverity);
   const severities = SEVERITIES.filter((s) => severityRank(s) >= min || (query.includeDefault === true && s === "DEFAULT"));
-  if (severities.length < SEVERITIES.length) clauses.push(`metric.labels.severity = one_of(${severities.map(quoteFilterString).join(", ")})`);
+  if (severities.length < SEVERITIES.length)
+    clauses.push(`metric.labels.severity = one_of(${severities.map(quoteFilterString).join(", ")})`);
   return clauses.join(" AND ");
 }
 
@@ -116,13 +127,25 @@ export class MonitoringTotals implements EntryTotalsReader {
 
   async totals(query: TotalsQuery): Promise<EntryTotals> {
     const span = query.window.end - query.window.start;
-    if (!(span >= 60_000)) throw new UpstreamError("cloud-monitoring", "timeSeries.list", false, `window of ${span} ms: Monitoring's points are a minute apart, expected at least a minute`);
+    if (!(span >= 60_000))
+      throw new UpstreamError(
+        "cloud-monitoring",
+        "timeSeries.list",
+        false,
+        `window of ${span} ms: Monitoring's points are a minute apart, expected at least a minute`,
+      );
     const filter = buildTotalsFilter(query);
     if (this.options.credentials) {
       try {
         await this.options.credentials();
       } catch (error) {
-        throw new UpstreamError("cloud-monitoring", "credentials", false, `no credentials: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new UpstreamError(
+          "cloud-monitoring",
+          "credentials",
+          false,
+          `no credentials: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
     }
     const byService = new Map<string, Partial<Record<Severity, number>>>();
@@ -146,7 +169,11 @@ export class MonitoringTotals implements EntryTotalsReader {
       };
       const response = await this.withRetries(() => {
         requests++;
-        return this.options.client.listTimeSeries(request, { autoPaginate: false, timeout: this.options.retry.timeoutMs, retry: { retryCodes: [] } as never });
+        return this.options.client.listTimeSeries(request, {
+          autoPaginate: false,
+          timeout: this.options.retry.timeoutMs,
+          retry: { retryCodes: [] } as never,
+        });
       }, retried);
       const [series, , raw] = response as unknown as [SeriesLike[], unknown, { nextPageToken?: string } | undefined];
       for (const s of series ?? []) {
@@ -177,7 +204,13 @@ export class MonitoringTotals implements EntryTotalsReader {
         const retryable = typeof code === "number" && RETRIED.has(code);
         if (!retryable || attempt > retry.retries) {
           const gaveUp = retryable ? `gave up after ${attempt} attempts: ` : "";
-          throw new UpstreamError("cloud-monitoring", "timeSeries.list", retryable, `${name}: ${gaveUp}${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          throw new UpstreamError(
+            "cloud-monitoring",
+            "timeSeries.list",
+            retryable,
+            `${name}: ${gaveUp}${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
         }
         retried[name] = (retried[name] ?? 0) + 1;
         await this.sleep(Math.floor(this.random() * delay));
@@ -190,7 +223,8 @@ export class MonitoringTotals implements EntryTotalsReader {
 interface SeriesLike {
   readonly metric?: { readonly labels?: Record<string, string> | null } | null;
   readonly resource?: { readonly labels?: Record<string, string> | null } | null;
-  readonly points?: readonly { readonly value?: { readonly int64Value?: string | number | null; readonly doubleValue?: number | null } | null }[] | null;
+  readonly points?:
+    readonly { readonly value?: { readonly int64Value?: string | number | null; readonly doubleValue?: number | null } | null }[] | null;
 }
 
 export interface MonitoringOverrides {

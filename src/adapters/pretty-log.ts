@@ -36,7 +36,24 @@ const LEVELS: Record<number, { readonly label: string; readonly color: string }>
 };
 
 /** Keys that are Cloud Logging's bookkeeping, not something a person reads. */
-const HIDDEN = new Set(["level", "severity", "time", "timestamp", "message", "msg", "serviceContext", "pid", "hostname", "logging.googleapis.com/insertId", "logging.googleapis.com/sourceLocation", "logging.googleapis.com/trace", "logging.googleapis.com/spanId", "logging.googleapis.com/trace_sampled", "logging.googleapis.com/labels", "stack_trace"]);
+const HIDDEN = new Set([
+  "level",
+  "severity",
+  "time",
+  "timestamp",
+  "message",
+  "msg",
+  "serviceContext",
+  "pid",
+  "hostname",
+  "logging.googleapis.com/insertId",
+  "logging.googleapis.com/sourceLocation",
+  "logging.googleapis.com/trace",
+  "logging.googleapis.com/spanId",
+  "logging.googleapis.com/trace_sampled",
+  "logging.googleapis.com/labels",
+  "stack_trace",
+]);
 
 /** Error-valued keys pino and the GCP config use; shown as message and stack, not as JSON. */
 const ERROR_KEYS = new Set(["err", "error"]);
@@ -100,7 +117,11 @@ function formatLine(line: string, options: FormatOptions, context: Context): str
     }
     pairs.push(`${paint("2", `${key}=`)}${shorten(renderValue(value), max)}`);
   }
-  const head = [paint("2", clock(rec.timestamp)), paint(level.color, level.label), options.color ? `\x1b[1m${message}\x1b[0m` : message].join(" ");
+  const head = [
+    paint("2", clock(rec.timestamp)),
+    paint(level.color, level.label),
+    options.color ? `\x1b[1m${message}\x1b[0m` : message,
+  ].join(" ");
   const rest = pairs.length > 0 ? `  ${pairs.join(" ")}` : "";
   const more = details.map((d) => `\n    ${paint("2", d)}`).join("");
   return `${erase}${head}${rest}${more}\n`;

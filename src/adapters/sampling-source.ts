@@ -65,16 +65,30 @@ export class SamplingSource implements LogSource {
     const totalsOf = await this.readTotals(query, report);
     for (const key of keys) {
       if (!totalsOf.ok) {
-        plans.set(key, { service: key, mode: "adaptive", serverFraction: 1, why: this.options.totals ? "the totals could not be read, so the cap is kept by sampling while reading" : "the source has no totals, so the cap is kept by sampling while reading", fallback: totalsOf.fallback });
+        plans.set(key, {
+          service: key,
+          mode: "adaptive",
+          serverFraction: 1,
+          why: this.options.totals
+            ? "the totals could not be read, so the cap is kept by sampling while reading"
+            : "the source has no totals, so the cap is kept by sampling while reading",
+          fallback: totalsOf.fallback,
+        });
         adaptive = true;
         continue;
       }
       const counts: Partial<Record<Severity, number>> = {};
       if (key === EVERY_SERVICE) {
-        for (const c of totalsOf.byService.values()) for (const [s, n] of Object.entries(c) as [Severity, number][]) counts[s] = (counts[s] ?? 0) + n;
+        for (const c of totalsOf.byService.values())
+          for (const [s, n] of Object.entries(c) as [Severity, number][]) counts[s] = (counts[s] ?? 0) + n;
       } else Object.assign(counts, totalsOf.byService.get(key) ?? {});
       const total = sum(counts);
-      const choice = chooseFraction({ total, cap, pageSize: this.options.pageSize, pages: this.options.budget?.pagesPerService ?? Number.MAX_SAFE_INTEGER });
+      const choice = chooseFraction({
+        total,
+        cap,
+        pageSize: this.options.pageSize,
+        pages: this.options.budget?.pagesPerService ?? Number.MAX_SAFE_INTEGER,
+      });
       if (choice.fraction < 1) fractions[key] = choice.fraction;
       const why =
         choice.boundBy === "none"
@@ -84,7 +98,15 @@ export class SamplingSource implements LogSource {
             : choice.boundBy === "budget"
               ? `Monitoring counted ${total.toLocaleString("en-US")} entries; the read budget allows ${this.options.budget?.pagesPerService ?? 0} pages: sampled at ${formatPercent(choice.fraction)}`
               : `Monitoring counted ${total.toLocaleString("en-US")} entries; the budget's fraction would round to nothing, so one page's worth is read: sampled at ${formatPercent(choice.fraction)}`;
-      plans.set(key, { service: key, mode: "server", serverFraction: choice.fraction, totals: counts, total, why, lagNote: totalsOf.lagNote });
+      plans.set(key, {
+        service: key,
+        mode: "server",
+        serverFraction: choice.fraction,
+        totals: counts,
+        total,
+        why,
+        lagNote: totalsOf.lagNote,
+      });
     }
     const pageSize = this.options.pageSize;
     // Server-sampled reads stop a page past the cap (the run thins an overshoot); adaptive ones
@@ -107,7 +129,10 @@ export class SamplingSource implements LogSource {
   private async readTotals(
     query: LogQuery,
     report: SourceReport,
-  ): Promise<{ ok: true; byService: ReadonlyMap<string, Readonly<Partial<Record<Severity, number>>>>; lagNote?: string } | { ok: false; fallback?: string }> {
+  ): Promise<
+    | { ok: true; byService: ReadonlyMap<string, Readonly<Partial<Record<Severity, number>>>>; lagNote?: string }
+    | { ok: false; fallback?: string }
+  > {
     const reader = this.options.totals;
     if (!reader) return { ok: false };
     let lagNote: string | undefined;
@@ -124,8 +149,18 @@ export class SamplingSource implements LogSource {
       }
     }
     try {
-      const result = await reader.totals({ window: query.window, services: query.services, minSeverity: query.minSeverity, includeDefault: this.options.includeDefault });
-      if (Object.keys(result.retried).length > 0) report.notes.push(`Monitoring totals: ${result.requests} requests, retried ${Object.entries(result.retried).map(([c, n]) => `${c} ${n}`).join(", ")}`);
+      const result = await reader.totals({
+        window: query.window,
+        services: query.services,
+        minSeverity: query.minSeverity,
+        includeDefault: this.options.includeDefault,
+      });
+      if (Object.keys(result.retried).length > 0)
+        report.notes.push(
+          `Monitoring totals: ${result.requests} requests, retried ${Object.entries(result.retried)
+            .map(([c, n]) => `${c} ${n}`)
+            .join(", ")}`,
+        );
       if (result.byService.size === 0) {
         const fallback = `Monitoring returned no ${"logging.googleapis.com/log_entry_count"} series for the window (the metric is missing or not visible yet); sampled while reading instead`;
         this.options.logger?.warn({}, fallback);

@@ -19,7 +19,8 @@ function isNew(r: IssueActionResult): boolean {
 }
 
 function actionLabel(r: IssueActionResult): string {
-  const label = r.action === "skip" ? (r.detail === "over-cap" ? "in digest" : (r.detail ?? "skip")) : r.action === "mute" ? "muted" : r.action;
+  const label =
+    r.action === "skip" ? (r.detail === "over-cap" ? "in digest" : (r.detail ?? "skip")) : r.action === "mute" ? "muted" : r.action;
   return r.ok ? label : `${label} failed`;
 }
 
@@ -42,7 +43,14 @@ export interface RunTableOptions {
 
 export function renderRunTable(summaries: readonly RunSummary[], options: RunTableOptions): string {
   const withWindow = summaries.length > 1;
-  const header = [...(withWindow ? ["window"] : []), "service", "clusters", "new", options.dryRun ? "planned actions" : "actions", "worklog"];
+  const header = [
+    ...(withWindow ? ["window"] : []),
+    "service",
+    "clusters",
+    "new",
+    options.dryRun ? "planned actions" : "actions",
+    "worklog",
+  ];
   const rows: string[][] = [];
   for (const s of summaries) {
     for (const svc of s.services) {
@@ -51,7 +59,14 @@ export function renderRunTable(summaries: readonly RunSummary[], options: RunTab
         rows.push([...window, svc.service, "-", "-", "-", "skipped: another run holds its lock"]);
         continue;
       }
-      rows.push([...window, svc.service, String(svc.clusters), String(svc.issues.filter(isNew).length), describeActions(svc.issues), svc.worklog ?? "(not written: see the failures below)"]);
+      rows.push([
+        ...window,
+        svc.service,
+        String(svc.clusters),
+        String(svc.issues.filter(isNew).length),
+        describeActions(svc.issues),
+        svc.worklog ?? "(not written: see the failures below)",
+      ]);
     }
   }
   if (rows.length === 0) return "No services had entries in the window; no worklog was written.\n";

@@ -35,12 +35,7 @@ export async function runRunCommand(flags: FlagValues, io: RunCommandIo, overrid
   const windows = await windowsToRun(config.backfill, job.options.services, job.options.window, job.deps.store, logger);
   const summaries: RunSummary[] = [];
   for (const { window, services } of windows) {
-    summaries.push(
-      await runJob(
-        { ...job.options, window, services },
-        { ...job.deps, onProgress: progress.tick },
-      ),
-    );
+    summaries.push(await runJob({ ...job.options, window, services }, { ...job.deps, onProgress: progress.tick }));
   }
   progress.done();
 
@@ -52,12 +47,20 @@ export async function runRunCommand(flags: FlagValues, io: RunCommandIo, overrid
   }
   const unattributed = summaries.reduce((n, s) => n + s.unattributed, 0);
   if (unattributed > 0) {
-    const reasons = [...new Set(summaries.flatMap((s) => (s.unattributedSamples ?? []).map((x) => `${x.reason}: ${x.detail}`)))].slice(0, 3);
-    io.stderr.write(`${unattributed} record(s) had no service and were skipped, counted in the run summary and in no worklog${reasons.length > 0 ? ` (${reasons.join("; ")})` : ""}\n`);
+    const reasons = [...new Set(summaries.flatMap((s) => (s.unattributedSamples ?? []).map((x) => `${x.reason}: ${x.detail}`)))].slice(
+      0,
+      3,
+    );
+    io.stderr.write(
+      `${unattributed} record(s) had no service and were skipped, counted in the run summary and in no worklog${reasons.length > 0 ? ` (${reasons.join("; ")})` : ""}\n`,
+    );
   }
-  if (job.description.usingSample) io.stderr.write("(ran on the bundled sample export; pass --input FILE or --project ID to read your own logs)\n");
+  if (job.description.usingSample)
+    io.stderr.write("(ran on the bundled sample export; pass --input FILE or --project ID to read your own logs)\n");
   if (failures.length > 0) {
-    io.stderr.write(`log-gardener: ${failures.length} failure(s); the worklogs were written and say what failed:\n${failures.map((f) => `  - ${f}`).join("\n")}\n`);
+    io.stderr.write(
+      `log-gardener: ${failures.length} failure(s); the worklogs were written and say what failed:\n${failures.map((f) => `  - ${f}`).join("\n")}\n`,
+    );
     return 1;
   }
   return 0;
@@ -87,14 +90,17 @@ async function windowsToRun(
     const existing = new Set<string>();
     for (const key of keys) if (await store.get(key)) existing.add(key);
     const plan = planBackfill({ service, current, maxMissed: backfill, existingKeys: existing });
-    if (plan.missed > 0) logger.info({ service, missed: plan.missed, olderMayBeMissing: plan.olderMayBeMissing }, "backfilling missed windows");
+    if (plan.missed > 0)
+      logger.info({ service, missed: plan.missed, olderMayBeMissing: plan.olderMayBeMissing }, "backfilling missed windows");
     for (const w of plan.windows.slice(0, -1)) {
       if (!byWindow.has(w.start)) byWindow.set(w.start, new Set());
       byWindow.get(w.start)!.add(service);
     }
   }
   const length = current.end - current.start;
-  const missed = [...byWindow.entries()].sort((a, b) => a[0] - b[0]).map(([start, set]) => ({ window: { start, end: start + length }, services: [...set].sort() }));
+  const missed = [...byWindow.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([start, set]) => ({ window: { start, end: start + length }, services: [...set].sort() }));
   return [...missed, { window: current, services }];
 }
 

@@ -7,7 +7,10 @@ import { createStore } from "../compose";
 import { loadConfig } from "../config";
 import { runWorklogsCommand } from "./worklogs";
 
-export async function runWorklogsCli(argv: string[], io: { stdout: Writable; stderr: Writable; env: NodeJS.ProcessEnv; now: () => number }): Promise<number> {
+export async function runWorklogsCli(
+  argv: string[],
+  io: { stdout: Writable; stderr: Writable; env: NodeJS.ProcessEnv; now: () => number },
+): Promise<number> {
   const rest: string[] = [];
   let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {

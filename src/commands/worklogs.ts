@@ -83,7 +83,12 @@ export interface WorklogListRow {
 }
 
 async function listCommand(argv: string[], io: WorklogsIo, deps: WorklogsDeps): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { service: { type: "string" }, since: { type: "string", default: "24h" } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { service: { type: "string" }, since: { type: "string", default: "24h" } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (positionals.length > 0) throw new UsageError(`list takes no arguments, got ${JSON.stringify(positionals.join(" "))}`);
   const sinceMs = parseDuration(values.since ?? "24h");
   if (!sinceMs) throw new UsageError(`--since expects a duration such as 24h, 90m or 7d (got ${JSON.stringify(values.since)})`);
@@ -101,7 +106,10 @@ async function listCommand(argv: string[], io: WorklogsIo, deps: WorklogsDeps): 
 }
 
 /** Worklog keys (optionally of one service), newest window first, then by service. */
-async function listWorklogKeys(store: ObjectStore, service: string | undefined): Promise<{ key: string; service: string; windowStart: number }[]> {
+async function listWorklogKeys(
+  store: ObjectStore,
+  service: string | undefined,
+): Promise<{ key: string; service: string; windowStart: number }[]> {
   // Without a service this lists the whole store: fine for a folder or a bucket of a few
   // services over months (a page is 1,000 names); --service narrows it to one service.
   const keys = await store.list(service === undefined ? "" : `${safeServiceName(service)}/`);
@@ -132,7 +140,14 @@ export function buildListRowFromSidecar(key: string, sidecarText: string): Workl
   const parsed = parseSidecar(json);
   if (!parsed.ok) return undefined;
   const hour = buildDailyIndexHour(parsed.sidecar, key);
-  return { windowStart: hour.windowStart, service: parsed.sidecar.service, clusters: hour.clusters, entries: hour.entries, ...(hour.top ? { top: hour.top } : {}), key };
+  return {
+    windowStart: hour.windowStart,
+    service: parsed.sidecar.service,
+    clusters: hour.clusters,
+    entries: hour.entries,
+    ...(hour.top ? { top: hour.top } : {}),
+    key,
+  };
 }
 
 /** A list row from the worklog's custom metadata, for a worklog without a readable sidecar. Pure. */
@@ -188,8 +203,10 @@ async function showCommand(argv: string[], io: WorklogsIo, deps: WorklogsDeps): 
     key = newest.key;
   } else {
     const ref = parseWorklogRef(which);
-    if (!ref) throw new UsageError(`expected latest or SERVICE/YYYY-MM-DDTHH (e.g. my-service/2025-09-15T01), got ${JSON.stringify(which)}`);
-    if (values.service !== undefined && values.service !== ref.service) throw new UsageError(`--service ${values.service} does not match ${which}`);
+    if (!ref)
+      throw new UsageError(`expected latest or SERVICE/YYYY-MM-DDTHH (e.g. my-service/2025-09-15T01), got ${JSON.stringify(which)}`);
+    if (values.service !== undefined && values.service !== ref.service)
+      throw new UsageError(`--service ${values.service} does not match ${which}`);
     key = worklogKey(ref.service, ref.windowStart);
   }
   const worklog = await deps.store.get(key);

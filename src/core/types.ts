@@ -59,13 +59,7 @@ export interface ErrorGroupRef {
 }
 
 export type SkipReason =
-  | "not-an-object"
-  | "invalid-entry"
-  | "missing-timestamp"
-  | "bad-timestamp"
-  | "null-payload"
-  | "message-too-large"
-  | "unparseable-line";
+  "not-an-object" | "invalid-entry" | "missing-timestamp" | "bad-timestamp" | "null-payload" | "message-too-large" | "unparseable-line";
 
 /** A malformed entry that was counted instead of clustered. */
 export interface SkippedEntry {

@@ -4,16 +4,22 @@
  * promise, so memory does not grow with the entries (a plain Promise.race against one shared
  * deadline promise would keep a reaction per entry until the deadline).
  */
-export function deadlineSignal(until: number, now: () => number): { next<T>(it: AsyncIterator<T>): Promise<IteratorResult<T> | "deadline">; cancel: () => void } {
+export function deadlineSignal(
+  until: number,
+  now: () => number,
+): { next<T>(it: AsyncIterator<T>): Promise<IteratorResult<T> | "deadline">; cancel: () => void } {
   let expired = false;
   let wake: ((v: "deadline") => void) | undefined;
   const timer =
     until === Infinity
       ? undefined
-      : setTimeout(() => {
-          expired = true;
-          wake?.("deadline");
-        }, Math.max(0, until - now()));
+      : setTimeout(
+          () => {
+            expired = true;
+            wake?.("deadline");
+          },
+          Math.max(0, until - now()),
+        );
   return {
     next<T>(it: AsyncIterator<T>): Promise<IteratorResult<T> | "deadline"> {
       if (timer === undefined) return it.next();

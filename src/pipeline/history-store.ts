@@ -33,7 +33,12 @@ export interface LoadedHistory {
 }
 
 /** Reads the sidecars of `service` for windows in [from, to) (bounded by the span: one list per day). */
-export async function readRecentSidecars(store: ObjectStore, service: string, from: number, to: number): Promise<{ sidecars: WorklogSidecar[]; unreadable: number }> {
+export async function readRecentSidecars(
+  store: ObjectStore,
+  service: string,
+  from: number,
+  to: number,
+): Promise<{ sidecars: WorklogSidecar[]; unreadable: number }> {
   const sidecars: WorklogSidecar[] = [];
   let unreadable = 0;
   for (let day = Math.floor(from / DAY) * DAY; day < to; day += DAY) {
@@ -53,20 +58,38 @@ export async function readRecentSidecars(store: ObjectStore, service: string, fr
   return { sidecars, unreadable };
 }
 
-async function rebuild(store: ObjectStore, service: string, window: TimeWindow, options: HistoryOptions): Promise<{ history: ProblemHistory; text: string }> {
+async function rebuild(
+  store: ObjectStore,
+  service: string,
+  window: TimeWindow,
+  options: HistoryOptions,
+): Promise<{ history: ProblemHistory; text: string }> {
   const { sidecars, unreadable } = await readRecentSidecars(store, service, window.start - options.spanHours * 3_600_000, window.start);
   const { history, windows } = rebuildFromSidecars(service, sidecars, options);
   const skipped = unreadable > 0 ? `, ${unreadable} unreadable skipped` : "";
-  return { history, text: `rebuilt from ${windows} ${windows === 1 ? "sidecar" : "sidecars"} of the last ${Math.round(options.spanHours / 24)} days${skipped}` };
+  return {
+    history,
+    text: `rebuilt from ${windows} ${windows === 1 ? "sidecar" : "sidecars"} of the last ${Math.round(options.spanHours / 24)} days${skipped}`,
+  };
 }
 
-export async function loadHistory(store: ObjectStore, service: string, window: TimeWindow, options: HistoryOptions, log: Logger): Promise<LoadedHistory> {
+export async function loadHistory(
+  store: ObjectStore,
+  service: string,
+  window: TimeWindow,
+  options: HistoryOptions,
+  log: Logger,
+): Promise<LoadedHistory> {
   let stored;
   try {
     stored = await store.get(historyKey(service));
   } catch (err) {
     log.warn({ service, err }, "problem history unreadable; judging this window without it");
-    return { history: emptyProblemHistory(service, options.spanHours), status: "unavailable", detail: `reading it failed: ${(err as Error).message}` };
+    return {
+      history: emptyProblemHistory(service, options.spanHours),
+      status: "unavailable",
+      detail: `reading it failed: ${(err as Error).message}`,
+    };
   }
   try {
     if (stored) {
@@ -81,10 +104,19 @@ export async function loadHistory(store: ObjectStore, service: string, window: T
       const rebuilt = await rebuild(store, service, window, options);
       if (parsed.reason === "newer-version") {
         log.warn({ service, problem: parsed.problem }, "problem history written by a newer version; left untouched");
-        return { history: rebuilt.history, status: "refused", detail: `${historyKey(service)} was ${parsed.problem}; ${rebuilt.text}, not saved` };
+        return {
+          history: rebuilt.history,
+          status: "refused",
+          detail: `${historyKey(service)} was ${parsed.problem}; ${rebuilt.text}, not saved`,
+        };
       }
       log.warn({ service, problem: parsed.problem }, "problem history unusable; rebuilt from sidecars");
-      return { history: rebuilt.history, status: "rebuilt", detail: `the stored one was unusable (${parsed.problem}); ${rebuilt.text}`, generation: stored.generation };
+      return {
+        history: rebuilt.history,
+        status: "rebuilt",
+        detail: `the stored one was unusable (${parsed.problem}); ${rebuilt.text}`,
+        generation: stored.generation,
+      };
     }
     const rebuilt = await rebuild(store, service, window, options);
     if (Object.keys(rebuilt.history.problems).length === 0 && rebuilt.history.coveredFrom === undefined) {
@@ -94,7 +126,11 @@ export async function loadHistory(store: ObjectStore, service: string, window: T
     return { history: rebuilt.history, status: "rebuilt", detail: `there was none; ${rebuilt.text}`, generation: "0" };
   } catch (err) {
     log.warn({ service, err }, "rebuilding the problem history failed; judging this window without it");
-    return { history: emptyProblemHistory(service, options.spanHours), status: "unavailable", detail: `rebuilding it failed: ${(err as Error).message}` };
+    return {
+      history: emptyProblemHistory(service, options.spanHours),
+      status: "unavailable",
+      detail: `rebuilding it failed: ${(err as Error).message}`,
+    };
   }
 }
 
@@ -102,7 +138,13 @@ export async function loadHistory(store: ObjectStore, service: string, window: T
  * Saves `next(history)` by compare-and-swap; on a conflict applies `next` to the version now
  * stored. Returns why it did not save, or undefined when it did (or must not: refused/unreadable).
  */
-export async function saveHistory(store: ObjectStore, service: string, loaded: LoadedHistory, next: (h: ProblemHistory) => ProblemHistory, log: Logger): Promise<string | undefined> {
+export async function saveHistory(
+  store: ObjectStore,
+  service: string,
+  loaded: LoadedHistory,
+  next: (h: ProblemHistory) => ProblemHistory,
+  log: Logger,
+): Promise<string | undefined> {
   if (loaded.generation === undefined) return undefined;
   let base = loaded.history;
   let generation = loaded.generation;

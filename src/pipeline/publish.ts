@@ -54,14 +54,21 @@ interface Publishing {
  * new issues and the digest are per run), write every worklog with the plan, carry the plan
  * out, then rewrite the worklogs with the outcome and save the miner states.
  */
-export async function publish(runs: readonly ServiceRun[], ctx: PublishContext): Promise<{ summaries: ServiceSummary[]; digest?: IssueActionResult }> {
+export async function publish(
+  runs: readonly ServiceRun[],
+  ctx: PublishContext,
+): Promise<{ summaries: ServiceSummary[]; digest?: IssueActionResult }> {
   const { options, deps, log } = ctx;
   const windowStart = options.window.start;
   const summaries: ServiceSummary[] = [];
   let digestResult: IssueActionResult | undefined;
   const publishing: Publishing[] = [];
   for (const run of runs) {
-    const lock = await acquireRunLock(deps.store, run.service, windowStart, { ttlMs: options.lockTtlMs, owner: options.owner, now: deps.now() });
+    const lock = await acquireRunLock(deps.store, run.service, windowStart, {
+      ttlMs: options.lockTtlMs,
+      owner: options.owner,
+      now: deps.now(),
+    });
     if (!lock.acquired) {
       const why = `another run (${lock.holder}) holds the lock for ${run.service} ${windowId(windowStart)} until ${new Date(lock.expiresAt).toISOString()}`;
       log.warn({ service: run.service, holder: lock.holder, expiresAt: lock.expiresAt }, `skipping ${run.service}: ${why}`);
@@ -69,7 +76,9 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
       continue;
     }
     if (run.clusterer.overflowCount > 0) {
-      run.notes.push(`More than ${options.cluster?.maxClusters ?? DEFAULT_CLUSTER_OPTIONS.maxClusters} clusters: ${run.clusterer.overflowCount} entries were grouped into one overflow cluster.`);
+      run.notes.push(
+        `More than ${options.cluster?.maxClusters ?? DEFAULT_CLUSTER_OPTIONS.maxClusters} clusters: ${run.clusterer.overflowCount} entries were grouped into one overflow cluster.`,
+      );
     }
     const clusters = prioritizeAll(sampledClusters(run, ctx.report));
     const p: Publishing = { run, clusters, release: lock.release, issues: {}, merges: {}, results: [] };
@@ -90,14 +99,19 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
   for (const p of publishing) {
     if (!p.history || !options.history) continue;
     for (const change of p.history.update.changes) {
-      triageHistory.set(change.fingerprint, { change, revisions: p.history.update.history.revisions, returnAfterMs: options.history.returnAfterMs });
+      triageHistory.set(change.fingerprint, {
+        change,
+        revisions: p.history.update.history.revisions,
+        returnAfterMs: options.history.returnAfterMs,
+      });
     }
   }
 
   try {
     // Plan.
     const logsExplorerUrls: Record<string, string> = {};
-    for (const p of publishing) for (const c of p.clusters) logsExplorerUrls[c.fingerprint] = logsExplorerUrl(options.project, c, options.window);
+    for (const p of publishing)
+      for (const c of p.clusters) logsExplorerUrls[c.fingerprint] = logsExplorerUrl(options.project, c, options.window);
     let planned = false;
     let researched = false;
     const related = new Map<string, readonly RelatedIssue[]>();
@@ -159,7 +173,9 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
 
     // 1. Every worklog, with the plan, before anything is published.
     for (const p of publishing) {
-      p.worklog = await safely(ctx, p.run.service, "writing the worklog", () => writeWorklog(deps.store, model(p, ctx, logsExplorerUrls, planned, false)));
+      p.worklog = await safely(ctx, p.run.service, "writing the worklog", () =>
+        writeWorklog(deps.store, model(p, ctx, logsExplorerUrls, planned, false)),
+      );
     }
 
     // 2. Carry out the plan; each action is idempotent, so a retried run repeats nothing.
@@ -185,7 +201,10 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
       // 3. The worklogs again, with issue numbers and outcomes.
       const allOk = results.length > 0 && results.every((r) => r.ok);
       for (const p of publishing) {
-        p.worklog = (await safely(ctx, p.run.service, "rewriting the worklog", () => writeWorklog(deps.store, model(p, ctx, logsExplorerUrls, planned, allOk)))) ?? p.worklog;
+        p.worklog =
+          (await safely(ctx, p.run.service, "rewriting the worklog", () =>
+            writeWorklog(deps.store, model(p, ctx, logsExplorerUrls, planned, allOk)),
+          )) ?? p.worklog;
       }
     }
 
@@ -199,15 +218,27 @@ export async function publish(runs: readonly ServiceRun[], ctx: PublishContext):
         for (const [fp, issue] of Object.entries(p.issues)) if (issue.number !== undefined) numbers.set(fp, issue.number);
         // Applied again to whatever is stored by then: idempotent per window.
         const notSaved = await safely(ctx, p.run.service, "saving the problem history", () =>
-          saveHistory(deps.store, p.run.service, h.loaded, (stored) => withIssueNumbers(updateWindow(stored, h.input, historyOptions).history, numbers), log),
+          saveHistory(
+            deps.store,
+            p.run.service,
+            h.loaded,
+            (stored) => withIssueNumbers(updateWindow(stored, h.input, historyOptions).history, numbers),
+            log,
+          ),
         );
         if (notSaved) log.warn({ service: p.run.service, why: notSaved }, "problem history not saved");
       }
-      log.info({ service: p.run.service, clusters: p.clusters.length, entries: p.run.stats.clustered, worklog: p.worklog }, "worklog written");
+      log.info(
+        { service: p.run.service, clusters: p.clusters.length, entries: p.run.stats.clustered, worklog: p.worklog },
+        "worklog written",
+      );
       summaries.push({ service: p.run.service, clusters: p.clusters.length, worklog: p.worklog, issues: p.results });
     }
   } finally {
-    for (const p of publishing) await p.release().catch((err: unknown) => log.warn({ err, service: p.run.service }, "releasing the run lock failed; it expires by itself"));
+    for (const p of publishing)
+      await p
+        .release()
+        .catch((err: unknown) => log.warn({ err, service: p.run.service }, "releasing the run lock failed; it expires by itself"));
   }
   return { summaries: summaries.sort((a, b) => a.service.localeCompare(b.service)), digest: digestResult };
 }
@@ -224,7 +255,13 @@ async function safely<T>(ctx: PublishContext, service: string, what: string, ste
   }
 }
 
-function model(p: Publishing, ctx: PublishContext, logsExplorerUrls: Record<string, string>, planned: boolean, published: boolean): WorklogModel {
+function model(
+  p: Publishing,
+  ctx: PublishContext,
+  logsExplorerUrls: Record<string, string>,
+  planned: boolean,
+  published: boolean,
+): WorklogModel {
   const { options, deps } = ctx;
   const { run } = p;
   const urls: Record<string, string> = {};

@@ -31,7 +31,16 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   const clusterOptions: ClusterOptions = { ...DEFAULT_CLUSTER_OPTIONS, ...options.cluster, window: options.window };
   const minRank = severityRank(options.minSeverity);
   const samplesPerReason = options.skippedSamplesPerReason ?? 3;
-  const totals = { read: 0, clustered: 0, skipped: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0, unattributed: 0 };
+  const totals = {
+    read: 0,
+    clustered: 0,
+    skipped: 0,
+    duplicates: 0,
+    outsideWindow: 0,
+    belowSeverity: 0,
+    otherServices: 0,
+    unattributed: 0,
+  };
   const unattributedSamples: SkippedEntry[] = [];
 
   const serviceRun = async (service: string): Promise<ServiceRun> => {
@@ -48,10 +57,13 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   log.info({ source: deps.source.describe(), services: options.services, minSeverity: options.minSeverity }, "reading entries");
   const readUntil = options.deadline === undefined ? Infinity : options.deadline - (options.publishReserveMs ?? 0);
   let lastTimestamp: string | undefined;
-  const entries = deps.source.listEntries(
-    { window: options.window, services: options.services, minSeverity: options.minSeverity, maxEntriesPerService: options.maxEntriesPerService },
-    report,
-  )[Symbol.asyncIterator]();
+  const query = {
+    window: options.window,
+    services: options.services,
+    minSeverity: options.minSeverity,
+    maxEntriesPerService: options.maxEntriesPerService,
+  };
+  const entries = deps.source.listEntries(query, report)[Symbol.asyncIterator]();
   const stopReading = (reason: string, message: string) => {
     const upTo = lastTimestamp ?? "the start of the window";
     for (const service of runs.keys()) report.truncations.push({ service, read: runs.get(service)!.stats.read, upTo, reason });
@@ -83,7 +95,14 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
     if (deps.onProgress && totals.read % 5000 === 0) deps.onProgress(totals.read);
     const result =
       raw instanceof UnparseableRecord
-        ? { ok: false as const, skipped: { reason: "unparseable-line" as const, detail: options.redact(raw.error), sample: cutText(options.redact(raw.text), 500) } }
+        ? {
+            ok: false as const,
+            skipped: {
+              reason: "unparseable-line" as const,
+              detail: options.redact(raw.error),
+              sample: cutText(options.redact(raw.text), 500),
+            },
+          }
         : normalizeEntry(raw, { maxMessageBytes: options.maxMessageBytes, redact: options.redact, traces });
     if (!result.ok) {
       const named = raw instanceof UnparseableRecord ? undefined : serviceOfEntry(raw);
@@ -105,7 +124,8 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
       const run = runs.get(service) ?? (await serviceRun(service));
       run.stats.read++;
       run.stats.skipped[result.skipped.reason] = (run.stats.skipped[result.skipped.reason] ?? 0) + 1;
-      if (run.skippedSamples.filter((s) => s.reason === result.skipped.reason).length < samplesPerReason) run.skippedSamples.push(result.skipped);
+      if (run.skippedSamples.filter((s) => s.reason === result.skipped.reason).length < samplesPerReason)
+        run.skippedSamples.push(result.skipped);
       totals.skipped++;
       continue;
     }
@@ -142,13 +162,21 @@ export async function runJob(options: RunJobOptions, deps: RunJobDeps): Promise<
   }
   deadline.cancel();
   log.info({ ...totals, services: runs.size, truncations: report.truncations.length }, "read complete");
-  if (totals.unattributed > 0) log.warn({ unattributed: totals.unattributed, samples: unattributedSamples }, "records with no service were skipped and counted; no worklog holds them");
+  if (totals.unattributed > 0)
+    log.warn(
+      { unattributed: totals.unattributed, samples: unattributedSamples },
+      "records with no service were skipped and counted; no worklog holds them",
+    );
 
   const failures: string[] = collectionFailed ? [collectionFailed] : [];
-  const { summaries, digest } = await publish([...runs.values()].sort((a, b) => a.service.localeCompare(b.service)), { options, deps, report, log, failures, collected: collectionFailed === undefined });
+  const { summaries, digest } = await publish(
+    [...runs.values()].sort((a, b) => a.service.localeCompare(b.service)),
+    { options, deps, report, log, failures, collected: collectionFailed === undefined },
+  );
   const actionCounts: Record<string, number> = {};
   // Per-cluster results, and the digest issue's own action (it belongs to no one service).
-  for (const r of [...summaries.flatMap((s) => s.issues), ...(digest ? [digest] : [])]) actionCounts[r.action] = (actionCounts[r.action] ?? 0) + 1;
+  for (const r of [...summaries.flatMap((s) => s.issues), ...(digest ? [digest] : [])])
+    actionCounts[r.action] = (actionCounts[r.action] ?? 0) + 1;
 
   const result: RunSummary = {
     window: options.window,

@@ -66,10 +66,18 @@ export function isEarlierAttempt(holder: string, owner: string): boolean {
   return !!h && !!o && h[1] === o[1] && Number(h[2]) < Number(o[2]);
 }
 
-export async function acquireRunLock(store: ObjectStore, service: string, windowStart: number, options: AcquireRunLockOptions): Promise<RunLock> {
+export async function acquireRunLock(
+  store: ObjectStore,
+  service: string,
+  windowStart: number,
+  options: AcquireRunLockOptions,
+): Promise<RunLock> {
   const key = lockKey(service, windowStart);
   const body = renderLockBody(options.owner, options.now, options.ttlMs);
-  const put = { contentType: "application/json", metadata: { owner: options.owner, expiresAt: new Date(options.now + options.ttlMs).toISOString() } };
+  const put = {
+    contentType: "application/json",
+    metadata: { owner: options.owner, expiresAt: new Date(options.now + options.ttlMs).toISOString() },
+  };
   const held = (generation: string, tookOverFrom?: string): RunLock => ({
     acquired: true,
     key,
@@ -98,7 +106,8 @@ export async function acquireRunLock(store: ObjectStore, service: string, window
     // Our own create, retried by the client after its response was lost.
     if (current.body === body) return held(current.generation);
     const lock = parseLockBody(current.body);
-    if (lock && lock.expiresAt > options.now && !isEarlierAttempt(lock.owner, options.owner)) return { acquired: false, key, holder: lock.owner, expiresAt: lock.expiresAt };
+    if (lock && lock.expiresAt > options.now && !isEarlierAttempt(lock.owner, options.owner))
+      return { acquired: false, key, holder: lock.owner, expiresAt: lock.expiresAt };
     try {
       return held(await store.put(key, body, { ...put, ifGeneration: current.generation }), lock?.owner ?? "(unreadable lock)");
     } catch (error) {

@@ -32,12 +32,17 @@ export interface ServiceRun {
   readonly sampler?: AdaptiveSampler;
 }
 
-
 export function emptyStats(): MutableStats {
   return { read: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0, clustered: 0, skipped: {} };
 }
 
-export async function startServiceRun(service: string, options: RunJobOptions, clusterOptions: ClusterOptions, store: ObjectStore, log: Logger): Promise<ServiceRun> {
+export async function startServiceRun(
+  service: string,
+  options: RunJobOptions,
+  clusterOptions: ClusterOptions,
+  store: ObjectStore,
+  log: Logger,
+): Promise<ServiceRun> {
   const notes: string[] = [];
   let miner = new TemplateMiner(options.miner);
   let minerGeneration: string | undefined;
@@ -54,7 +59,9 @@ export async function startServiceRun(service: string, options: RunJobOptions, c
       const loaded = TemplateMiner.fromState(json, options.miner);
       miner = loaded.miner;
       if (loaded.warning) {
-        notes.push(`Template miner state could not be used (${loaded.warning}); templates were recomputed, so some fingerprints may be new.`);
+        notes.push(
+          `Template miner state could not be used (${loaded.warning}); templates were recomputed, so some fingerprints may be new.`,
+        );
         log.warn({ service, warning: loaded.warning }, "miner state unusable; recomputing templates");
       }
     }
@@ -80,7 +87,14 @@ export function serviceSampling(run: ServiceRun, report: SourceReport): WorklogS
   const plan = report.sampling?.get(run.service) ?? report.sampling?.get("*");
   const serverFraction = plan?.serverFraction ?? 1;
   const fraction = serverFraction * run.sampler.fraction;
-  return { fraction, estimated: fraction < 1, sampled: run.sampler.sampled, plan, adaptiveFraction: run.sampler.fraction, quota: report.quotaUsed };
+  return {
+    fraction,
+    estimated: fraction < 1,
+    sampled: run.sampler.sampled,
+    plan,
+    adaptiveFraction: run.sampler.fraction,
+    quota: report.quotaUsed,
+  };
 }
 
 /** The service's clusters: with sampling, the entries of the final sample only, scaled to the window. */

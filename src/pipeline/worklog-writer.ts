@@ -62,12 +62,33 @@ export interface PublishWorklogResult {
   readonly index: PublishedObject & { readonly hours: number };
 }
 
-export async function publishWorklog(store: ObjectStore, input: PublishWorklogInput, options: PublishWorklogOptions = {}): Promise<PublishWorklogResult> {
+export async function publishWorklog(
+  store: ObjectStore,
+  input: PublishWorklogInput,
+  options: PublishWorklogOptions = {},
+): Promise<PublishWorklogResult> {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const metadata = { ...input.metadata };
-  const worklog = await putOwnObject(store, worklogKey(input.service, input.windowStart), input.markdown, { contentType: MARKDOWN_TYPE, metadata }, maxAttempts, options.log);
-  const sidecar = await putOwnObject(store, sidecarKey(input.service, input.windowStart), input.sidecarJson, { contentType: JSON_TYPE, metadata }, maxAttempts, options.log);
-  const index = await updateDailyIndex(store, input.service, input.windowStart, { maxAttempts, ...(options.log ? { log: options.log } : {}) });
+  const worklog = await putOwnObject(
+    store,
+    worklogKey(input.service, input.windowStart),
+    input.markdown,
+    { contentType: MARKDOWN_TYPE, metadata },
+    maxAttempts,
+    options.log,
+  );
+  const sidecar = await putOwnObject(
+    store,
+    sidecarKey(input.service, input.windowStart),
+    input.sidecarJson,
+    { contentType: JSON_TYPE, metadata },
+    maxAttempts,
+    options.log,
+  );
+  const index = await updateDailyIndex(store, input.service, input.windowStart, {
+    maxAttempts,
+    ...(options.log ? { log: options.log } : {}),
+  });
   return { worklog, sidecar, index };
 }
 
@@ -99,7 +120,10 @@ export async function putOwnObject(
       // other failure means someone wrote between our read and our write.
       if (expected !== "0" || !current) {
         racesLost++;
-        log?.warn({ key, attempt, expected, found: current?.generation ?? "nothing" }, `lost a race writing ${key}: it changed since it was read; reading it again`);
+        log?.warn(
+          { key, attempt, expected, found: current?.generation ?? "nothing" },
+          `lost a race writing ${key}: it changed since it was read; reading it again`,
+        );
       }
       if (attempt >= maxAttempts) throw new PreconditionFailedError(key, { cause: error });
       expected = current?.generation ?? "0";
@@ -127,7 +151,8 @@ export async function updateDailyIndex(
     const current = await store.get(key);
     const hours = await readDayHours(store, dayPrefix);
     const markdown = renderDailyIndex(service, day, hours, browserLinks(store, key));
-    if (current && current.body === markdown) return { key, generation: current.generation, outcome: "unchanged", racesLost, hours: hours.length };
+    if (current && current.body === markdown)
+      return { key, generation: current.generation, outcome: "unchanged", racesLost, hours: hours.length };
     try {
       const generation = await store.put(key, markdown, {
         contentType: MARKDOWN_TYPE,

@@ -16,10 +16,10 @@ async function collect(text: string | string[], max = 1024 * 1024): Promise<(str
 
 describe("splitJsonRecords", () => {
   test("a pretty-printed JSON array, split across chunks anywhere", async () => {
-    const text = JSON.stringify([{ a: "x,}]" }, { b: [1, { c: "\"}" }] }], null, 2);
+    const text = JSON.stringify([{ a: "x,}]" }, { b: [1, { c: '"}' }] }], null, 2);
     for (let cut = 1; cut < text.length; cut += 7) {
       const records = await collect([text.slice(0, cut), text.slice(cut)]);
-      expect(records.map((r) => JSON.parse(r as string))).toEqual([{ a: "x,}]" }, { b: [1, { c: "\"}" }] }]);
+      expect(records.map((r) => JSON.parse(r as string))).toEqual([{ a: "x,}]" }, { b: [1, { c: '"}' }] }]);
     }
   });
 
@@ -58,9 +58,15 @@ describe("FileLogSource", () => {
     const source = new FileLogSource({ path: "-", stdin });
     const report: SourceReport = { truncations: [], notes: [] };
     const out: unknown[] = [];
-    for await (const e of source.listEntries({ window: { start: 0, end: 1 }, services: [], minSeverity: "WARNING", maxEntriesPerService: 3 }, report)) out.push(e);
+    for await (const e of source.listEntries(
+      { window: { start: 0, end: 1 }, services: [], minSeverity: "WARNING", maxEntriesPerService: 3 },
+      report,
+    ))
+      out.push(e);
     expect(out).toHaveLength(5);
-    expect(report.truncations).toEqual([{ service: "a", read: 3, upTo: "2025-09-15T01:02:00Z", reason: "max entries per service (3) reached" }]);
+    expect(report.truncations).toEqual([
+      { service: "a", read: 3, upTo: "2025-09-15T01:02:00Z", reason: "max entries per service (3) reached" },
+    ]);
   });
 });
 
@@ -77,7 +83,9 @@ describe("checkInputFile", () => {
     expect(() => checkInputFile(file)).not.toThrow();
     expect(() => checkInputFile("-")).not.toThrow();
     expect(() => checkInputFile(path.join(dir, "nope.json"))).toThrow(ConfigError);
-    expect(() => checkInputFile(path.join(dir, "nope.json"))).toThrow(`LOG_GARDENER_INPUT (--input): cannot read ${JSON.stringify(path.join(dir, "nope.json"))}: no such file`);
+    expect(() => checkInputFile(path.join(dir, "nope.json"))).toThrow(
+      `LOG_GARDENER_INPUT (--input): cannot read ${JSON.stringify(path.join(dir, "nope.json"))}: no such file`,
+    );
     expect(() => checkInputFile(dir)).toThrow("is a directory, not a file");
   });
 

@@ -6,9 +6,19 @@ import { createLogger, resolveLogFormat } from "../../src/adapters/logger";
 import { formatLogRecord } from "../../src/adapters/pretty-log";
 import { buildRedactor } from "../../src/core/redact/redact";
 
-function capture(options: { format?: "json" | "pretty"; color?: boolean; tty?: boolean }): { lines: string[]; log: ReturnType<typeof createLogger> } {
+function capture(options: { format?: "json" | "pretty"; color?: boolean; tty?: boolean }): {
+  lines: string[];
+  log: ReturnType<typeof createLogger>;
+} {
   const lines: string[] = [];
-  const log = createLogger({ level: "info", executionId: "exec-1", taskIndex: 0, redact: buildRedactor(), destination: { write: (s: string) => void lines.push(s) }, ...options });
+  const log = createLogger({
+    level: "info",
+    executionId: "exec-1",
+    taskIndex: 0,
+    redact: buildRedactor(),
+    destination: { write: (s: string) => void lines.push(s) },
+    ...options,
+  });
   return { lines, log };
 }
 
@@ -32,13 +42,21 @@ describe("the job's log lines", () => {
     const { lines, log } = capture({ format: "json" });
     log.info({ service: "checkout-api", clusters: 4 }, "worklog written");
     const record = JSON.parse(lines.join("")) as Record<string, unknown>;
-    expect(record).toMatchObject({ severity: "INFO", message: "worklog written", service: "checkout-api", clusters: 4, execution: "exec-1" });
+    expect(record).toMatchObject({
+      severity: "INFO",
+      message: "worklog written",
+      service: "checkout-api",
+      clusters: 4,
+      execution: "exec-1",
+    });
     expect(lines.join("")).not.toMatch(ANSI);
   });
 
   test("pretty: time, level, message and key=value pairs, no Cloud Logging bookkeeping, no colour unless asked", () => {
     const { lines, log } = capture({ format: "pretty" });
-    log.child({ window: "2025-09-15T0100Z" }).warn({ service: "checkout-api", source: "bundled sample export (samples/export.json)", dryRun: true }, "miner state unusable");
+    log
+      .child({ window: "2025-09-15T0100Z" })
+      .warn({ service: "checkout-api", source: "bundled sample export (samples/export.json)", dryRun: true }, "miner state unusable");
     const text = lines.join("");
     expect(text).toMatch(/^\d\d:\d\d:\d\d WARN {2}miner state unusable {2}/);
     expect(text).toContain("service=checkout-api");
@@ -92,7 +110,10 @@ describe("the job's log lines", () => {
   });
 
   test("pretty: long values are cut short; a line that is not JSON passes through", () => {
-    const out = formatLogRecord(`${JSON.stringify({ level: 30, message: "m", filter: "x".repeat(500) })}\nnot json\n`, { color: false, maxValueChars: 40 });
+    const out = formatLogRecord(`${JSON.stringify({ level: 30, message: "m", filter: "x".repeat(500) })}\nnot json\n`, {
+      color: false,
+      maxValueChars: 40,
+    });
     const [first, second] = out.split("\n");
     expect(first).toContain(`filter=${"x".repeat(39)}…`);
     expect(first!.length).toBeLessThan(80);

@@ -63,7 +63,14 @@ describe("SamplingSource", () => {
 
   test("waits for Monitoring's lag when the deadline allows it", async () => {
     const slept: number[] = [];
-    const source = new SamplingSource({ inner: recordingSource(), totals: totalsReader(MILLION), pageSize: 1000, now: () => WINDOW.end + 60_000, sleep: async (ms) => void slept.push(ms), waitUntil: WINDOW.end + 3_600_000 });
+    const source = new SamplingSource({
+      inner: recordingSource(),
+      totals: totalsReader(MILLION),
+      pageSize: 1000,
+      now: () => WINDOW.end + 60_000,
+      sleep: async (ms) => void slept.push(ms),
+      waitUntil: WINDOW.end + 3_600_000,
+    });
     const report = await drain(source);
     expect(slept).toEqual([240_000]);
     expect(report.sampling?.get("api")?.lagNote).toBe("waited 240 s for Monitoring's documented lag");
@@ -71,7 +78,14 @@ describe("SamplingSource", () => {
 
   test("does not wait past what the deadline allows, and says so", async () => {
     const slept: number[] = [];
-    const source = new SamplingSource({ inner: recordingSource(), totals: totalsReader(MILLION), pageSize: 1000, now: () => WINDOW.end + 60_000, sleep: async (ms) => void slept.push(ms), waitUntil: WINDOW.end + 120_000 });
+    const source = new SamplingSource({
+      inner: recordingSource(),
+      totals: totalsReader(MILLION),
+      pageSize: 1000,
+      now: () => WINDOW.end + 60_000,
+      sleep: async (ms) => void slept.push(ms),
+      waitUntil: WINDOW.end + 120_000,
+    });
     const report = await drain(source);
     expect(slept).toEqual([]);
     expect(report.sampling?.get("api")?.lagNote).toMatch(/^did not wait 240 s .* the last minutes may be missing from the totals/);
@@ -79,7 +93,12 @@ describe("SamplingSource", () => {
 
   test("a Monitoring error: adaptive, no sample clause, the read not stopped at the cap, the reason kept", async () => {
     const inner = recordingSource();
-    const source = new SamplingSource({ inner, totals: totalsReader(new Error("cloud-monitoring timeSeries.list: PERMISSION_DENIED: no")), pageSize: 1000, now: () => WINDOW.end + 600_000 });
+    const source = new SamplingSource({
+      inner,
+      totals: totalsReader(new Error("cloud-monitoring timeSeries.list: PERMISSION_DENIED: no")),
+      pageSize: 1000,
+      now: () => WINDOW.end + 600_000,
+    });
     const report = await drain(source);
     expect(inner.seen[0]!.sampleFractions).toEqual({});
     expect(inner.seen[0]!.maxEntriesPerService).toBeGreaterThan(QUERY.maxEntriesPerService);
@@ -97,7 +116,14 @@ describe("SamplingSource", () => {
 
   test("one read of every service gets one fraction from the sum of the totals", async () => {
     const inner = recordingSource();
-    const totals: EntryTotals = { byService: new Map([["a", { ERROR: 30_000 }], ["b", { ERROR: 10_000 }]]), requests: 1, retried: {} };
+    const totals: EntryTotals = {
+      byService: new Map([
+        ["a", { ERROR: 30_000 }],
+        ["b", { ERROR: 10_000 }],
+      ]),
+      requests: 1,
+      retried: {},
+    };
     const source = new SamplingSource({ inner, totals: totalsReader(totals), pageSize: 1000, now: () => WINDOW.end + 600_000 });
     const report = await drain(source, { ...QUERY, services: [] });
     expect(report.sampling?.get("*")?.total).toBe(40_000);

@@ -5,10 +5,30 @@ import type { IssueActionResult } from "../../src/ports";
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 8, 15, 1);
 
-const r = (action: string, detail?: string, ok = true): IssueActionResult => ({ fingerprint: `lg1-${action}-${detail ?? ""}`, action, ok, ...(detail ? { detail } : {}) });
+const r = (action: string, detail?: string, ok = true): IssueActionResult => ({
+  fingerprint: `lg1-${action}-${detail ?? ""}`,
+  action,
+  ok,
+  ...(detail ? { detail } : {}),
+});
 
 function summary(services: ServiceSummary[], start = T0): RunSummary {
-  return { window: { start, end: start + HOUR }, read: 0, clustered: 0, skipped: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0, otherServices: 0, unattributed: 0, truncated: false, services, actions: {}, failures: [], durationMs: 1 };
+  return {
+    window: { start, end: start + HOUR },
+    read: 0,
+    clustered: 0,
+    skipped: 0,
+    duplicates: 0,
+    outsideWindow: 0,
+    belowSeverity: 0,
+    otherServices: 0,
+    unattributed: 0,
+    truncated: false,
+    services,
+    actions: {},
+    failures: [],
+    durationMs: 1,
+  };
 }
 
 describe("the run's closing table", () => {
@@ -16,8 +36,18 @@ describe("the run's closing table", () => {
     const text = renderRunTable(
       [
         summary([
-          { service: "checkout-api", clusters: 4, worklog: "worklogs/checkout-api/2025/09/15/0100Z.md", issues: [r("open"), r("open"), r("skip", "over-cap"), r("update-body")] },
-          { service: "notification-worker", clusters: 12, worklog: "worklogs/notification-worker/2025/09/15/0100Z.md", issues: [r("skip", "unchanged"), r("comment", undefined, false)] },
+          {
+            service: "checkout-api",
+            clusters: 4,
+            worklog: "worklogs/checkout-api/2025/09/15/0100Z.md",
+            issues: [r("open"), r("open"), r("skip", "over-cap"), r("update-body")],
+          },
+          {
+            service: "notification-worker",
+            clusters: 12,
+            worklog: "worklogs/notification-worker/2025/09/15/0100Z.md",
+            issues: [r("skip", "unchanged"), r("comment", undefined, false)],
+          },
           { service: "quiet", clusters: 0, worklog: "worklogs/quiet/2025/09/15/0100Z.md", issues: [] },
           { service: "busy", clusters: 0, skippedByLock: "another run (x) holds the lock", issues: [] },
         ]),
@@ -37,7 +67,13 @@ describe("the run's closing table", () => {
   });
 
   test("backfilled windows get a window column; a real run says actions; colour makes the header bold", () => {
-    const text = renderRunTable([summary([{ service: "a", clusters: 1, worklog: "w0", issues: [r("open")] }], T0 - HOUR), summary([{ service: "a", clusters: 2, worklog: "w1", issues: [] }])], { color: true, dryRun: false });
+    const text = renderRunTable(
+      [
+        summary([{ service: "a", clusters: 1, worklog: "w0", issues: [r("open")] }], T0 - HOUR),
+        summary([{ service: "a", clusters: 2, worklog: "w1", issues: [] }]),
+      ],
+      { color: true, dryRun: false },
+    );
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe("\x1b[1mwindow            service  clusters  new  actions  worklog\x1b[0m");
     expect(lines[1]).toMatch(/^2025-09-15T0000Z +a +1 +1 +open 1 +w0$/);
@@ -45,11 +81,15 @@ describe("the run's closing table", () => {
   });
 
   test("no services at all", () => {
-    expect(renderRunTable([summary([])], { color: false, dryRun: true })).toBe("No services had entries in the window; no worklog was written.\n");
+    expect(renderRunTable([summary([])], { color: false, dryRun: true })).toBe(
+      "No services had entries in the window; no worklog was written.\n",
+    );
   });
 
   test("describeActions counts, most frequent first", () => {
-    expect(describeActions([r("open"), r("skip", "unchanged"), r("skip", "unchanged"), r("mute", "quiet-label")])).toBe("unchanged 2, muted 1, open 1");
+    expect(describeActions([r("open"), r("skip", "unchanged"), r("skip", "unchanged"), r("mute", "quiet-label")])).toBe(
+      "unchanged 2, muted 1, open 1",
+    );
     expect(describeActions([])).toBe("none");
   });
 });

@@ -18,7 +18,10 @@ async function run(argv: string[], input: string | string[]): Promise<{ code: nu
 
 describe("log-gardener templates", () => {
   it("prints one JSON line per input line, in order", async () => {
-    const { code, out } = await run([], "Received block blk_1 of size 10 from /10.0.0.1\nReceived block blk_2 of size 20 from /10.0.0.2\ndisk full\n");
+    const { code, out } = await run(
+      [],
+      "Received block blk_1 of size 10 from /10.0.0.1\nReceived block blk_2 of size 20 from /10.0.0.2\ndisk full\n",
+    );
     expect(code).toBe(0);
     const rows = out.map((l) => JSON.parse(l) as { cluster: string; template: string });
     expect(rows).toHaveLength(3);
@@ -54,7 +57,11 @@ describe("log-gardener templates", () => {
   });
 
   it("reads a JSON array of entries split across chunks", async () => {
-    const text = JSON.stringify([{ jsonPayload: { msg: "a [1], {b}" } }, { textPayload: "quote \" and ] inside 7" }, { jsonPayload: { msg: "a [2], {b}" } }], null, 2);
+    const text = JSON.stringify(
+      [{ jsonPayload: { msg: "a [1], {b}" } }, { textPayload: 'quote " and ] inside 7' }, { jsonPayload: { msg: "a [2], {b}" } }],
+      null,
+      2,
+    );
     const chunks = text.match(/[\s\S]{1,7}/g)!;
     const { code, out } = await run(["--format", "entries", "-"], chunks);
     expect(code).toBe(0);

@@ -9,13 +9,18 @@ const NOW = Date.UTC(2025, 8, 15, 4, 5);
 async function run(store: ObjectStore, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await runWorklogsCommand(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } }, { store, now: NOW });
+  const code = await runWorklogsCommand(
+    argv,
+    { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } },
+    { store, now: NOW },
+  );
   return { code, stdout, stderr };
 }
 
 /** Three hours of the seed service, one hour of a quiet one, and a day-old worklog. */
 async function seedStore(store: ObjectStore): Promise<void> {
-  for (const start of [WINDOW.start, WINDOW.start + HOUR, WINDOW.start + 2 * HOUR]) await publishWorklog(store, worklogInput(modelAt(start)));
+  for (const start of [WINDOW.start, WINDOW.start + HOUR, WINDOW.start + 2 * HOUR])
+    await publishWorklog(store, worklogInput(modelAt(start)));
   await publishWorklog(store, worklogInput(modelAt(WINDOW.start + HOUR, { service: "quiet-api", clusters: [] })));
   await publishWorklog(store, worklogInput(modelAt(WINDOW.start - 25 * HOUR)));
   // State and locks live in the same store and are not worklogs.
@@ -51,7 +56,13 @@ describe.each(STORES)("log-gardener worklogs on %s", (_name, open) => {
     const one = await run(store, "list", "--service", "quiet-api");
     expect(one.stdout.trimEnd().split("\n")).toHaveLength(2);
     const week = await run(store, "list", "--since", "7d", "--service", "netra-backend-staging");
-    expect(week.stdout.trimEnd().split("\n").slice(1).map((l) => l.slice(0, 17))).toEqual(["2025-09-15T03:00Z", "2025-09-15T02:00Z", "2025-09-15T01:00Z", "2025-09-14T00:00Z"]);
+    expect(
+      week.stdout
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.slice(0, 17)),
+    ).toEqual(["2025-09-15T03:00Z", "2025-09-15T02:00Z", "2025-09-15T01:00Z", "2025-09-14T00:00Z"]);
   });
 
   it("says so when there is nothing in the window", async () => {
@@ -113,7 +124,16 @@ describe("log-gardener worklogs arguments", () => {
   });
 
   it("keeps log text on one bounded line", () => {
-    const out = renderWorklogList([{ windowStart: WINDOW.start, service: "svc", clusters: 1, entries: 1234, top: `P1 ERROR ×1: line\nbreak\u001b[31m${"x".repeat(200)}`, key: "k" }]);
+    const out = renderWorklogList([
+      {
+        windowStart: WINDOW.start,
+        service: "svc",
+        clusters: 1,
+        entries: 1234,
+        top: `P1 ERROR ×1: line\nbreak\u001b[31m${"x".repeat(200)}`,
+        key: "k",
+      },
+    ]);
     const row = out.split("\n")[1]!;
     expect(row).toContain("1,234");
     expect([...row].some((ch) => ch.charCodeAt(0) < 0x20)).toBe(false);

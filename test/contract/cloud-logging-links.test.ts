@@ -26,7 +26,13 @@ let server: LoggingServer;
 let logging: Logging;
 beforeAll(async () => {
   server = await startLoggingServer({ entries: sampleEntries() });
-  logging = new Logging({ projectId: PROJECT, apiEndpoint: "127.0.0.1", port: server.port, sslCreds: grpc.credentials.createInsecure(), universeDomain: "googleapis.com" } as ConstructorParameters<typeof Logging>[0]);
+  logging = new Logging({
+    projectId: PROJECT,
+    apiEndpoint: "127.0.0.1",
+    port: server.port,
+    sslCreds: grpc.credentials.createInsecure(),
+    universeDomain: "googleapis.com",
+  } as ConstructorParameters<typeof Logging>[0]);
 });
 afterAll(async () => {
   await server.close();
@@ -36,7 +42,14 @@ afterAll(async () => {
 function sampleEntries(): LogEntryJson[] {
   const all = JSON.parse(readFileSync(sampleExportPath(), "utf8")) as unknown[];
   return all
-    .filter((e): e is LogEntryJson => typeof e === "object" && e !== null && serviceOfEntry(e) !== undefined && typeof (e as { timestamp?: unknown }).timestamp === "string" && !Number.isNaN(Date.parse((e as { timestamp: string }).timestamp)))
+    .filter(
+      (e): e is LogEntryJson =>
+        typeof e === "object" &&
+        e !== null &&
+        serviceOfEntry(e) !== undefined &&
+        typeof (e as { timestamp?: unknown }).timestamp === "string" &&
+        !Number.isNaN(Date.parse((e as { timestamp: string }).timestamp)),
+    )
     .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
 }
 
@@ -51,7 +64,10 @@ interface Clustered {
 /** The job's clustering of the sample (dedupe, window, WARNING and up), and which entry went where. */
 function clusterSample(): Clustered {
   const options: ClusterOptions = { ...DEFAULT_CLUSTER_OPTIONS, window: WINDOW };
-  const byService = new Map<string, { miner: TemplateMiner; clusterer: ServiceClusterer; entries: { raw: LogEntryJson; entry: NormalizedEntry }[] }>();
+  const byService = new Map<
+    string,
+    { miner: TemplateMiner; clusterer: ServiceClusterer; entries: { raw: LogEntryJson; entry: NormalizedEntry }[] }
+  >();
   const seen = new Set<number>();
   for (const raw of sampleEntries()) {
     const result = normalizeEntry(raw, { maxMessageBytes: 65536, redact });
@@ -90,10 +106,22 @@ async function query(filter: string): Promise<Set<string>> {
   const keys = new Set<string>();
   let pageToken: string | undefined;
   do {
-    const [entries, , response] = await logging.getEntries({ resourceNames: [`projects/${PROJECT}`], filter, orderBy: "timestamp asc", pageSize: 1000, autoPaginate: false, ...(pageToken ? { pageToken } : {}) });
+    const [entries, , response] = await logging.getEntries({
+      resourceNames: [`projects/${PROJECT}`],
+      filter,
+      orderBy: "timestamp asc",
+      pageSize: 1000,
+      autoPaginate: false,
+      ...(pageToken ? { pageToken } : {}),
+    });
     for (const e of entries) {
       const ts = e.metadata.timestamp as { seconds?: unknown; nanos?: unknown } | Date | string | undefined;
-      const iso = ts instanceof Date ? ts.toISOString() : typeof ts === "object" && ts ? new Date(Number(ts.seconds) * 1000 + Math.round(Number(ts.nanos ?? 0) / 1e6)).toISOString() : String(ts);
+      const iso =
+        ts instanceof Date
+          ? ts.toISOString()
+          : typeof ts === "object" && ts
+            ? new Date(Number(ts.seconds) * 1000 + Math.round(Number(ts.nanos ?? 0) / 1e6)).toISOString()
+            : String(ts);
       keys.add(`${e.metadata.insertId}@${iso}`);
     }
     pageToken = (response as { nextPageToken?: string } | undefined)?.nextPageToken || undefined;
@@ -121,10 +149,12 @@ describe("Logs Explorer queries", () => {
     expect(expected?.size).toBeGreaterThan(0);
     const got = await query(windowed(q));
     // Normalized ISO of the sample's timestamps, as the client hands them back.
-    const want = new Set([...expected!].map((k) => {
-      const [id, ts] = k.split("@");
-      return `${id}@${new Date(Date.parse(ts!)).toISOString()}`;
-    }));
+    const want = new Set(
+      [...expected!].map((k) => {
+        const [id, ts] = k.split("@");
+        return `${id}@${new Date(Date.parse(ts!)).toISOString()}`;
+      }),
+    );
     expect({ query: q, entries: [...got].sort() }).toEqual({ query: q, entries: [...want].sort() });
     // A phrase is text the entries carry: never a redaction marker or a variable.
     expect(q).not.toMatch(/\[REDACTED|<\*>/);

@@ -9,7 +9,12 @@ import fc from "fast-check";
 import { formatDuration, formatTimestamp, toRawEntry } from "../../src/adapters/cloud-logging/entry-mapping";
 import { RequestPacer, readsPerMinuteOfTask } from "../../src/adapters/cloud-logging/pacer";
 import { CloudLoggingSource } from "../../src/adapters/cloud-logging/source";
-import { createCloudLoggingSource, LOGGING_FLOW_CONTROL_WINDOW, type CloudLoggingConfig, type CloudLoggingOverrides } from "../../src/compose-cloud-logging";
+import {
+  createCloudLoggingSource,
+  LOGGING_FLOW_CONTROL_WINDOW,
+  type CloudLoggingConfig,
+  type CloudLoggingOverrides,
+} from "../../src/compose-cloud-logging";
 import { buildLoggingFilter } from "../../src/core/ingest/logging-filter";
 import type { Severity } from "../../src/core/severity";
 import { UpstreamError } from "../../src/errors";
@@ -64,7 +69,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(options: LoggingServerOptions, config: Partial<CloudLoggingConfig> = {}, overrides: CloudLoggingOverrides = {}): Promise<{ source: CloudLoggingSource; server: LoggingServer }> {
+async function serve(
+  options: LoggingServerOptions,
+  config: Partial<CloudLoggingConfig> = {},
+  overrides: CloudLoggingOverrides = {},
+): Promise<{ source: CloudLoggingSource; server: LoggingServer }> {
   server = await startLoggingServer(options);
   const source = createCloudLoggingSource(
     { ...CONFIG, ...config },
@@ -114,7 +123,9 @@ describe("formatTimestamp and formatDuration", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 999_999_999 }), fc.constantFrom(1, 1_000, 1_000_000), (n, unit) => {
         const nanos = n - (n % unit);
-        const digits = String(nanos).padStart(9, "0").replace(/(?:000)+$/, "");
+        const digits = String(nanos)
+          .padStart(9, "0")
+          .replace(/(?:000)+$/, "");
         expect(formatTimestamp({ seconds: "1757898000", nanos })).toBe(`2025-09-15T01:00:00${digits ? `.${digits}` : ""}Z`);
         expect(formatDuration({ seconds: "2", nanos })).toBe(`2${digits ? `.${digits}` : ""}s`);
       }),
@@ -164,7 +175,14 @@ describe("CloudLoggingSource over gRPC", () => {
         severity: "ERROR",
         resource: { type: "cloud_run_revision", labels: { service_name: "api", revision_name: "api-00001-abc" } },
         labels: { instanceId: "00f4" },
-        httpRequest: { requestMethod: "POST", requestUrl: "https://api/orders/9", status: 503, latency: "1.500s", responseSize: "42", userAgent: "ua" },
+        httpRequest: {
+          requestMethod: "POST",
+          requestUrl: "https://api/orders/9",
+          status: 503,
+          latency: "1.500s",
+          responseSize: "42",
+          userAgent: "ua",
+        },
         trace: `projects/${PROJECT}/traces/abc`,
         spanId: "0001",
         traceSampled: true,
@@ -175,7 +193,15 @@ describe("CloudLoggingSource over gRPC", () => {
         timestamp: "2025-09-15T01:20:00.250Z",
         severity: "CRITICAL",
         resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
-        jsonPayload: { message: "boom", count: 3, ratio: 0.5, ok: false, none: null, list: [1, "two", { three: 3 }], nested: { deep: { deeper: "x" } } },
+        jsonPayload: {
+          message: "boom",
+          count: 3,
+          ratio: 0.5,
+          ok: false,
+          none: null,
+          list: [1, "two", { three: 3 }],
+          nested: { deep: { deeper: "x" } },
+        },
         sourceLocation: { file: "app.py", line: "42", function: "handler" },
       },
       {
@@ -184,7 +210,7 @@ describe("CloudLoggingSource over gRPC", () => {
         timestamp: "2025-09-15T01:30:00Z",
         severity: "WARNING",
         resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
-        textPayload: "Traceback (most recent call last):\n  File \"app.py\", line 42",
+        textPayload: 'Traceback (most recent call last):\n  File "app.py", line 42',
       },
     ];
     const { source } = await serve({ entries });
@@ -197,8 +223,11 @@ describe("CloudLoggingSource over gRPC", () => {
     expect((await readAll(source, query(["api"]))).entries).toHaveLength(3);
     // The channel the client actually used: google-gax hands grpc-node.* options to it. Its
     // options are visible only on grpc-js's internal channel.
-    const logging = (source as unknown as { options: { logging: { loggingService: { loggingServiceV2Stub: Promise<grpc.Client> } } } }).options.logging;
-    const channel = (await logging.loggingService.loggingServiceV2Stub).getChannel() as unknown as { internalChannel: { options: Record<string, unknown> } };
+    const logging = (source as unknown as { options: { logging: { loggingService: { loggingServiceV2Stub: Promise<grpc.Client> } } } })
+      .options.logging;
+    const channel = (await logging.loggingService.loggingServiceV2Stub).getChannel() as unknown as {
+      internalChannel: { options: Record<string, unknown> };
+    };
     expect(channel.internalChannel.options["grpc-node.flow_control_window"]).toBe(LOGGING_FLOW_CONTROL_WINDOW);
   });
 
@@ -219,7 +248,9 @@ describe("CloudLoggingSource over gRPC", () => {
     const q = { ...query(["api"]), sampleFractions: { api: 0.1 } };
     const first = await readAll(source, q);
     const second = await readAll(source, q);
-    expect(server.requests[0]!.filter).toBe(buildLoggingFilter({ window: WINDOW, service: "api", minSeverity: "WARNING", excludeLogIds: ["log-gardener"], sampleFraction: 0.1 }));
+    expect(server.requests[0]!.filter).toBe(
+      buildLoggingFilter({ window: WINDOW, service: "api", minSeverity: "WARNING", excludeLogIds: ["log-gardener"], sampleFraction: 0.1 }),
+    );
     expect(first.entries.length).toBeGreaterThan(400);
     expect(first.entries.length).toBeLessThan(600);
     expect(second.entries.map((e) => e.insertId)).toEqual(first.entries.map((e) => e.insertId));
@@ -233,8 +264,18 @@ describe("CloudLoggingSource over gRPC", () => {
     await fresh.server.close();
 
     const { source, server: cached } = await serve({ entries, cacheResponses: true }, { loggingPageSize: 500 });
-    const filter = buildLoggingFilter({ window: WINDOW, service: "api", minSeverity: "WARNING", includeStderr: false, excludeLogIds: ["log-gardener"], extraFilter: undefined });
-    expect(cached.prime({ resourceNames: [`projects/${PROJECT}`], filter, orderBy: "timestamp asc", pageSize: 500 })).toEqual({ pages: 3, entries: 1200 });
+    const filter = buildLoggingFilter({
+      window: WINDOW,
+      service: "api",
+      minSeverity: "WARNING",
+      includeStderr: false,
+      excludeLogIds: ["log-gardener"],
+      extraFilter: undefined,
+    });
+    expect(cached.prime({ resourceNames: [`projects/${PROJECT}`], filter, orderBy: "timestamp asc", pageSize: 500 })).toEqual({
+      pages: 3,
+      entries: 1200,
+    });
     expect(cached.requests).toHaveLength(0);
     const read = await readAll(source, query(["api"]));
     expect(read).toEqual(uncached);
@@ -246,7 +287,10 @@ describe("CloudLoggingSource over gRPC", () => {
   });
 
   test("several services: one paged query each", async () => {
-    const { source, server } = await serve({ entries: [...entriesOf("api", 30), ...entriesOf("web", 20), ...entriesOf("auth", 5)] }, { loggingPageSize: 25 });
+    const { source, server } = await serve(
+      { entries: [...entriesOf("api", 30), ...entriesOf("web", 20), ...entriesOf("auth", 5)] },
+      { loggingPageSize: 25 },
+    );
     const { entries: read } = await readAll(source, query(["api", "web"]));
     expect(read.filter((e) => String(e.insertId).startsWith("api-"))).toHaveLength(30);
     expect(read.filter((e) => String(e.insertId).startsWith("web-"))).toHaveLength(20);
@@ -299,11 +343,21 @@ describe("CloudLoggingSource over gRPC", () => {
     );
     const { entries: read, report } = await readAll(source, query(["api"]));
     expect(read.map((e) => e.insertId)).toEqual(entries.map((e) => e.insertId));
-    expect(server.requests.map((r) => r.status ?? r.returned)).toEqual([100, "RESOURCE_EXHAUSTED", "RESOURCE_EXHAUSTED", "UNAVAILABLE", 100, "DEADLINE_EXCEEDED", 50]);
+    expect(server.requests.map((r) => r.status ?? r.returned)).toEqual([
+      100,
+      "RESOURCE_EXHAUSTED",
+      "RESOURCE_EXHAUSTED",
+      "UNAVAILABLE",
+      100,
+      "DEADLINE_EXCEEDED",
+      50,
+    ]);
     // A retry asks again for the same page.
     expect(server.requests[1]!.pageToken).toBe(server.requests[4]!.pageToken);
     // The worklog says what was retried.
-    expect(report.notes).toEqual(["api: read 250 entries from Cloud Logging in 3 pages, after 4 retried requests (RESOURCE_EXHAUSTED 2, UNAVAILABLE 1, DEADLINE_EXCEEDED 1)"]);
+    expect(report.notes).toEqual([
+      "api: read 250 entries from Cloud Logging in 3 pages, after 4 retried requests (RESOURCE_EXHAUSTED 2, UNAVAILABLE 1, DEADLINE_EXCEEDED 1)",
+    ]);
   });
 
   test("every attempt waits for the pacer, retries included; backoff grows to its cap with full jitter; each retry is logged", async () => {
@@ -341,7 +395,10 @@ describe("CloudLoggingSource over gRPC", () => {
   });
 
   test("retries are bounded: past them the read fails clearly, as a retryable upstream error", async () => {
-    const { source, server } = await serve({ entries: entriesOf("api", 150), faults: [{ code: "RESOURCE_EXHAUSTED", times: 100, afterRequests: 1 }] }, { loggingPageSize: 100, loggingRetries: 3 });
+    const { source, server } = await serve(
+      { entries: entriesOf("api", 150), faults: [{ code: "RESOURCE_EXHAUSTED", times: 100, afterRequests: 1 }] },
+      { loggingPageSize: 100, loggingRetries: 3 },
+    );
     const error = await readAll(source, query(["api"])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ service: "cloud-logging", operation: "entries.list", retryable: true });
@@ -352,7 +409,10 @@ describe("CloudLoggingSource over gRPC", () => {
   });
 
   test("other errors are not retried", async () => {
-    const { source, server } = await serve({ entries: entriesOf("api", 5), faults: [{ code: "PERMISSION_DENIED", message: "logging.logEntries.list denied" }] });
+    const { source, server } = await serve({
+      entries: entriesOf("api", 5),
+      faults: [{ code: "PERMISSION_DENIED", message: "logging.logEntries.list denied" }],
+    });
     const error = await readAll(source, query(["api"])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ retryable: false });
@@ -428,7 +488,11 @@ describe("CloudLoggingSource over gRPC", () => {
 
   test("an entry that cannot be mapped fails the read, after the entries before it", async () => {
     // A stand-in for the client: 20 entries a page, one that throws when read at index 14.
-    const broken = { get metadata(): object { throw new Error("unreadable entry"); } };
+    const broken = {
+      get metadata(): object {
+        throw new Error("unreadable entry");
+      },
+    };
     const good = (i: number) => ({ metadata: { insertId: `e${i}`, timestamp: new Date(WINDOW.start + i), severity: "ERROR" }, data: "x" });
     const logging = {
       getEntries: async (request: { pageToken?: string }) => {
@@ -437,10 +501,16 @@ describe("CloudLoggingSource over gRPC", () => {
         return [entries, null, { nextPageToken: request.pageToken === undefined ? "p2" : "" }];
       },
     } as unknown as ConstructorParameters<typeof CloudLoggingSource>[0]["logging"];
-    const source = new CloudLoggingSource({ logging, projectId: PROJECT, retry: { retries: 0, initialDelayMs: 1, maxDelayMs: 1, timeoutMs: 1000 }, readsPerMinute: 0 });
+    const source = new CloudLoggingSource({
+      logging,
+      projectId: PROJECT,
+      retry: { retries: 0, initialDelayMs: 1, maxDelayMs: 1, timeoutMs: 1000 },
+      readsPerMinute: 0,
+    });
     const seen: string[] = [];
     const read = (async () => {
-      for await (const entry of source.listEntries(query(["api"]), { truncations: [], notes: [] })) seen.push((entry as { insertId: string }).insertId);
+      for await (const entry of source.listEntries(query(["api"]), { truncations: [], notes: [] }))
+        seen.push((entry as { insertId: string }).insertId);
     })();
     await expect(read).rejects.toThrow("unreadable entry");
     expect(seen).toHaveLength(14);
@@ -453,16 +523,22 @@ describe("CloudLoggingSource over gRPC", () => {
 
 describe("RequestPacer", () => {
   test("the tasks of an execution share the project's quota", () => {
-    expect([readsPerMinuteOfTask(60, 1), readsPerMinuteOfTask(60, 4), readsPerMinuteOfTask(60, 100), readsPerMinuteOfTask(0, 4)]).toEqual([60, 15, 1, 0]);
+    expect([readsPerMinuteOfTask(60, 1), readsPerMinuteOfTask(60, 4), readsPerMinuteOfTask(60, 100), readsPerMinuteOfTask(0, 4)]).toEqual([
+      60, 15, 1, 0,
+    ]);
   });
 
   test("at most N request starts in any sliding minute", async () => {
     let now = 0;
     const slept: number[] = [];
-    const pacer = new RequestPacer(3, () => now, async (ms) => {
-      slept.push(ms);
-      now += ms;
-    });
+    const pacer = new RequestPacer(
+      3,
+      () => now,
+      async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+    );
     const starts: number[] = [];
     for (let i = 0; i < 7; i++) {
       await pacer.acquire();
@@ -474,7 +550,11 @@ describe("RequestPacer", () => {
   });
 
   test("0 means unpaced", async () => {
-    const pacer = new RequestPacer(0, () => 0, () => Promise.reject(new Error("slept")));
+    const pacer = new RequestPacer(
+      0,
+      () => 0,
+      () => Promise.reject(new Error("slept")),
+    );
     for (let i = 0; i < 100; i++) expect(await pacer.acquire()).toBe(0);
   });
 });

@@ -21,7 +21,12 @@ afterAll(async () => {
 let bucketSeq = 0;
 function openStore(prefix = "team/prod", extra: Parameters<typeof createGcsObjectStore>[1] = {}): GcsObjectStore {
   // A fresh prefix per store keeps the cases apart in the one shared peer.
-  return createGcsObjectStore(`gs://worklogs-bucket/${prefix}/${++bucketSeq}`, { apiEndpoint: server.url, projectId: "test-project", retry: FAST_RETRY, ...extra });
+  return createGcsObjectStore(`gs://worklogs-bucket/${prefix}/${++bucketSeq}`, {
+    apiEndpoint: server.url,
+    projectId: "test-project",
+    retry: FAST_RETRY,
+    ...extra,
+  });
 }
 
 describeObjectStoreContract("GcsObjectStore", async () => openStore());
@@ -36,7 +41,11 @@ describe("GcsObjectStore against the GCS peer", () => {
     });
     const name = `p/${bucketSeq}/svc/2025/09/15/0100Z.md`;
     const object = server.objects.get(`worklogs-bucket/${name}`);
-    expect(object).toMatchObject({ contentType: "text/markdown; charset=utf-8", generation, metadata: { window: "2025-09-15T0100Z", service: "svc", clusters: "2", entries: "40", execution: "job-abc" } });
+    expect(object).toMatchObject({
+      contentType: "text/markdown; charset=utf-8",
+      generation,
+      metadata: { window: "2025-09-15T0100Z", service: "svc", clusters: "2", entries: "40", execution: "job-abc" },
+    });
     expect(object?.body.toString("utf8")).toBe("# Worklog\n");
     // A link a person can open: the authenticated browser URL, not gs:// (GitHub does not open it).
     expect(store.locate("svc/2025/09/15/0100Z.md")).toBe(`https://storage.cloud.google.com/worklogs-bucket/${name}`);
@@ -47,8 +56,12 @@ describe("GcsObjectStore against the GCS peer", () => {
     const store = openStore();
     const mine = await store.put("_state/svc/miner.json", '{"v":1}', { contentType: "application/json", ifGeneration: "0" });
     // Another execution replaces it behind our back.
-    server.seed("worklogs-bucket", `team/prod/${bucketSeq}/_state/svc/miner.json`, '{"v":1,"theirs":true}', { contentType: "application/json" });
-    await expect(store.put("_state/svc/miner.json", '{"v":2}', { contentType: "application/json", ifGeneration: mine })).rejects.toBeInstanceOf(PreconditionFailedError);
+    server.seed("worklogs-bucket", `team/prod/${bucketSeq}/_state/svc/miner.json`, '{"v":1,"theirs":true}', {
+      contentType: "application/json",
+    });
+    await expect(
+      store.put("_state/svc/miner.json", '{"v":2}', { contentType: "application/json", ifGeneration: mine }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
     const now = await store.get("_state/svc/miner.json");
     expect(now?.body).toBe('{"v":1,"theirs":true}');
     await store.put("_state/svc/miner.json", '{"v":2}', { contentType: "application/json", ifGeneration: now!.generation });
@@ -76,7 +89,9 @@ describe("GcsObjectStore against the GCS peer", () => {
   it("gives up after the bounded retries with a retryable UpstreamError", async () => {
     const store = openStore("p", { retry: { ...FAST_RETRY, maxRetries: 1 } });
     server.injectErrors(2, 503, (method, url) => method === "POST" && url.searchParams.get("name")?.endsWith("0700Z.md") === true);
-    const error = await store.put("svc/2025/09/15/0700Z.md", "never\n", { contentType: "text/markdown", ifGeneration: "0" }).catch((e: unknown) => e);
+    const error = await store
+      .put("svc/2025/09/15/0700Z.md", "never\n", { contentType: "text/markdown", ifGeneration: "0" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ service: "gcs", operation: "put", retryable: true });
     expect(server.requests.filter((r) => r.method === "POST" && r.url.includes("0700Z")).map((r) => r.status)).toEqual([503, 503]);
@@ -93,10 +108,18 @@ describe("GcsObjectStore against the GCS peer", () => {
   it("uploads large bodies through a resumable session, validated by CRC32C", async () => {
     const store = openStore("big", { resumableThresholdBytes: 1024 });
     const body = "x".repeat(300_000) + "é\n";
-    const g1 = await store.put("svc/2025/09/15/0800Z.md", body, { contentType: "text/markdown; charset=utf-8", metadata: { service: "svc" }, ifGeneration: "0" });
-    expect(server.requests.some((r) => r.method === "POST" && r.url.includes("uploadType=resumable") && r.url.includes("0800Z"))).toBe(true);
+    const g1 = await store.put("svc/2025/09/15/0800Z.md", body, {
+      contentType: "text/markdown; charset=utf-8",
+      metadata: { service: "svc" },
+      ifGeneration: "0",
+    });
+    expect(server.requests.some((r) => r.method === "POST" && r.url.includes("uploadType=resumable") && r.url.includes("0800Z"))).toBe(
+      true,
+    );
     expect(await store.get("svc/2025/09/15/0800Z.md")).toMatchObject({ body, generation: g1, metadata: { service: "svc" } });
-    await expect(store.put("svc/2025/09/15/0800Z.md", `${body}other\n`, { contentType: "text/markdown", ifGeneration: "0" })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(
+      store.put("svc/2025/09/15/0800Z.md", `${body}other\n`, { contentType: "text/markdown", ifGeneration: "0" }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
     // A 503 mid-session: the client asks the session where it stands and finishes the upload.
     server.injectErrors(1, 503, (method, url) => method === "PUT" && url.searchParams.has("upload_id"));
     const g2 = await store.put("svc/2025/09/15/0800Z.md", body + "v2\n", { contentType: "text/markdown", ifGeneration: g1 });

@@ -27,14 +27,22 @@ describe("request deadlines", () => {
     const K = buildOctokitClass({ apiUrl: baseUrl, logger: silent, timeoutMs: 200, throttle: { pacing: false } });
     hits = 0;
     const started = Date.now();
-    const err = await new K({ auth: "t" }).request("POST /repos/{owner}/{repo}/issues", { owner: "o", repo: "r", title: "t", request: { retries: 0 } }).catch((e: unknown) => e as { status?: number });
+    const err = await new K({ auth: "t" })
+      .request("POST /repos/{owner}/{repo}/issues", { owner: "o", repo: "r", title: "t", request: { retries: 0 } })
+      .catch((e: unknown) => e as { status?: number });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(err.status).toBe(500);
     expect(hits).toBe(1);
   });
 
   it("a GET gets a fresh deadline on each retry", async () => {
-    const K = buildOctokitClass({ apiUrl: baseUrl, logger: silent, timeoutMs: 200, retry: { retries: 2, retryAfterBaseValue: 1 }, throttle: { pacing: false } });
+    const K = buildOctokitClass({
+      apiUrl: baseUrl,
+      logger: silent,
+      timeoutMs: 200,
+      retry: { retries: 2, retryAfterBaseValue: 1 },
+      throttle: { pacing: false },
+    });
     hits = 0;
     await new K({ auth: "t" }).request("GET /repos/{owner}/{repo}/issues", { owner: "o", repo: "r" }).catch(() => undefined);
     expect(hits).toBe(3);
@@ -54,7 +62,14 @@ describe("createGitHubClient", () => {
   it("finds the installation on the repository and authenticates as it", async () => {
     const standIn = await startGitHubStandIn();
     try {
-      const client = await createGitHubClient({ appId: standIn.appId, privateKey: standIn.privateKeyPem, repo: `${standIn.owner}/${standIn.repo}`, apiUrl: standIn.url, logger: silent, throttle: { pacing: false } });
+      const client = await createGitHubClient({
+        appId: standIn.appId,
+        privateKey: standIn.privateKeyPem,
+        repo: `${standIn.owner}/${standIn.repo}`,
+        apiUrl: standIn.url,
+        logger: silent,
+        throttle: { pacing: false },
+      });
       expect(client.installationId).toBe(standIn.installationId);
       const { data } = await client.octokit.rest.issues.listForRepo({ owner: client.owner, repo: client.repo });
       expect(data).toEqual([]);
@@ -68,7 +83,14 @@ describe("createGitHubClient", () => {
     const standIn = await startGitHubStandIn();
     try {
       await expect(
-        createGitHubClient({ appId: standIn.appId, privateKey: standIn.privateKeyPem, repo: `${standIn.owner}/elsewhere`, apiUrl: standIn.url, logger: silent, throttle: { pacing: false } }),
+        createGitHubClient({
+          appId: standIn.appId,
+          privateKey: standIn.privateKeyPem,
+          repo: `${standIn.owner}/elsewhere`,
+          apiUrl: standIn.url,
+          logger: silent,
+          throttle: { pacing: false },
+        }),
       ).rejects.toThrow(/not installed on/);
     } finally {
       await standIn.close();

@@ -18,7 +18,12 @@ const H0 = Math.floor(Date.now() / HOUR) * HOUR - 48 * HOUR;
 const X = cluster({ fingerprint: "lg1-xxxx", template: "Failed password for root from <*> port <*>", count: 10 });
 const Y = cluster({ fingerprint: "lg1-yyyy", template: "Failed password for ftp from <*> port <*>", count: 6 });
 const Z = cluster({ fingerprint: "lg1-zzzz", template: "Failed password for admin from <*> port <*>", count: 4 });
-const MERGED = cluster({ fingerprint: "lg1-xxxx", mergedFrom: ["lg1-yyyy", "lg1-zzzz"], template: "Failed password for <*> from <*> port <*>", count: 30 });
+const MERGED = cluster({
+  fingerprint: "lg1-xxxx",
+  mergedFrom: ["lg1-yyyy", "lg1-zzzz"],
+  template: "Failed password for <*> from <*> port <*>",
+  count: 30,
+});
 
 describe("GitHubIssueTracker: merges against the stand-in", () => {
   let standIn: GitHubStandIn;
@@ -35,7 +40,13 @@ describe("GitHubIssueTracker: merges against the stand-in", () => {
       retry: { retryAfterBaseValue: 1 },
       throttle: { retryAfterBaseValue: 1, fallbackSecondaryRateRetryAfter: 1, pacing: false },
     });
-    tracker = new GitHubIssueTracker({ octokit: client.octokit, owner: client.owner, repo: client.repo, logger: silent, relatedSearch: false });
+    tracker = new GitHubIssueTracker({
+      octokit: client.octokit,
+      owner: client.owner,
+      repo: client.repo,
+      logger: silent,
+      relatedSearch: false,
+    });
   });
   afterEach(async () => {
     expect(standIn.state.violations).toEqual([]);

@@ -6,7 +6,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createGitHubClient, type LogSink } from "../../src/adapters/github-app";
 import { GitHubIssueTracker } from "../../src/adapters/github-issue-tracker";
 import { parseIssueMarker } from "../../src/core/triage/issue-marker";
-import { DEFAULT_TRIAGE_POLICY, newProblems, planIssueActions, type IssueAction, type TriagePolicy } from "../../src/core/triage/issue-plan";
+import {
+  DEFAULT_TRIAGE_POLICY,
+  newProblems,
+  planIssueActions,
+  type IssueAction,
+  type TriagePolicy,
+} from "../../src/core/triage/issue-plan";
 import type { RelatedIssue } from "../../src/core/triage/issue-body";
 import { windowId } from "../../src/core/report/object-keys";
 import type { PrioritizedCluster } from "../../src/core/types";
@@ -25,7 +31,9 @@ interface Harness {
   tracker: GitHubIssueTracker;
 }
 
-async function harness(options: { timeoutMs?: number; pacing?: boolean; retryAfterBaseValue?: number; searchRateLimitPerMinute?: number } = {}): Promise<Harness> {
+async function harness(
+  options: { timeoutMs?: number; pacing?: boolean; retryAfterBaseValue?: number; searchRateLimitPerMinute?: number } = {},
+): Promise<Harness> {
   const standIn = await startGitHubStandIn({ searchRateLimitPerMinute: options.searchRateLimitPerMinute ?? 30 });
   const client = await createGitHubClient({
     appId: standIn.appId,
@@ -35,7 +43,11 @@ async function harness(options: { timeoutMs?: number; pacing?: boolean; retryAft
     logger: silent,
     timeoutMs: options.timeoutMs ?? 5_000,
     retry: { retryAfterBaseValue: 1 },
-    throttle: { retryAfterBaseValue: options.retryAfterBaseValue ?? 1, fallbackSecondaryRateRetryAfter: 1, pacing: options.pacing ?? false },
+    throttle: {
+      retryAfterBaseValue: options.retryAfterBaseValue ?? 1,
+      fallbackSecondaryRateRetryAfter: 1,
+      pacing: options.pacing ?? false,
+    },
   });
   const tracker = new GitHubIssueTracker({ octokit: client.octokit, owner: client.owner, repo: client.repo, logger: silent });
   return { standIn, tracker };
@@ -72,7 +84,11 @@ const kinds = (actions: IssueAction[]) => actions.map((a) => a.kind);
 const ok = (results: IssueActionResult[]) => results.filter((r) => !r.ok);
 
 const A = cluster({ fingerprint: "lg1-aaaa", priority: "P3" });
-const B = cluster({ fingerprint: "lg1-bbbb", template: "Async engine not available, skipping index creation", source: "netra_backend.app.db.index_optimizer_core.log_engine_unavailable" });
+const B = cluster({
+  fingerprint: "lg1-bbbb",
+  template: "Async engine not available, skipping index creation",
+  source: "netra_backend.app.db.index_optimizer_core.log_engine_unavailable",
+});
 
 describe("GitHubIssueTracker: the policy table over simulated hours", () => {
   let h: Harness;
@@ -86,14 +102,18 @@ describe("GitHubIssueTracker: the policy table over simulated hours", () => {
     await h.standIn.close();
   });
 
-  const issueOf = (fp: string) => h.standIn.state.issues.filter((i) => {
-    const m = parseIssueMarker(i.body);
-    return m.ok && (m.marker.fp === fp || (m.marker.aka ?? []).includes(fp));
-  });
+  const issueOf = (fp: string) =>
+    h.standIn.state.issues.filter((i) => {
+      const m = parseIssueMarker(i.body);
+      return m.ok && (m.marker.fp === fp || (m.marker.aka ?? []).includes(fp));
+    });
   const commentsOn = (n: number) => h.standIn.state.comments.filter((c) => c.issue_number === n);
 
   it("hour 0: opens one issue per new problem, with labels, and links a related hand-made issue", async () => {
-    const human = h.standIn.actAsHuman.openIssue({ title: "Index optimizer warnings", body: "We keep seeing netra_backend.app.db.index_optimizer_core.log_engine_unavailable in staging" });
+    const human = h.standIn.actAsHuman.openIssue({
+      title: "Index optimizer warnings",
+      body: "We keep seeing netra_backend.app.db.index_optimizer_core.log_engine_unavailable in staging",
+    });
     const { actions, results } = await runHour(h, 0, [A, B]);
     expect(kinds(actions)).toEqual(["open", "open"]);
     expect(ok(results)).toEqual([]);
@@ -185,13 +205,21 @@ describe("GitHubIssueTracker: the policy table over simulated hours", () => {
   });
 
   it("at most N new issues per run; the rest go to one digest issue, updated in place", async () => {
-    const burst = Array.from({ length: 5 }, (_, i) => cluster({ fingerprint: `lg1-burst${i}`, template: `Deploy broke handler ${"abcde"[i]} badly`, count: 50 - i }));
+    const burst = Array.from({ length: 5 }, (_, i) =>
+      cluster({ fingerprint: `lg1-burst${i}`, template: `Deploy broke handler ${"abcde"[i]} badly`, count: 50 - i }),
+    );
     const first = await runHour(h, 10, burst, { maxNewIssuesPerRun: 2 });
     expect(kinds(first.actions)).toEqual(["open", "open", "skip", "skip", "skip", "digest"]);
-    const digests = () => h.standIn.state.issues.filter((i) => parseIssueMarker(i.body).ok && (parseIssueMarker(i.body) as { marker: { kind: string } }).marker.kind === "digest");
+    const digests = () =>
+      h.standIn.state.issues.filter(
+        (i) => parseIssueMarker(i.body).ok && (parseIssueMarker(i.body) as { marker: { kind: string } }).marker.kind === "digest",
+      );
     expect(digests()).toHaveLength(1);
     expect(digests()[0]!.body).toContain("lg1-burst4");
-    const more = [...burst, ...Array.from({ length: 3 }, (_, i) => cluster({ fingerprint: `lg1-more${i}`, template: `Another failure ${"xyz"[i]} here` }))];
+    const more = [
+      ...burst,
+      ...Array.from({ length: 3 }, (_, i) => cluster({ fingerprint: `lg1-more${i}`, template: `Another failure ${"xyz"[i]} here` })),
+    ];
     const second = await runHour(h, 11, more, { maxNewIssuesPerRun: 2 });
     expect(second.actions.filter((a) => a.kind === "open").map((a) => a.fingerprint)).toEqual(["lg1-burst2", "lg1-burst3"]);
     expect(digests()).toHaveLength(1);
@@ -312,7 +340,9 @@ describe("GitHubIssueTracker: throttling", () => {
   it("stays within the search quota and opens the issues anyway", async () => {
     const h = await harness({ searchRateLimitPerMinute: 1 });
     try {
-      const many = Array.from({ length: 3 }, (_, i) => cluster({ fingerprint: `lg1-s${i}`, template: `Search quota case ${"abc"[i]} failing hard`, source: `mod.fn${i}` }));
+      const many = Array.from({ length: 3 }, (_, i) =>
+        cluster({ fingerprint: `lg1-s${i}`, template: `Search quota case ${"abc"[i]} failing hard`, source: `mod.fn${i}` }),
+      );
       const { results } = await runHour(h, 0, many);
       expect(ok(results)).toEqual([]);
       expect(h.standIn.state.issues).toHaveLength(3);

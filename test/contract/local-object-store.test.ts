@@ -39,7 +39,9 @@ describe("LocalObjectStore on disk", () => {
 
     const got = await store.get("svc/2025/09/15/0300Z.md");
     expect(got).toMatchObject({ body: "by hand\n", metadata: {} });
-    await expect(store.put("svc/2025/09/15/0300Z.md", "x", { contentType: "text/markdown", ifGeneration: "0" })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(store.put("svc/2025/09/15/0300Z.md", "x", { contentType: "text/markdown", ifGeneration: "0" })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
     await store.put("svc/2025/09/15/0300Z.md", "replaced\n", { contentType: "text/markdown", ifGeneration: got!.generation });
     expect((await store.get("svc/2025/09/15/0300Z.md"))?.body).toBe("replaced\n");
   });
@@ -52,7 +54,9 @@ describe("LocalObjectStore on disk", () => {
     const got = await store.get("svc/2025/09/15/0400Z.md");
     expect(got?.body).toBe("edited by a person\n");
     expect(got?.generation).not.toBe(g1);
-    await expect(store.put("svc/2025/09/15/0400Z.md", "clobber\n", { contentType: "text/markdown", ifGeneration: g1 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(
+      store.put("svc/2025/09/15/0400Z.md", "clobber\n", { contentType: "text/markdown", ifGeneration: g1 }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
   });
 
   it("breaks a key lock left by a crashed writer", async () => {

@@ -20,7 +20,12 @@ afterEach(async () => {
 
 async function serve(options: MonitoringServerOptions) {
   server = await startMonitoringServer(options);
-  const totals = createMonitoringTotals(PROJECT, RETRY, { apiEndpoint: "127.0.0.1", port: server.port, sslCreds: grpc.credentials.createInsecure(), sleep: async () => undefined });
+  const totals = createMonitoringTotals(PROJECT, RETRY, {
+    apiEndpoint: "127.0.0.1",
+    port: server.port,
+    sslCreds: grpc.credentials.createInsecure(),
+    sleep: async () => undefined,
+  });
   return { server, totals };
 }
 
@@ -71,7 +76,10 @@ describe("MonitoringTotals", () => {
   });
 
   test("PERMISSION_DENIED is not retried, and says what failed", async () => {
-    const { server, totals } = await serve({ points: POINTS, faults: [{ code: "PERMISSION_DENIED", message: "monitoring.timeSeries.list denied" }] });
+    const { server, totals } = await serve({
+      points: POINTS,
+      faults: [{ code: "PERMISSION_DENIED", message: "monitoring.timeSeries.list denied" }],
+    });
     const error = await totals.totals({ window: WINDOW, services: [], minSeverity: "ERROR" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toMatch(/PERMISSION_DENIED.*denied/);

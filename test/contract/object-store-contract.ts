@@ -35,7 +35,9 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
 
     it("refuses a create-only write over an existing object and keeps the first body", async () => {
       await store.put("_locks/svc/a.lock", "first", { contentType: "application/json", ifGeneration: "0" });
-      await expect(store.put("_locks/svc/a.lock", "second", { contentType: "application/json", ifGeneration: "0" })).rejects.toBeInstanceOf(PreconditionFailedError);
+      await expect(store.put("_locks/svc/a.lock", "second", { contentType: "application/json", ifGeneration: "0" })).rejects.toBeInstanceOf(
+        PreconditionFailedError,
+      );
       expect((await store.get("_locks/svc/a.lock"))?.body).toBe("first");
     });
 
@@ -43,7 +45,9 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
       const g1 = await store.put("_state/svc/miner.json", "v1", { contentType: "application/json", ifGeneration: "0" });
       const g2 = await store.put("_state/svc/miner.json", "v2", { contentType: "application/json", ifGeneration: g1 });
       expect(g2).not.toBe(g1);
-      await expect(store.put("_state/svc/miner.json", "stale", { contentType: "application/json", ifGeneration: g1 })).rejects.toBeInstanceOf(PreconditionFailedError);
+      await expect(
+        store.put("_state/svc/miner.json", "stale", { contentType: "application/json", ifGeneration: g1 }),
+      ).rejects.toBeInstanceOf(PreconditionFailedError);
       expect(await store.get("_state/svc/miner.json")).toMatchObject({ body: "v2", generation: g2 });
     });
 
@@ -62,10 +66,21 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
     });
 
     it("lists real keys under a prefix, sorted, including partial-name prefixes", async () => {
-      for (const key of ["svc/2025/09/15/0200Z.md", "svc/2025/09/15/0100Z.json", "svc/2025/09/15/0100Z.md", "svc/2025/09/16/0000Z.md", "svc-two/2025/09/15/0100Z.md", "other/2025/09/15/0100Z.md"]) {
+      for (const key of [
+        "svc/2025/09/15/0200Z.md",
+        "svc/2025/09/15/0100Z.json",
+        "svc/2025/09/15/0100Z.md",
+        "svc/2025/09/16/0000Z.md",
+        "svc-two/2025/09/15/0100Z.md",
+        "other/2025/09/15/0100Z.md",
+      ]) {
         await store.put(key, key, { contentType: "text/plain" });
       }
-      expect(await store.list("svc/2025/09/15/")).toEqual(["svc/2025/09/15/0100Z.json", "svc/2025/09/15/0100Z.md", "svc/2025/09/15/0200Z.md"]);
+      expect(await store.list("svc/2025/09/15/")).toEqual([
+        "svc/2025/09/15/0100Z.json",
+        "svc/2025/09/15/0100Z.md",
+        "svc/2025/09/15/0200Z.md",
+      ]);
       expect(await store.list("svc")).toEqual([
         "svc-two/2025/09/15/0100Z.md",
         "svc/2025/09/15/0100Z.json",

@@ -130,7 +130,13 @@ describe("sampling with Cloud Monitoring's totals", () => {
     expect([...filters][0]).toMatch(/ AND sample\(insertId, 0\.09452\)$/);
     expect(logging!.requests.length).toBeLessThanOrEqual(CAP / 1000 + 2);
     expect(sidecar.estimated).toBe(true);
-    expect(sidecar.sampling).toMatchObject({ mode: "server", serverFraction: 0.09452, adaptiveFraction: 1, total: TOTAL, totals: { ERROR: TOTAL } });
+    expect(sidecar.sampling).toMatchObject({
+      mode: "server",
+      serverFraction: 0.09452,
+      adaptiveFraction: 1,
+      total: TOTAL,
+      totals: { ERROR: TOTAL },
+    });
     expect(sidecar.sampling!.pagesRead).toBe(logging!.requests.length);
     checkEstimates(sidecar, truth);
     expect(worklog).toContain("## Sampling");
@@ -148,7 +154,10 @@ describe("sampling with Cloud Monitoring's totals", () => {
   });
 
   test("a Monitoring error falls back to adaptive sampling while reading, says so, and still holds the cap", async () => {
-    const { worklog, sidecar, truth } = await run({ points: [], faults: [{ code: "PERMISSION_DENIED", message: "monitoring.timeSeries.list denied" }] });
+    const { worklog, sidecar, truth } = await run({
+      points: [],
+      faults: [{ code: "PERMISSION_DENIED", message: "monitoring.timeSeries.list denied" }],
+    });
     expect(logging!.requests.every((r) => !r.filter.includes("sample("))).toBe(true);
     expect(sidecar.sampling).toMatchObject({ mode: "adaptive", serverFraction: 1 });
     expect(sidecar.sampling!.sampled).toBeLessThanOrEqual(CAP);

@@ -37,14 +37,25 @@ describe("log-gardener run", () => {
     // The sample's one record that is not a log entry (a string) has no service: counted and
     // reported, and no `unknown` worklog (nor its miner state) is written for it.
     expect(files.filter((f) => f.startsWith("unknown/") || f.startsWith("_state/unknown/"))).toEqual([]);
-    expect(r.stderr).toContain("1 record(s) had no service and were skipped, counted in the run summary and in no worklog (not-an-object: expected a LogEntry object, got a string)");
+    expect(r.stderr).toContain(
+      "1 record(s) had no service and were skipped, counted in the run summary and in no worklog (not-an-object: expected a LogEntry object, got a string)",
+    );
     // The plan: one JSON line per action, each naming a cluster.
-    const plan = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { fingerprint?: string; kind?: string; action?: string });
+    const plan = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { fingerprint?: string; kind?: string; action?: string });
     expect(plan.length).toBeGreaterThan(5);
     // The closing table: a row per service with its clusters, new problems, planned actions and worklog.
     const table = r.stderr.split("\n").filter((l) => !l.startsWith("{"));
     expect(table).toContainEqual(expect.stringMatching(/^service +clusters +new +planned actions +worklog$/));
-    expect(table).toContainEqual(expect.stringMatching(new RegExp(`^netra-backend-staging +\\d+ +\\d+ +.*open \\d+.* +${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/netra-backend-staging/2025/09/15/0100Z\\.md$`)));
+    expect(table).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^netra-backend-staging +\\d+ +\\d+ +.*open \\d+.* +${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/netra-backend-staging/2025/09/15/0100Z\\.md$`,
+        ),
+      ),
+    );
 
     const md = await readFile(path.join(dir, "netra-backend-staging/2025/09/15/0100Z.md"), "utf8");
     expect(md).toContain("# GCP Log Gardener Worklog");
@@ -81,13 +92,18 @@ describe("log-gardener run", () => {
     expect(checkout.sidecar.skipped["missing-timestamp"]).toBe(1);
     expect(checkout.sidecar.skipped["bad-timestamp"]).toBe(1);
     const requests = checkout.sidecar.clusters.filter((c) => c.kind === "request");
-    expect(requests.map((c) => c.template).sort()).toEqual(["GET /api/v1/orders/{id}/items → 500", "POST /api/v1/carts/{uuid}/checkout → 409"].sort());
+    expect(requests.map((c) => c.template).sort()).toEqual(
+      ["GET /api/v1/orders/{id}/items → 500", "POST /api/v1/carts/{uuid}/checkout → 409"].sort(),
+    );
   });
 
   test("the run summary counts every action of the plan, the digest issue's own included", async () => {
     const r = await runCli(["run", "--out", dir], { LOG_GARDENER_LOG_LEVEL: "info" });
     expect(r.code).toBe(0);
-    const plan = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { action: string });
+    const plan = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { action: string });
     const summary = r.stderr
       .split("\n")
       .filter((l) => l.startsWith("{"))
@@ -114,14 +130,24 @@ describe("log-gardener run", () => {
   test("--services limits the run; --input - reads JSON lines from stdin", async () => {
     const sample = JSON.parse(await readFile(sampleExportPath(), "utf8")) as unknown[];
     const lines = sample.map((e) => JSON.stringify(e)).join("\n");
-    const r = await runCli(["run", "--input", "-", "--services", "checkout-api", "--window-end", "2025-09-15T02:00:00Z", "--out", dir], {}, lines);
+    const r = await runCli(
+      ["run", "--input", "-", "--services", "checkout-api", "--window-end", "2025-09-15T02:00:00Z", "--out", dir],
+      {},
+      lines,
+    );
     expect(r.code).toBe(0);
     const files = await listFiles(dir);
     expect(files.filter((f) => f.endsWith(".md") && !f.endsWith("index.md"))).toEqual(["checkout-api/2025/09/15/0100Z.md"]);
   });
 
   test("an `unknown` worklog is written only for log entries that lack a service", async () => {
-    const entry = (labels: Record<string, string>, i: number) => ({ insertId: `e${i}`, timestamp: `2025-09-15T01:0${i}:00Z`, severity: "ERROR", resource: { type: "cloud_run_revision", labels }, textPayload: "payment provider timed out" });
+    const entry = (labels: Record<string, string>, i: number) => ({
+      insertId: `e${i}`,
+      timestamp: `2025-09-15T01:0${i}:00Z`,
+      severity: "ERROR",
+      resource: { type: "cloud_run_revision", labels },
+      textPayload: "payment provider timed out",
+    });
     const withService = [entry({ service_name: "api" }, 1), entry({ service_name: "api" }, 2)];
     const run = async (entries: unknown[], out: string) => {
       const input = path.join(dir, `${out}.json`);
@@ -132,7 +158,10 @@ describe("log-gardener run", () => {
     };
     expect(await run(withService, "named")).toEqual(["api/2025/09/15/0100Z.md"]);
     expect(await run([...withService, "not an entry", 42], "strays")).toEqual(["api/2025/09/15/0100Z.md"]);
-    expect(await run([...withService, entry({ location: "us-central1" }, 3)], "nameless")).toEqual(["api/2025/09/15/0100Z.md", "unknown/2025/09/15/0100Z.md"]);
+    expect(await run([...withService, entry({ location: "us-central1" }, 3)], "nameless")).toEqual([
+      "api/2025/09/15/0100Z.md",
+      "unknown/2025/09/15/0100Z.md",
+    ]);
   });
 
   test("bad configuration exits 2 and names each bad field", async () => {

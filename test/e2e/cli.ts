@@ -19,6 +19,12 @@ export async function runCli(argv: string[], env: Record<string, string> = {}, s
   let err = "";
   stdout.on("data", (d) => (out += d));
   stderr.on("data", (d) => (err += d));
-  const code = await main(argv, { stdin: Readable.from([stdin]), stdout, stderr, env: { LOG_GARDENER_LOG_LEVEL: "warn", ...env }, now: E2E_NOW });
+  const code = await main(argv, {
+    stdin: Readable.from([stdin]),
+    stdout,
+    stderr,
+    env: { LOG_GARDENER_LOG_LEVEL: "warn", ...env },
+    now: E2E_NOW,
+  });
   return { code, stdout: out, stderr: err };
 }

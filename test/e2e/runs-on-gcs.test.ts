@@ -33,9 +33,16 @@ describe("two overlapping runs into one bucket", () => {
 
     for (const service of SERVICES) {
       // The closing table's row: the service, its counts, and the worklog's browser URL.
-      const row = new RegExp(`^${service} +\\d+ +\\d+ +.+ +https://storage\\.cloud\\.google\\.com/team-worklogs/prod/${service}/2025/09/15/0100Z\\.md$`, "m");
+      const row = new RegExp(
+        `^${service} +\\d+ +\\d+ +.+ +https://storage\\.cloud\\.google\\.com/team-worklogs/prod/${service}/2025/09/15/0100Z\\.md$`,
+        "m",
+      );
       const published = [a, b].filter((r) => row.test(r.stderr));
-      const skipped = [a, b].filter((r) => new RegExp(`skipped ${service}: another run \\(log-gardener-(aaaaa|bbbbb)/task-0/attempt-0\\) holds the lock for ${service} 2025-09-15T0100Z until `).test(r.stderr));
+      const skipped = [a, b].filter((r) =>
+        new RegExp(
+          `skipped ${service}: another run \\(log-gardener-(aaaaa|bbbbb)/task-0/attempt-0\\) holds the lock for ${service} 2025-09-15T0100Z until `,
+        ).test(r.stderr),
+      );
       expect({ service, published: published.length, skipped: skipped.length }).toEqual({ service, published: 1, skipped: 1 });
       const worklog = server.objects.get(`team-worklogs/prod/${service}/2025/09/15/0100Z.md`);
       expect(worklog?.contentType).toBe("text/markdown; charset=utf-8");
@@ -48,14 +55,22 @@ describe("two overlapping runs into one bucket", () => {
     }
     // Locks are released; nothing was written twice over (one generation per worklog object).
     expect([...server.objects.keys()].filter((k) => k.includes("/_locks/"))).toEqual([]);
-    const uploads = server.requests.filter((r) => r.method === "POST" && /0100Z\.md&ifGenerationMatch=0$/.test(decodeURIComponent(r.url)) && r.status === 200);
+    const uploads = server.requests.filter(
+      (r) => r.method === "POST" && /0100Z\.md&ifGenerationMatch=0$/.test(decodeURIComponent(r.url)) && r.status === 200,
+    );
     expect(uploads).toHaveLength(SERVICES.length);
   });
 
   it("reads the bucket back with `log-gardener worklogs`", async () => {
     const list = await cli(["worklogs", "list", "--since", "500d", "--out", "gs://team-worklogs/prod"], {});
     expect(list.code).toBe(0);
-    expect(list.stdout.trimEnd().split("\n").slice(1).map((l) => l.split(/\s{2,}/)[1])).toEqual(SERVICES);
+    expect(
+      list.stdout
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(/\s{2,}/)[1]),
+    ).toEqual(SERVICES);
     const show = await cli(["worklogs", "show", "netra-backend-staging/2025-09-15T01"], { LOG_GARDENER_OUT: "gs://team-worklogs/prod" });
     expect(show.code).toBe(0);
     expect(show.stdout).toBe(server.objects.get("team-worklogs/prod/netra-backend-staging/2025/09/15/0100Z.md")?.body.toString());

@@ -104,7 +104,8 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
   };
 
   const checkBucket = (bucket: string): void => {
-    if (options.buckets && !options.buckets.includes(bucket)) throw new GcsHttpError(404, "notFound", "The specified bucket does not exist.");
+    if (options.buckets && !options.buckets.includes(bucket))
+      throw new GcsHttpError(404, "notFound", "The specified bucket does not exist.");
   };
 
   const checkPreconditions = (bucket: string, name: string, query: URLSearchParams): void => {
@@ -173,7 +174,8 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const body = await readBody(req);
     const injected = takeFault(method, url);
-    if (injected !== undefined) return sendError(res, new GcsHttpError(injected, injected === 429 ? "rateLimitExceeded" : "backendError", `injected ${injected}`));
+    if (injected !== undefined)
+      return sendError(res, new GcsHttpError(injected, injected === 429 ? "rateLimitExceeded" : "backendError", `injected ${injected}`));
 
     let m: RegExpExecArray | null;
     if ((m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname))) {
@@ -195,9 +197,22 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
         if (!name) throw new GcsHttpError(400, "required", "Required parameter: name");
         checkPreconditions(bucket, name, url.searchParams);
         const id = randomUUID();
-        const contentType = headerOf(req, "x-upload-content-type") ?? (typeof metadata.contentType === "string" ? metadata.contentType : "application/octet-stream");
-        sessions.set(id, { bucket, name, contentType, metadata: stringRecord(metadata.metadata), preconditions: new URLSearchParams(url.searchParams), chunks: [], received: 0 });
-        res.setHeader("Location", `${baseUrl}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}`);
+        const contentType =
+          headerOf(req, "x-upload-content-type") ??
+          (typeof metadata.contentType === "string" ? metadata.contentType : "application/octet-stream");
+        sessions.set(id, {
+          bucket,
+          name,
+          contentType,
+          metadata: stringRecord(metadata.metadata),
+          preconditions: new URLSearchParams(url.searchParams),
+          chunks: [],
+          received: 0,
+        });
+        res.setHeader(
+          "Location",
+          `${baseUrl}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}`,
+        );
         res.setHeader("X-GUploader-UploadID", id);
         return sendJson(res, 200, {});
       }
@@ -254,7 +269,8 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
 
   const checkMetaPreconditions = (current: GcsObjectRecord, query: URLSearchParams): void => {
     const match = query.get("ifGenerationMatch");
-    if (match !== null && match !== current.generation) throw new GcsHttpError(412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold.");
+    if (match !== null && match !== current.generation)
+      throw new GcsHttpError(412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold.");
   };
 
   const putChunk = (req: http.IncomingMessage, res: http.ServerResponse, session: UploadSession, chunk: Buffer): number => {
@@ -349,7 +365,13 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
       faults.push({ count, status, match });
     },
     seed(bucket, name, body, seedOptions = {}) {
-      return store(bucket, name, Buffer.from(body, "utf8"), seedOptions.contentType ?? "application/octet-stream", seedOptions.metadata ?? {}).generation;
+      return store(
+        bucket,
+        name,
+        Buffer.from(body, "utf8"),
+        seedOptions.contentType ?? "application/octet-stream",
+        seedOptions.metadata ?? {},
+      ).generation;
     },
     close() {
       server.closeAllConnections();
@@ -383,7 +405,9 @@ function sendError(res: http.ServerResponse, error: GcsHttpError): number {
     res.destroy();
     return error.status;
   }
-  return sendJson(res, error.status, { error: { code: error.status, message: error.message, errors: [{ message: error.message, domain: "global", reason: error.reason }] } });
+  return sendJson(res, error.status, {
+    error: { code: error.status, message: error.message, errors: [{ message: error.message, domain: "global", reason: error.reason }] },
+  });
 }
 
 /** multipart/related: the JSON resource, then the media. */
@@ -412,7 +436,11 @@ function parseMultipart(contentType: string, body: Buffer): { metadata: Record<s
   const meta = split(parts[0]!);
   const media = split(parts[1]!);
   const mediaType = /content-type:\s*([^\r\n]+)/i.exec(media.headers)?.[1]?.trim();
-  return { metadata: JSON.parse(meta.content.toString("utf8")) as Record<string, unknown>, media: media.content, ...(mediaType ? { mediaType } : {}) };
+  return {
+    metadata: JSON.parse(meta.content.toString("utf8")) as Record<string, unknown>,
+    media: media.content,
+    ...(mediaType ? { mediaType } : {}),
+  };
 }
 
 function stringRecord(value: unknown): Record<string, string> {

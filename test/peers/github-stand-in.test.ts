@@ -45,7 +45,9 @@ function signJwt(privateKeyPem: string, claims: Record<string, unknown>): string
   return `${input}.${signature}`;
 }
 
-async function statusOf(promise: Promise<unknown>): Promise<{ status: number; message: string; data: unknown; headers: Record<string, unknown> }> {
+async function statusOf(
+  promise: Promise<unknown>,
+): Promise<{ status: number; message: string; data: unknown; headers: Record<string, unknown> }> {
   try {
     await promise;
   } catch (e) {
@@ -109,11 +111,15 @@ describe("GitHub stand-in", () => {
       ];
       for (const [claims, message] of cases) {
         const octokit = new MyOctokit({ auth: signJwt(standIn.privateKeyPem, claims) });
-        const failure = await statusOf(octokit.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: standIn.installationId }));
+        const failure = await statusOf(
+          octokit.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: standIn.installationId }),
+        );
         expect([failure.status, failure.message]).toEqual([401, expect.stringMatching(message)]);
       }
       const ok = new MyOctokit({ auth: signJwt(standIn.privateKeyPem, { iss: String(standIn.appId), iat: now - 60, exp: now + 540 }) });
-      const { status, data } = await ok.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: standIn.installationId });
+      const { status, data } = await ok.request("POST /app/installations/{installation_id}/access_tokens", {
+        installation_id: standIn.installationId,
+      });
       expect(status).toBe(201);
       expect(Date.parse(data.expires_at)).toBeGreaterThan(Date.now() + 50 * 60 * 1000);
     });
@@ -123,7 +129,12 @@ describe("GitHub stand-in", () => {
       try {
         const warnings: string[] = [];
         const log = { ...quiet, warn: (m: string) => warnings.push(m) };
-        const app = new App({ appId: ahead.appId, privateKey: ahead.privateKeyPem, Octokit: octokitClass(ahead.url, { secondary: 0, primary: 0 }), log });
+        const app = new App({
+          appId: ahead.appId,
+          privateKey: ahead.privateKeyPem,
+          Octokit: octokitClass(ahead.url, { secondary: 0, primary: 0 }),
+          log,
+        });
         const octokit = await app.getInstallationOctokit(ahead.installationId);
         const { status } = await octokit.request("GET /repos/{owner}/{repo}/issues", { owner: ahead.owner, repo: ahead.repo });
         expect(status).toBe(200);
@@ -141,21 +152,45 @@ describe("GitHub stand-in", () => {
       const forged = new MyOctokit({ auth: "ghs_notatokenthestandinissued000000000" });
       const failure = await statusOf(forged.rest.issues.listForRepo({ owner, repo }));
       expect([failure.status, failure.message]).toEqual([401, expect.stringMatching(/Bad credentials/)]);
-      const jwt = new MyOctokit({ auth: signJwt(standIn.privateKeyPem, { iss: standIn.appId, iat: Math.floor(Date.now() / 1000) - 30, exp: Math.floor(Date.now() / 1000) + 500 }) });
+      const jwt = new MyOctokit({
+        auth: signJwt(standIn.privateKeyPem, {
+          iss: standIn.appId,
+          iat: Math.floor(Date.now() / 1000) - 30,
+          exp: Math.floor(Date.now() / 1000) + 500,
+        }),
+      });
       expect((await statusOf(jwt.rest.issues.listForRepo({ owner, repo }))).status).toBe(401);
     });
   });
 
   describe("issues", () => {
     it("opens an issue, creating its labels, and answers with GitHub's headers", async () => {
-      const response = await installation.rest.issues.create({ owner, repo, title: "TypeError in checkout", body: "first seen", labels: ["log-gardener", "fp:abc123"] });
+      const response = await installation.rest.issues.create({
+        owner,
+        repo,
+        title: "TypeError in checkout",
+        body: "first seen",
+        labels: ["log-gardener", "fp:abc123"],
+      });
       expect(response.status).toBe(201);
       expect(response.headers.location).toBe(response.data.url);
-      for (const header of ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-ratelimit-used", "x-ratelimit-resource", "x-github-request-id"]) {
+      for (const header of [
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "x-ratelimit-used",
+        "x-ratelimit-resource",
+        "x-github-request-id",
+      ]) {
         expect(response.headers[header]).toBeDefined();
       }
       const stored = standIn.state.issues.find((i) => i.number === response.data.number);
-      expect(stored).toMatchObject({ title: "TypeError in checkout", body: "first seen", state: "open", labels: ["log-gardener", "fp:abc123"] });
+      expect(stored).toMatchObject({
+        title: "TypeError in checkout",
+        body: "first seen",
+        state: "open",
+        labels: ["log-gardener", "fp:abc123"],
+      });
       expect(standIn.state.labels.map((l) => l.name)).toEqual(expect.arrayContaining(["log-gardener", "fp:abc123"]));
       expect(stored?.user.type).toBe("Bot");
     });
@@ -172,11 +207,23 @@ describe("GitHub stand-in", () => {
       expect(first.headers.link).toMatch(/page=3>; rel="last"/);
 
       const before = standIn.state.requests.length;
-      const all = await installation.paginate(installation.rest.issues.listForRepo, { owner, repo, labels: "PAGED,log-gardener", state: "open", per_page: 3, direction: "asc" });
+      const all = await installation.paginate(installation.rest.issues.listForRepo, {
+        owner,
+        repo,
+        labels: "PAGED,log-gardener",
+        state: "open",
+        per_page: 3,
+        direction: "asc",
+      });
       expect(all.map((i) => i.title)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `paged ${i}`));
       expect(standIn.state.requests.slice(before).map((r) => r.query.page ?? "1")).toEqual(["1", "2", "3"]);
 
-      const closedOnes = await installation.paginate(installation.rest.issues.listForRepo, { owner, repo, labels: "paged", state: "closed" });
+      const closedOnes = await installation.paginate(installation.rest.issues.listForRepo, {
+        owner,
+        repo,
+        labels: "paged",
+        state: "closed",
+      });
       expect(closedOnes.map((i) => [i.number, i.state, i.state_reason])).toEqual([[closed, "closed", "completed"]]);
       const everything = await installation.paginate(installation.rest.issues.listForRepo, { owner, repo, labels: "paged", state: "all" });
       expect(everything).toHaveLength(8);
@@ -186,7 +233,12 @@ describe("GitHub stand-in", () => {
       let clock = Date.parse("2026-11-28T10:00:00Z");
       const timed = await startGitHubStandIn({ now: () => new Date(clock) });
       try {
-        const app = new App({ appId: timed.appId, privateKey: timed.privateKeyPem, Octokit: octokitClass(timed.url, { secondary: 0, primary: 0 }), log: quiet });
+        const app = new App({
+          appId: timed.appId,
+          privateKey: timed.privateKeyPem,
+          Octokit: octokitClass(timed.url, { secondary: 0, primary: 0 }),
+          log: quiet,
+        });
         const octokit = (await app.getInstallationOctokit(timed.installationId)) as unknown as InstanceType<typeof MyOctokit>;
         const a = timed.actAsHuman.openIssue({ title: "A" });
         clock += 60 * 60 * 1000;
@@ -209,9 +261,20 @@ describe("GitHub stand-in", () => {
     });
 
     it("comments, closes with a reason, and sees a person reopen and relabel", async () => {
-      const { data: issue } = await installation.rest.issues.create({ owner, repo, title: "Timeout calling payments", labels: ["log-gardener"] });
+      const { data: issue } = await installation.rest.issues.create({
+        owner,
+        repo,
+        title: "Timeout calling payments",
+        labels: ["log-gardener"],
+      });
       await installation.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: "Seen again in window 2026-11-28T18" });
-      const { data: closed } = await installation.rest.issues.update({ owner, repo, issue_number: issue.number, state: "closed", state_reason: "not_planned" });
+      const { data: closed } = await installation.rest.issues.update({
+        owner,
+        repo,
+        issue_number: issue.number,
+        state: "closed",
+        state_reason: "not_planned",
+      });
       expect([closed.state, closed.state_reason, closed.comments]).toEqual(["closed", "not_planned", 1]);
       expect(closed.closed_at).not.toBeNull();
 
@@ -232,14 +295,25 @@ describe("GitHub stand-in", () => {
       expect(standIn.state.issues.find((i) => i.number === issue.number)?.labels).toEqual(["log-gardener", "regressed"]);
       await installation.rest.issues.setLabels({ owner, repo, issue_number: issue.number, labels: ["log-gardener", "fp:feed"] });
       expect(standIn.state.issues.find((i) => i.number === issue.number)?.labels).toEqual(["log-gardener", "fp:feed"]);
-      const { data: edited } = await installation.rest.issues.updateComment({ owner, repo, comment_id: comments[0]?.id ?? 0, body: "Seen again (edited)" });
+      const { data: edited } = await installation.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: comments[0]?.id ?? 0,
+        body: "Seen again (edited)",
+      });
       expect(edited.body).toBe("Seen again (edited)");
       await installation.rest.issues.lock({ owner, repo, issue_number: issue.number, lock_reason: "resolved" });
       expect(standIn.state.issues.find((i) => i.number === issue.number)).toMatchObject({ locked: true, active_lock_reason: "resolved" });
     });
 
     it("creates, lists and clears labels; a duplicate label is a 422", async () => {
-      const { status, data: label } = await installation.rest.issues.createLabel({ owner, repo, name: "severity:error", color: "d73a4a", description: "ERROR and worse" });
+      const { status, data: label } = await installation.rest.issues.createLabel({
+        owner,
+        repo,
+        name: "severity:error",
+        color: "d73a4a",
+        description: "ERROR and worse",
+      });
       expect([status, label.name, label.color, label.description]).toEqual([201, "severity:error", "d73a4a", "ERROR and worse"]);
       const duplicate = await statusOf(installation.rest.issues.createLabel({ owner, repo, name: "Severity:Error" }));
       expect(duplicate.status).toBe(422);
@@ -259,7 +333,11 @@ describe("GitHub stand-in", () => {
 
     it("answers 404 to GitHub endpoints it does not serve, and records which", async () => {
       expect((await statusOf(installation.rest.repos.get({ owner, repo }))).status).toBe(404);
-      expect(standIn.state.requests.at(-1)).toMatchObject({ path: `/repos/${owner}/${repo}`, status: 404, fault: "not-implemented: repos/get" });
+      expect(standIn.state.requests.at(-1)).toMatchObject({
+        path: `/repos/${owner}/${repo}`,
+        status: 404,
+        fault: "not-implemented: repos/get",
+      });
       expect(logged.at(-1)).toMatch(/GET \/repos\/\{owner\}\/\{repo\} \(repos\/get\) is GitHub's but not implemented here/);
     });
 
@@ -274,7 +352,9 @@ describe("GitHub stand-in", () => {
 
       standIn.faults.tooLongBody(10);
       const { data: issue } = await installation.rest.issues.create({ owner, repo, title: "short body", body: "0123456789" });
-      const comment = await statusOf(installation.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: "01234567890" }));
+      const comment = await statusOf(
+        installation.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: "01234567890" }),
+      );
       expect(comment.status).toBe(422);
     });
   });
@@ -298,7 +378,13 @@ describe("GitHub stand-in", () => {
       standIn.faults.timeoutAfterWrite("PATCH", /\/issues\/\d+$/, 1, 10_000);
       // The signal's clock starts before plugin-throttling's one-second spacing of writes.
       const failure = await statusOf(
-        installation.rest.issues.update({ owner, repo, issue_number: number, body: "after", request: { retries: 0, signal: AbortSignal.timeout(2000) } }),
+        installation.rest.issues.update({
+          owner,
+          repo,
+          issue_number: number,
+          body: "after",
+          request: { retries: 0, signal: AbortSignal.timeout(2000) },
+        }),
       );
       expect(failure.status).toBe(500);
       expect(standIn.state.issues.find((i) => i.number === number)?.body).toBe("after");
@@ -323,7 +409,9 @@ describe("GitHub stand-in", () => {
       standIn.actAsHuman.closeIssue(closed, "completed");
       const { data } = await installation.rest.search.issuesAndPullRequests({ q: `repo:${owner}/${repo} is:issue is:open econnreset` });
       expect(data.items.map((i) => i.title)).toEqual(["ECONNRESET from redis"]);
-      const { data: byBody } = await installation.rest.search.issuesAndPullRequests({ q: `"fingerprint cafe" repo:${owner}/${repo} in:body` });
+      const { data: byBody } = await installation.rest.search.issuesAndPullRequests({
+        q: `"fingerprint cafe" repo:${owner}/${repo} in:body`,
+      });
       expect(byBody.items.map((i) => i.number)).toEqual([closed]);
       const { data: other } = await installation.rest.search.issuesAndPullRequests({ q: `repo:someone/else econnreset` });
       expect(other.total_count).toBe(0);
@@ -358,9 +446,20 @@ describe("GitHub stand-in", () => {
       expect(failure.status).toBe(400);
       expect(failure.message).toMatch(/query parameter "state"/);
       expect(standIn.state.violations).toEqual([
-        expect.objectContaining({ kind: "request", operationId: "issues/list-for-repo", problems: [expect.stringMatching(/"state".*"bogus"/)] }),
+        expect.objectContaining({
+          kind: "request",
+          operationId: "issues/list-for-repo",
+          problems: [expect.stringMatching(/"state".*"bogus"/)],
+        }),
       ]);
-      const bad = await statusOf(installation.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: 1 } as { owner: string; repo: string; issue_number: number; body: string }));
+      const bad = await statusOf(
+        installation.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: 1 } as {
+          owner: string;
+          repo: string;
+          issue_number: number;
+          body: string;
+        }),
+      );
       expect(bad.status).toBe(400);
       expect(standIn.state.violations[1]?.problems).toEqual(["request body is required"]);
       standIn.state.violations.length = 0;
@@ -371,18 +470,26 @@ describe("GitHub stand-in", () => {
       const issue = standIn.renderIssue(number);
       const get = operationValidator("GET", "/repos/{owner}/{repo}/issues/{issue_number}");
       expect(get.checkResponse(200, issue)).toEqual([]);
-      expect(get.checkResponse(200, { ...issue, state_reason: "bogus" })).toEqual([expect.stringMatching(/state_reason must be equal to one of the allowed values/)]);
+      expect(get.checkResponse(200, { ...issue, state_reason: "bogus" })).toEqual([
+        expect.stringMatching(/state_reason must be equal to one of the allowed values/),
+      ]);
       const { closed_at: _, ...withoutClosedAt } = issue;
       expect(get.checkResponse(200, withoutClosedAt)).toEqual([expect.stringMatching(/must have required property 'closed_at'/)]);
       expect(get.checkResponse(200, { ...issue, user: null, milestone: null, body: null })).toEqual([]);
     });
 
     it("turns OpenAPI 3.0 nullable into JSON-schema unions", () => {
-      expect(toJsonSchema({ type: "string", enum: ["a"], nullable: true, example: "a" })).toEqual({ type: ["string", "null"], enum: ["a", null] });
+      expect(toJsonSchema({ type: "string", enum: ["a"], nullable: true, example: "a" })).toEqual({
+        type: ["string", "null"],
+        enum: ["a", null],
+      });
       expect(toJsonSchema({ nullable: true, anyOf: [{ $ref: "#/components/schemas/x" }] })).toEqual({
         anyOf: [{ anyOf: [{ $ref: expect.stringMatching(/\/components\/schemas\/x$/) }] }, { type: "null" }],
       });
-      expect(toJsonSchema({ type: "object", properties: { nullable: { type: "boolean" } } })).toEqual({ type: "object", properties: { nullable: { type: "boolean" } } });
+      expect(toJsonSchema({ type: "object", properties: { nullable: { type: "boolean" } } })).toEqual({
+        type: "object",
+        properties: { nullable: { type: "boolean" } },
+      });
     });
   });
 

@@ -194,7 +194,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   const send = (res: http.ServerResponse, result: RouteResult, extraHeaders: Record<string, string>): void => {
     const headers: Record<string, string> = {
-      "x-github-request-id": crypto.randomBytes(8).toString("hex").toUpperCase().replace(/(.{4})(?=.)/g, "$1:"),
+      "x-github-request-id": crypto
+        .randomBytes(8)
+        .toString("hex")
+        .toUpperCase()
+        .replace(/(.{4})(?=.)/g, "$1:"),
       "x-github-api-version-selected": "2022-11-28",
       "x-github-media-type": "github.v3; format=json",
       // From the stand-in's clock: @octokit/auth-app reads it to correct JWTs for clock skew.
@@ -314,7 +318,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       if (searchTimes.length >= searchLimit) {
         const retryAfter = Math.max(Math.ceil(((searchTimes[0] ?? t) + 60_000 - t) / 1000), 1);
         record.fault = "search-rate-limit";
-        finish(error(403, `API rate limit exceeded for installation ID ${installationId}.`), "search", { "retry-after": String(retryAfter) });
+        finish(error(403, `API rate limit exceeded for installation ID ${installationId}.`), "search", {
+          "retry-after": String(retryAfter),
+        });
         return;
       }
       searchTimes.push(t);
@@ -344,7 +350,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (validator) {
       const problems = validator.checkResponse(result.status, result.body);
       if (problems.length > 0) {
-        state.violations.push({ kind: "response", method, path: urlPath, operationId: validator.operationId, status: result.status, problems });
+        state.violations.push({
+          kind: "response",
+          method,
+          path: urlPath,
+          operationId: validator.operationId,
+          status: result.status,
+          problems,
+        });
         log(`github stand-in: response violates OpenAPI (${validator.operationId}): ${problems.join("; ")}`);
       }
     }
@@ -380,7 +393,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     handle(req, res).catch((e: unknown) => {
       // A crash is a bug in the stand-in: record it where tests look.
       const problem = e instanceof Error ? (e.stack ?? e.message) : String(e);
-      state.violations.push({ kind: "response", method: req.method ?? "", path: req.url ?? "", operationId: "", status: 500, problems: [`stand-in crashed: ${problem}`] });
+      state.violations.push({
+        kind: "response",
+        method: req.method ?? "",
+        path: req.url ?? "",
+        operationId: "",
+        status: 500,
+        problems: [`stand-in crashed: ${problem}`],
+      });
       log(`github stand-in: ${problem}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": JSON_TYPE }).end(JSON.stringify({ message: "Server Error" }));
     });

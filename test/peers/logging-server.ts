@@ -218,7 +218,8 @@ type Expr =
   | { kind: "logId"; id: string }
   | { kind: "sample"; path: string; fraction: number };
 
-const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(>=|<=|!=|=|<|>|:)|(\()|(\))|(,)|(-)|(\*)|([A-Za-z_][A-Za-z0-9_.]*(?:\."(?:[^"\\]|\\.)*")?)|([0-9][0-9A-Za-z.:+-]*))/y;
+const TOKEN =
+  /\s*(?:("(?:[^"\\]|\\.)*")|(>=|<=|!=|=|<|>|:)|(\()|(\))|(,)|(-)|(\*)|([A-Za-z_][A-Za-z0-9_.]*(?:\."(?:[^"\\]|\\.)*")?)|([0-9][0-9A-Za-z.:+-]*))/y;
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -311,7 +312,17 @@ export function parseFilter(text: string): Expr | undefined {
   return expr;
 }
 
-const SEVERITY_RANK: Record<string, number> = { DEFAULT: 0, DEBUG: 100, INFO: 200, NOTICE: 300, WARNING: 400, ERROR: 500, CRITICAL: 600, ALERT: 700, EMERGENCY: 800 };
+const SEVERITY_RANK: Record<string, number> = {
+  DEFAULT: 0,
+  DEBUG: 100,
+  INFO: 200,
+  NOTICE: 300,
+  WARNING: 400,
+  ERROR: 500,
+  CRITICAL: 600,
+  ALERT: 700,
+  EMERGENCY: 800,
+};
 
 function pathSegments(path: string): string[] {
   const segments: string[] = [];
@@ -475,7 +486,9 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
   const requests: ReceivedRequest[] = [];
   let received = 0;
 
-  type PageResult = { readonly fail: FaultCode; readonly message: string } | { readonly entries: Record<string, unknown>[]; readonly nextPageToken: string };
+  type PageResult =
+    | { readonly fail: FaultCode; readonly message: string }
+    | { readonly entries: Record<string, unknown>[]; readonly nextPageToken: string };
 
   /** One page of a query, or the status to fail it with: the service's rules, no transport. */
   function page(req: ListRequest): PageResult {
@@ -483,7 +496,8 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
     if (req.resourceNames.length === 0 || !req.resourceNames.every((n) => /^projects\/[a-z][a-z0-9-]+$/.test(n))) {
       return fail("INVALID_ARGUMENT", `resource_names: expected projects/PROJECT_ID (got ${JSON.stringify(req.resourceNames)})`);
     }
-    if (req.pageSize < 0 || req.pageSize > 1000) return fail("INVALID_ARGUMENT", `page_size must be between 0 and 1000 (got ${req.pageSize})`);
+    if (req.pageSize < 0 || req.pageSize > 1000)
+      return fail("INVALID_ARGUMENT", `page_size must be between 0 and 1000 (got ${req.pageSize})`);
     if (req.filter.length > 20_000) return fail("INVALID_ARGUMENT", "filter is longer than 20000 characters");
     const order = req.orderBy.trim().toLowerCase() || "timestamp asc";
     if (order !== "timestamp asc" && order !== "timestamp desc") {
@@ -539,15 +553,16 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
     misses++;
     const result = page(req);
     if ("fail" in result) return result;
-    const encoded = { bytes: serialize({ entries: result.entries, nextPageToken: result.nextPageToken }), entries: result.entries.length, nextPageToken: result.nextPageToken };
+    const encoded = {
+      bytes: serialize({ entries: result.entries, nextPageToken: result.nextPageToken }),
+      entries: result.entries.length,
+      nextPageToken: result.nextPageToken,
+    };
     cache.set(key, encoded);
     return encoded;
   }
 
-  function listLogEntries(
-    call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>,
-    callback: grpc.sendUnaryData<unknown>,
-  ): void {
+  function listLogEntries(call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>, callback: grpc.sendUnaryData<unknown>): void {
     const body = call.request;
     const req: ListRequest = {
       resourceNames: (body.resourceNames as string[] | undefined) ?? [],
@@ -599,11 +614,16 @@ export async function startLoggingServer(options: LoggingServerOptions): Promise
   const server = new grpc.Server();
   // Cached responses are already encoded: they pass the serializer as they are.
   const passBytes = (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : serialize(value));
-  server.addService({ ...service, ListLogEntries: { ...list, responseSerialize: passBytes } }, {
-    ListLogEntries: listLogEntries,
-  });
+  server.addService(
+    { ...service, ListLogEntries: { ...list, responseSerialize: passBytes } },
+    {
+      ListLogEntries: listLogEntries,
+    },
+  );
   const port = await new Promise<number>((resolvePort, reject) => {
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolvePort(bound)));
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolvePort(bound),
+    );
   });
   return {
     port,

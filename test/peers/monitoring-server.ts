@@ -30,7 +30,8 @@ export interface CountPoint {
   readonly value: number;
 }
 
-export type MonitoringFaultCode = "RESOURCE_EXHAUSTED" | "UNAVAILABLE" | "DEADLINE_EXCEEDED" | "PERMISSION_DENIED" | "INVALID_ARGUMENT" | "NOT_FOUND";
+export type MonitoringFaultCode =
+  "RESOURCE_EXHAUSTED" | "UNAVAILABLE" | "DEADLINE_EXCEEDED" | "PERMISSION_DENIED" | "INVALID_ARGUMENT" | "NOT_FOUND";
 
 export interface MonitoringFault {
   readonly code: MonitoringFaultCode;
@@ -79,7 +80,9 @@ function loadMetricService(): grpc.ServiceDefinition {
     defaults: false,
     oneofs: true,
   });
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as { google: { monitoring: { v3: { MetricService: { service: grpc.ServiceDefinition } } } } };
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+    google: { monitoring: { v3: { MetricService: { service: grpc.ServiceDefinition } } } };
+  };
   return pkg.google.monitoring.v3.MetricService.service;
 }
 
@@ -94,7 +97,8 @@ export function parseMonitoringFilter(filter: string): Clause[] {
     re.lastIndex = at;
     const m = re.exec(filter);
     if (!m) throw new Error(`unparseable filter at ${at}: ${filter.slice(at, at + 40)}`);
-    const values = m[3] !== undefined ? [JSON.parse(m[3]) as string] : [...m[2]!.matchAll(/"(?:[^"\\]|\\.)*"/g)].map((v) => JSON.parse(v[0]) as string);
+    const values =
+      m[3] !== undefined ? [JSON.parse(m[3]) as string] : [...m[2]!.matchAll(/"(?:[^"\\]|\\.)*"/g)].map((v) => JSON.parse(v[0]) as string);
     clauses.push({ field: m[1]!, values });
     at = re.lastIndex;
     if (m[4] === "") break;
@@ -143,7 +147,12 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
       name?: string;
       filter?: string;
       interval?: { startTime?: { seconds?: string; nanos?: number }; endTime?: { seconds?: string; nanos?: number } };
-      aggregation?: { alignmentPeriod?: { seconds?: string }; perSeriesAligner?: string; crossSeriesReducer?: string; groupByFields?: string[] };
+      aggregation?: {
+        alignmentPeriod?: { seconds?: string };
+        perSeriesAligner?: string;
+        crossSeriesReducer?: string;
+        groupByFields?: string[];
+      };
       view?: string;
     };
     const seen = {
@@ -166,7 +175,8 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
       fail(fault.code, fault.message ?? `injected ${fault.code}`);
       return;
     }
-    if (!/^projects\/[a-z][a-z0-9-]+$/.test(seen.name)) return fail("INVALID_ARGUMENT", `name: expected projects/PROJECT_ID (got ${seen.name})`);
+    if (!/^projects\/[a-z][a-z0-9-]+$/.test(seen.name))
+      return fail("INVALID_ARGUMENT", `name: expected projects/PROJECT_ID (got ${seen.name})`);
     if (!(seen.endMs > seen.startMs)) return fail("INVALID_ARGUMENT", "interval: the end time must be after the start time");
     let clauses: Clause[];
     try {
@@ -223,7 +233,9 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
   const server = new grpc.Server();
   server.addService(service, { ListTimeSeries: listTimeSeries });
   const port = await new Promise<number>((resolvePort, reject) => {
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolvePort(bound)));
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolvePort(bound),
+    );
   });
   return {
     port,

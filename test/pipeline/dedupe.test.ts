@@ -22,7 +22,9 @@ describe("RecentKeys", () => {
     const seen = new Set<number>();
     let unsafe = 0;
     for (let i = 0; i < 200_000; i++) {
-      const h = hash52(`${(i * 2654435761).toString(36)}|projects/p/logs/run.googleapis.com%2Fstdout|2025-09-15T01:${String(i % 60).padStart(2, "0")}:00.${i}Z`);
+      const h = hash52(
+        `${(i * 2654435761).toString(36)}|projects/p/logs/run.googleapis.com%2Fstdout|2025-09-15T01:${String(i % 60).padStart(2, "0")}:00.${i}Z`,
+      );
       if (!Number.isSafeInteger(h) || h < 0) unsafe++;
       seen.add(h);
     }

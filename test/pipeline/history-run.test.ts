@@ -33,7 +33,10 @@ function entry(s: Spec, minute: number, i: number): Record<string, unknown> {
     logName: "projects/shop-prod/logs/run.googleapis.com%2Fstderr",
     timestamp: new Date(T0 + s.hour * HOUR + minute * MIN + i).toISOString(),
     severity: "ERROR",
-    resource: { type: "cloud_run_revision", labels: { service_name: SERVICE, ...(s.revision ? { revision_name: s.revision } : {}), location: "europe-west1" } },
+    resource: {
+      type: "cloud_run_revision",
+      labels: { service_name: SERVICE, ...(s.revision ? { revision_name: s.revision } : {}), location: "europe-west1" },
+    },
     jsonPayload: { message: s.message },
   };
 }
@@ -45,11 +48,17 @@ function logged(h: number): Spec[] {
   // r2 takes over at 04:30.
   // Steady at 10 an hour, and tenfold-and-more in hour 8 (a young problem: the cold-start limit is 10 × 10).
   if (h !== 4) out.push({ message: "database timeout after 30s", hour: h, minutes: every(h === 8 ? 120 : 10), revision: h < 4 ? R1 : R2 });
-  else out.push({ message: "database timeout after 30s", hour: h, minutes: every(6).map((m) => m / 2), revision: R1 }, { message: "database timeout after 30s", hour: h, minutes: [35, 40, 45, 50], revision: R2 });
+  else
+    out.push(
+      { message: "database timeout after 30s", hour: h, minutes: every(6).map((m) => m / 2), revision: R1 },
+      { message: "database timeout after 30s", hour: h, minutes: [35, 40, 45, 50], revision: R2 },
+    );
   // Cache misses in hours 0-1, gone until hour 8.
-  if (h <= 1 || h === 8) out.push({ message: "cache unavailable, serving stale", hour: h, minutes: [5, 25, 45], revision: h === 8 ? R2 : R1 });
+  if (h <= 1 || h === 8)
+    out.push({ message: "cache unavailable, serving stale", hour: h, minutes: [5, 25, 45], revision: h === 8 ? R2 : R1 });
   // Starts with the deploy at 04:30 and stays.
-  if (h >= 4) out.push({ message: "payment provider rejected the request", hour: h, minutes: h === 4 ? [31, 40, 50] : [10, 20], revision: R2 });
+  if (h >= 4)
+    out.push({ message: "payment provider rejected the request", hour: h, minutes: h === 4 ? [31, 40, 50] : [10, 20], revision: R2 });
   // Hour 6: entries without a revision.
   if (h === 6) out.push({ message: "revisionless warning from a sidecar container", hour: h, minutes: [3, 4] });
   return out;
@@ -115,8 +124,17 @@ describe.each(storesUnderTest("history"))("problem history over hourly runs, on 
     expect(changes(await sidecar(store, 0))).toEqual({ "database timeout": "new", "cache unavailable,": "new" });
     expect(changes(await sidecar(store, 1))).toEqual({ "database timeout": "ongoing", "cache unavailable,": "ongoing" });
     expect(changes(await sidecar(store, 4))).toEqual({ "database timeout": "ongoing", "payment provider": "new" });
-    expect(changes(await sidecar(store, 8))).toEqual({ "database timeout": "escalating", "cache unavailable,": "returned", "payment provider": "ongoing" });
-    expect((await sidecar(store, 8)).clusters.find((c) => c.change === "escalating")).toMatchObject({ count: 120, baseline: 10, limit: 100, limitRule: "cold-start" });
+    expect(changes(await sidecar(store, 8))).toEqual({
+      "database timeout": "escalating",
+      "cache unavailable,": "returned",
+      "payment provider": "ongoing",
+    });
+    expect((await sidecar(store, 8)).clusters.find((c) => c.change === "escalating")).toMatchObject({
+      count: 120,
+      baseline: 10,
+      limit: 100,
+      limitRule: "cold-start",
+    });
     expect((await sidecar(store, 0)).history?.status).toBe("started");
     expect((await sidecar(store, 5)).history?.status).toBe("loaded");
   });
@@ -133,7 +151,10 @@ describe.each(storesUnderTest("history"))("problem history over hourly runs, on 
     expect(md.indexOf("## What Changed")).toBeLessThan(md.indexOf("## Executive Summary"));
     expect(md).toContain("started with the deploy of `checkout-api-00042-new`");
     // Later hours keep the problem's first revision.
-    expect((await sidecar(store, 7)).clusters.find((c) => c.template.startsWith("payment provider"))).toMatchObject({ change: "ongoing", firstSeenRevision: R2 });
+    expect((await sidecar(store, 7)).clusters.find((c) => c.template.startsWith("payment provider"))).toMatchObject({
+      change: "ongoing",
+      firstSeenRevision: R2,
+    });
   });
 
   test("gone quiet, and entries without a revision, are in the sidecar", async () => {
@@ -168,7 +189,16 @@ describe.each(storesUnderTest("history"))("problem history over hourly runs, on 
       number,
       url: `https://github.example/shop/app/issues/${number}`,
       title: `issue ${number}`,
-      body: renderIssueMarker({ v: ISSUE_MARKER_VERSION, kind: "problem", fp: fingerprint, svc: SERVICE, tpl: "t", hist: { h0: T0 / HOUR, c: [10] }, base: 10, seen: "x" }),
+      body: renderIssueMarker({
+        v: ISSUE_MARKER_VERSION,
+        kind: "problem",
+        fp: fingerprint,
+        svc: SERVICE,
+        tpl: "t",
+        hist: { h0: T0 / HOUR, c: [10] },
+        base: 10,
+        seen: "x",
+      }),
       state: "open",
       stateReason: null,
       closedAt: null,
@@ -177,12 +207,28 @@ describe.each(storesUnderTest("history"))("problem history over hourly runs, on 
       ...patch,
     });
     const out = new PassThrough();
-    await run(store, 8, [
-      tracked(5, fp("database timeout"), {}),
-      tracked(6, fp("cache unavailable,"), { state: "closed", stateReason: "completed", closedAt: new Date(T0 + 2 * HOUR).toISOString() }),
-      tracked(7, fp("payment provider"), { state: "closed", stateReason: "completed", closedAt: new Date(T0 + 8 * HOUR + 15 * MIN).toISOString() }),
-    ], out);
-    const planned = String(out.read() ?? "").trim().split("\n").map((l) => JSON.parse(l) as { action: string; issue?: number; reason?: string });
+    await run(
+      store,
+      8,
+      [
+        tracked(5, fp("database timeout"), {}),
+        tracked(6, fp("cache unavailable,"), {
+          state: "closed",
+          stateReason: "completed",
+          closedAt: new Date(T0 + 2 * HOUR).toISOString(),
+        }),
+        tracked(7, fp("payment provider"), {
+          state: "closed",
+          stateReason: "completed",
+          closedAt: new Date(T0 + 8 * HOUR + 15 * MIN).toISOString(),
+        }),
+      ],
+      out,
+    );
+    const planned = String(out.read() ?? "")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { action: string; issue?: number; reason?: string });
     expect(planned.map((a) => [a.issue, a.action, a.reason]).sort()).toEqual([
       [5, "comment", "escalation"],
       [6, "reopen", undefined],
@@ -202,11 +248,14 @@ describe.each(storesUnderTest("history"))("problem history over hourly runs, on 
     expect(s.history?.status).toBe("rebuilt");
     expect(s.history?.detail).toMatch(/rebuilt from 8 sidecars of the last 14 days/);
     expect(changes(s)).toEqual({ "database timeout": "escalating", "cache unavailable,": "returned", "payment provider": "ongoing" });
-    expect((await store.get(worklogKey(SERVICE, T0 + 8 * HOUR)))!.body).toContain("The problem history was rebuilt from the recent days' sidecars");
+    expect((await store.get(worklogKey(SERVICE, T0 + 8 * HOUR)))!.body).toContain(
+      "The problem history was rebuilt from the recent days' sidecars",
+    );
     const rebuilt = parseProblemHistory(JSON.parse((await store.get(historyKey(SERVICE)))!.body));
     // The same problems and counts; issue numbers come back from the sidecars that carry them
     // (this dry run's sidecars have none, the triage test's run above had some).
-    const withoutIssues = (h: typeof good) => (h.ok ? Object.fromEntries(Object.entries(h.history.problems).map(([fp, { issue: _issue, ...r }]) => [fp, r])) : undefined);
+    const withoutIssues = (h: typeof good) =>
+      h.ok ? Object.fromEntries(Object.entries(h.history.problems).map(([fp, { issue: _issue, ...r }]) => [fp, r])) : undefined;
     expect(withoutIssues(rebuilt)).toEqual(withoutIssues(good));
   });
 

@@ -67,7 +67,14 @@ export function storesUnderTest(prefix: string): [string, () => Promise<ObjectSt
   });
   return [
     ["a local folder", () => tempStore()],
-    ["a GCS bucket", async () => createGcsObjectStore(`gs://worklogs-bucket/${prefix}-${++seq}`, { apiEndpoint: server!.url, retry: { maxRetries: 2, maxDelayMs: 1000 } })],
+    [
+      "a GCS bucket",
+      async () =>
+        createGcsObjectStore(`gs://worklogs-bucket/${prefix}-${++seq}`, {
+          apiEndpoint: server!.url,
+          retry: { maxRetries: 2, maxDelayMs: 1000 },
+        }),
+    ],
   ];
 }
 

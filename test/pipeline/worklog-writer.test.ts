@@ -18,11 +18,17 @@ describe.each(STORES)("publishWorklog to %s", (name, open) => {
     expect(result.sidecar).toMatchObject({ key: "netra-backend-staging/2025/09/15/0100Z.json", outcome: "created" });
     expect(result.index).toMatchObject({ key: "netra-backend-staging/2025/09/15/index.md", outcome: "created", hours: 1 });
     expect(await store.get(worklogKey(SERVICE, WINDOW.start))).toMatchObject({ body: input.markdown, metadata: input.metadata });
-    expect(JSON.parse((await store.get(sidecarKey(SERVICE, WINDOW.start)))!.body)).toMatchObject({ service: SERVICE, window: { start: "2025-09-15T01:00:00.000Z" } });
+    expect(JSON.parse((await store.get(sidecarKey(SERVICE, WINDOW.start)))!.body)).toMatchObject({
+      service: SERVICE,
+      window: { start: "2025-09-15T01:00:00.000Z" },
+    });
     const index = (await store.get(dailyIndexKey(SERVICE, WINDOW.start)))!.body;
     expect(index).toContain("| 01:00Z | 5 | 108 |");
     // Beside a local folder the link is relative; in a bucket it is the browser URL a person can click.
-    if (name === "a GCS bucket") expect(index).toMatch(/\(<https:\/\/storage\.cloud\.google\.com\/worklogs-bucket\/[^>]*\/netra-backend-staging\/2025\/09\/15\/0100Z\.md>\)/);
+    if (name === "a GCS bucket")
+      expect(index).toMatch(
+        /\(<https:\/\/storage\.cloud\.google\.com\/worklogs-bucket\/[^>]*\/netra-backend-staging\/2025\/09\/15\/0100Z\.md>\)/,
+      );
     else expect(index).toContain("(./0100Z.md)");
   });
 
@@ -90,7 +96,9 @@ describe("publishWorklog under contention", () => {
     await publishWorklog(inner, worklogInput(modelAt()));
     const key = dailyIndexKey(SERVICE, WINDOW.start);
     const store = contendedStore(inner, key, 100);
-    await expect(publishWorklog(store, worklogInput(modelAt(WINDOW.start + HOUR)), { maxAttempts: 3 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(publishWorklog(store, worklogInput(modelAt(WINDOW.start + HOUR)), { maxAttempts: 3 })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
     expect((await inner.get(key))?.body).toMatch(/^someone else's write/);
   });
 });

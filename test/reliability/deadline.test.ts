@@ -11,7 +11,12 @@ const SERVICES = ["checkout-api", "billing-worker"];
 
 function entries(n: number): Record<string, unknown>[] {
   return Array.from({ length: n }, (_, i) =>
-    logEntry({ service: SERVICES[i % 2], insertId: `d${i}`, at: WINDOW_START + i * 30_000, jsonPayload: { message: `payment provider timed out after ${1000 + i}ms` } }),
+    logEntry({
+      service: SERVICES[i % 2],
+      insertId: `d${i}`,
+      at: WINDOW_START + i * 30_000,
+      jsonPayload: { message: `payment provider timed out after ${1000 + i}ms` },
+    }),
   );
 }
 
@@ -28,7 +33,12 @@ test("a source slower than the deadline: reading stops in time, the worklogs are
   const started = clock.ms;
   // One entry a minute; a 20-minute budget keeps 5 minutes for publishing, so reading stops at 15.
   const source = new MemorySource(entries(100), { beforeEach: () => clock.advance(60_000) });
-  const r = await runOnce({ out: t.dir, env: { LOG_GARDENER_SERVICES: SERVICES.join(","), LOG_GARDENER_DEADLINE: "20m" }, now: clock.now, overrides: { source } });
+  const r = await runOnce({
+    out: t.dir,
+    env: { LOG_GARDENER_SERVICES: SERVICES.join(","), LOG_GARDENER_DEADLINE: "20m" },
+    now: clock.now,
+    overrides: { source },
+  });
 
   expect(r.code).toBe(0);
   expect(source.yielded).toBeLessThan(100);
@@ -68,8 +78,16 @@ test("a source that stalls: the run still publishes at its deadline", async () =
   const source = new MemorySource(list, {
     beforeEach: (i) => (i === 5 ? new Promise<void>(() => undefined) : undefined), // hangs forever at the sixth entry
   });
-  const run = runOnce({ out: t.dir, env: { LOG_GARDENER_SERVICES: SERVICES.join(","), LOG_GARDENER_DEADLINE: "4s" }, now: Date.now, overrides: { source } });
-  const outcome = await Promise.race([run, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 8_000).unref())]);
+  const run = runOnce({
+    out: t.dir,
+    env: { LOG_GARDENER_SERVICES: SERVICES.join(","), LOG_GARDENER_DEADLINE: "4s" },
+    now: Date.now,
+    overrides: { source },
+  });
+  const outcome = await Promise.race([
+    run,
+    new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 8_000).unref()),
+  ]);
   expect(outcome).not.toBe("still running");
   const files = await readTree(t.dir);
   expect([...files.keys()].filter((k) => /\/\d{4}Z\.md$/.test(k))).toHaveLength(SERVICES.length);

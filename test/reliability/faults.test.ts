@@ -29,8 +29,17 @@ const SERVICES = ["checkout-api", "billing-worker", "auth-gateway"];
 function problemEntries(perProblem = 3): Record<string, unknown>[] {
   const problems = [
     (i: number) => ({ jsonPayload: { message: `payment provider timed out after ${3000 + i}ms for order ${9000 + i}` } }),
-    (i: number) => ({ textPayload: `Traceback (most recent call last):\n  File "/app/db.py", line 20, in connect\n    pool.get()\nConnectionError: pool exhausted (${i} waiting)` }),
-    (i: number) => ({ httpRequest: { requestMethod: "GET", requestUrl: `https://shop.example/api/v1/orders/${100 + i}/items`, status: 500, latency: "0.2s" } }),
+    (i: number) => ({
+      textPayload: `Traceback (most recent call last):\n  File "/app/db.py", line 20, in connect\n    pool.get()\nConnectionError: pool exhausted (${i} waiting)`,
+    }),
+    (i: number) => ({
+      httpRequest: {
+        requestMethod: "GET",
+        requestUrl: `https://shop.example/api/v1/orders/${100 + i}/items`,
+        status: 500,
+        latency: "0.2s",
+      },
+    }),
     (i: number) => ({ jsonPayload: { message: `cache miss storm on shard ${i % 4}`, level: "warn" }, severity: "WARNING" }),
     (i: number) => ({ jsonPayload: { message: "webhook signature mismatch", attempt: i } }),
   ];
@@ -39,7 +48,15 @@ function problemEntries(perProblem = 3): Record<string, unknown>[] {
     problems.forEach((make, p) => {
       for (let i = 0; i < perProblem; i++) {
         const payload = make(i) as Record<string, unknown>;
-        out.push(logEntry({ service, insertId: `${s}-${p}-${i}`, at: WINDOW_START + (p * 600 + i * 7 + s) * 1000, severity: (payload.severity as string) ?? "ERROR", ...payload }));
+        out.push(
+          logEntry({
+            service,
+            insertId: `${s}-${p}-${i}`,
+            at: WINDOW_START + (p * 600 + i * 7 + s) * 1000,
+            severity: (payload.severity as string) ?? "ERROR",
+            ...payload,
+          }),
+        );
       }
     });
   });
@@ -112,7 +129,8 @@ async function sidecars(dir: string): Promise<Map<string, WorklogSidecar>> {
 /** Entries that are in no count of any worklog: each input entry must be clustered or counted. */
 function lostEntries(all: ReadonlyMap<string, WorklogSidecar>, input: number): number {
   let counted = 0;
-  for (const s of all.values()) counted += s.stats.clustered + s.stats.skipped + s.stats.duplicates + s.stats.outsideWindow + s.stats.belowSeverity;
+  for (const s of all.values())
+    counted += s.stats.clustered + s.stats.skipped + s.stats.duplicates + s.stats.outsideWindow + s.stats.belowSeverity;
   return input - counted;
 }
 
@@ -124,14 +142,19 @@ function incompleteIssues(all: ReadonlyMap<string, WorklogSidecar>): string[] {
     for (const c of s.clusters) {
       if (!c.issue) missing.push(`${s.service} ${c.fingerprint}: no issue recorded`);
       else if (c.issue.error) missing.push(`${s.service} ${c.fingerprint}: ${c.issue.error}`);
-      else if (c.issue.action !== "skip" && c.issue.action !== "mute" && c.issue.number === undefined) missing.push(`${s.service} ${c.fingerprint}: ${c.issue.action} without an issue number`);
+      else if (c.issue.action !== "skip" && c.issue.action !== "mute" && c.issue.number === undefined)
+        missing.push(`${s.service} ${c.fingerprint}: ${c.issue.action} without an issue number`);
     }
   }
   return missing;
 }
 
 function figures(section: string, faults: number, github: GitHubPeer | undefined, lost: number): void {
-  recordFigures(section, { faultsInjected: faults, duplicates: github ? duplicatesIn(github.standIn).length : 0, lostEntries: Math.max(0, lost) });
+  recordFigures(section, {
+    faultsInjected: faults,
+    duplicates: github ? duplicatesIn(github.standIn).length : 0,
+    lostEntries: Math.max(0, lost),
+  });
 }
 
 let github: GitHubPeer | undefined;
@@ -173,7 +196,11 @@ describe("killed between publishing issues and writing the worklog, then rerun",
     await runOnce({
       out: dir,
       env: ENV,
-      overrides: { source: new MemorySource(entries), store: killableStore(new LocalObjectStore({ root: dir }), sw), tracker: killingTracker(await github.tracker(), sw, k) },
+      overrides: {
+        source: new MemorySource(entries),
+        store: killableStore(new LocalObjectStore({ root: dir }), sw),
+        tracker: killingTracker(await github.tracker(), sw, k),
+      },
     }).catch((err: unknown) => {
       if (!(err instanceof ProcessKilled)) throw err;
     });
@@ -200,10 +227,23 @@ describe("killed between publishing issues and writing the worklog, then rerun",
     expect(lost).toBe(0);
 
     // And a third run of the same window (a manual rerun) changes nothing on GitHub.
-    const before = JSON.stringify({ issues: github.standIn.state.issues.map((i) => [i.number, i.state]), comments: github.standIn.state.comments.length });
-    const again = await runOnce({ out: dir, env: { ...ENV, CLOUD_RUN_EXECUTION: "manual-rerun" }, now: () => Date.parse("2026-11-28T19:10:00Z"), overrides: { source: new MemorySource(entries), tracker: await github.tracker() } });
+    const before = JSON.stringify({
+      issues: github.standIn.state.issues.map((i) => [i.number, i.state]),
+      comments: github.standIn.state.comments.length,
+    });
+    const again = await runOnce({
+      out: dir,
+      env: { ...ENV, CLOUD_RUN_EXECUTION: "manual-rerun" },
+      now: () => Date.parse("2026-11-28T19:10:00Z"),
+      overrides: { source: new MemorySource(entries), tracker: await github.tracker() },
+    });
     expect(again.code).toBe(0);
-    expect(JSON.stringify({ issues: github.standIn.state.issues.map((i) => [i.number, i.state]), comments: github.standIn.state.comments.length })).toBe(before);
+    expect(
+      JSON.stringify({
+        issues: github.standIn.state.issues.map((i) => [i.number, i.state]),
+        comments: github.standIn.state.comments.length,
+      }),
+    ).toBe(before);
     expect(duplicatesIn(github.standIn)).toEqual([]);
   });
 });
@@ -244,7 +284,9 @@ describe("GitHub faults", () => {
   async function runWithHeldCreate() {
     if (timedOut) return timedOut;
     const started = performance.now();
-    const { r, all, lost } = await runWithGitHub((g) => g.standIn.faults.timeoutAfterWrite("POST", /\/issues$/, 1, HOLD_MS), { timeoutMs: 300 });
+    const { r, all, lost } = await runWithGitHub((g) => g.standIn.faults.timeoutAfterWrite("POST", /\/issues$/, 1, HOLD_MS), {
+      timeoutMs: 300,
+    });
     timedOut = { code: r.code, elapsedMs: performance.now() - started, all, lost };
     figures("faults: GitHub timeout", 1, github, lost);
     expect(duplicatesIn(github!.standIn)).toEqual([]);
@@ -267,11 +309,17 @@ describe("GitHub faults", () => {
     github = await startGitHub();
     const dir = await workDir();
     const entries = problemEntries();
-    expect((await runOnce({ out: dir, env: ENV, overrides: { source: new MemorySource(entries), tracker: await github.tracker() } })).code).toBe(0);
+    expect(
+      (await runOnce({ out: dir, env: ENV, overrides: { source: new MemorySource(entries), tracker: await github.tracker() } })).code,
+    ).toBe(0);
     for (const issue of github.standIn.state.issues) github.standIn.actAsHuman.closeIssue(issue.number, "completed");
     github.standIn.faults.badGatewayAfterWrite("POST", /\/comments$/, 3);
     // Eight hours later: the problem came back after its issue was closed (a return), so it reopens.
-    const next = problemEntries().map((e) => ({ ...e, insertId: `next-${String(e.insertId)}`, timestamp: new Date(Date.parse(String(e.timestamp)) + 8 * 3_600_000).toISOString() }));
+    const next = problemEntries().map((e) => ({
+      ...e,
+      insertId: `next-${String(e.insertId)}`,
+      timestamp: new Date(Date.parse(String(e.timestamp)) + 8 * 3_600_000).toISOString(),
+    }));
     const r = await runOnce({
       out: dir,
       env: { ...ENV, LOG_GARDENER_WINDOW_END: "2026-11-29T02:00:00Z" },
@@ -300,7 +348,8 @@ describe("GitHub faults", () => {
 
 describe("Cloud Storage faults", () => {
   const FAST_RETRY = { maxRetries: 4, totalTimeoutMs: 20_000, maxDelayMs: 1000, delayMultiplier: 1.1 };
-  const bucketStore = (prefix: string) => createGcsObjectStore(`gs://worklogs-bucket/${prefix}`, { apiEndpoint: gcs!.url, projectId: "shop-prod", retry: FAST_RETRY });
+  const bucketStore = (prefix: string) =>
+    createGcsObjectStore(`gs://worklogs-bucket/${prefix}`, { apiEndpoint: gcs!.url, projectId: "shop-prod", retry: FAST_RETRY });
 
   async function bucketSidecars(prefix: string): Promise<Map<string, WorklogSidecar>> {
     const out = new Map<string, WorklogSidecar>();
@@ -318,7 +367,11 @@ describe("Cloud Storage faults", () => {
     github = await startGitHub();
     const entries = problemEntries();
     gcs.injectErrors(4, 503, (method) => method !== "GET");
-    const r = await runOnce({ out: "gs://worklogs-bucket/a", env: ENV, overrides: { source: new MemorySource(entries), store: bucketStore("a"), tracker: await github.tracker() } });
+    const r = await runOnce({
+      out: "gs://worklogs-bucket/a",
+      env: ENV,
+      overrides: { source: new MemorySource(entries), store: bucketStore("a"), tracker: await github.tracker() },
+    });
     const all = await bucketSidecars("a");
     const lost = lostEntries(all, entries.length);
     figures("faults: GCS 503", 4, github, lost);
@@ -335,7 +388,11 @@ describe("Cloud Storage faults", () => {
     github = await startGitHub();
     const entries = problemEntries();
     const run = async (execution: string) =>
-      runOnce({ out: "gs://worklogs-bucket/b", env: { ...ENV, CLOUD_RUN_EXECUTION: execution }, overrides: { source: new MemorySource(entries), store: bucketStore("b"), tracker: await github!.tracker() } });
+      runOnce({
+        out: "gs://worklogs-bucket/b",
+        env: { ...ENV, CLOUD_RUN_EXECUTION: execution },
+        overrides: { source: new MemorySource(entries), store: bucketStore("b"), tracker: await github!.tracker() },
+      });
     const [one, two] = await Promise.all([run("hourly-aaaa1"), run("hourly-bbbb2")]);
     const all = await bucketSidecars("b");
     const lost = lostEntries(all, entries.length);
@@ -354,7 +411,10 @@ describe("Cloud Logging faults mid-paging", () => {
     const entries = problemEntries(40); // 600 entries, 12 pages of 50
     logging = await startLoggingServer({ entries: entries as never, faults });
     const dir = await workDir();
-    const config = loadConfig({}, { LOG_GARDENER_PROJECT: "shop-prod", LOG_GARDENER_OUT: dir, LOG_GARDENER_LOGGING_PAGE_SIZE: "50", ...ENV, ...env });
+    const config = loadConfig(
+      {},
+      { LOG_GARDENER_PROJECT: "shop-prod", LOG_GARDENER_OUT: dir, LOG_GARDENER_LOGGING_PAGE_SIZE: "50", ...ENV, ...env },
+    );
     const source = createCloudLoggingSource(config, {
       apiEndpoint: "127.0.0.1",
       port: logging.port,
@@ -362,7 +422,11 @@ describe("Cloud Logging faults mid-paging", () => {
       retry: { initialDelayMs: 1, maxDelayMs: 5 },
       readsPerMinute: 0,
     });
-    const r = await runOnce({ out: dir, env: { LOG_GARDENER_PROJECT: "shop-prod", LOG_GARDENER_LOGGING_PAGE_SIZE: "50", ...ENV, ...env }, overrides: { source } });
+    const r = await runOnce({
+      out: dir,
+      env: { LOG_GARDENER_PROJECT: "shop-prod", LOG_GARDENER_LOGGING_PAGE_SIZE: "50", ...ENV, ...env },
+      overrides: { source },
+    });
     const all = await sidecars(dir);
     // Entries Cloud Logging handed over that no worklog counts.
     const handedOver = logging.requests.reduce((n, q) => n + q.returned, 0);
@@ -385,7 +449,9 @@ describe("Cloud Logging faults mid-paging", () => {
   // When Cloud Logging keeps failing past the retries, the worklogs are written with what was
   // read, say collection did not finish, and the run exits 1 so Cloud Run retries it.
   test("UNAVAILABLE past every retry: the worklogs are still written, say collection failed, and the run exits 1", async () => {
-    const { r, all, lost } = await runWithLogging([{ code: "UNAVAILABLE", afterRequests: 3, times: 1000 }], { LOG_GARDENER_LOGGING_RETRIES: "2" });
+    const { r, all, lost } = await runWithLogging([{ code: "UNAVAILABLE", afterRequests: 3, times: 1000 }], {
+      LOG_GARDENER_LOGGING_RETRIES: "2",
+    });
     figures("faults: Cloud Logging gives up", 1, undefined, lost);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/UNAVAILABLE/);

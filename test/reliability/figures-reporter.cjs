@@ -28,7 +28,11 @@ class FiguresReporter {
   onRunComplete(_contexts, results) {
     let lines;
     try {
-      lines = fs.readFileSync(this.file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      lines = fs
+        .readFileSync(this.file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     } catch {
       lines = [];
     }
@@ -50,7 +54,11 @@ class FiguresReporter {
     }
     out.push("-".repeat(width + 12));
     for (const [section, figures] of [...bySection.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-      out.push(`  ${section}: ${Object.entries(figures).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      out.push(
+        `  ${section}: ${Object.entries(figures)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}`,
+      );
     }
     out.push(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed`, "");
     process.stdout.write(out.join("\n") + "\n");

@@ -35,7 +35,15 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  */
 const SCALE = Number(process.env.FUZZ_SCALE ?? "1") || 1;
 const REPLAY = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH } : {};
-const SKIP_REASONS: readonly SkipReason[] = ["not-an-object", "invalid-entry", "missing-timestamp", "bad-timestamp", "null-payload", "message-too-large", "unparseable-line"];
+const SKIP_REASONS: readonly SkipReason[] = [
+  "not-an-object",
+  "invalid-entry",
+  "missing-timestamp",
+  "bad-timestamp",
+  "null-payload",
+  "message-too-large",
+  "unparseable-line",
+];
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
@@ -83,7 +91,7 @@ const HOSTILE_PIECES = [
   "https://evil.example/x?a=1",
   "www.evil.example",
   "\n    at handler (/app/src/server.js:10:5)",
-  "Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\nValueError: bad",
+  'Traceback (most recent call last):\n  File "/app/x.py", line 3, in f\nValueError: bad',
   "panic: runtime error\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d",
   "__proto__",
   "constructor",
@@ -97,23 +105,40 @@ const HOSTILE_PIECES = [
 
 const hostileString = (maxPieces = 10): fc.Arbitrary<string> =>
   fc
-    .array(fc.oneof(fc.string({ unit: anyCodeUnit, maxLength: 12 }), fc.string({ maxLength: 16 }), fc.constantFrom(...HOSTILE_PIECES)), { maxLength: maxPieces })
+    .array(fc.oneof(fc.string({ unit: anyCodeUnit, maxLength: 12 }), fc.string({ maxLength: 16 }), fc.constantFrom(...HOSTILE_PIECES)), {
+      maxLength: maxPieces,
+    })
     .map((parts) => parts.join(""));
 
 const timestampArb = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: WINDOW.start, max: WINDOW.end - 1 }).map((ms) => new Date(ms).toISOString()) },
-  { weight: 1, arbitrary: fc.integer({ min: WINDOW.start - 3_600_000, max: WINDOW.end + 3_600_000 }).map((ms) => new Date(ms).toISOString()) },
-  { weight: 1, arbitrary: fc.oneof(hostileString(3), fc.constant(""), fc.constant(null), fc.integer(), fc.constant("2026-13-45T99:99:99Z")) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: WINDOW.start - 3_600_000, max: WINDOW.end + 3_600_000 }).map((ms) => new Date(ms).toISOString()),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(hostileString(3), fc.constant(""), fc.constant(null), fc.integer(), fc.constant("2026-13-45T99:99:99Z")),
+  },
 );
 
-const severityArb = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...SEVERITIES) }, { weight: 1, arbitrary: fc.oneof(hostileString(2), fc.integer({ min: -10, max: 1000 }), fc.constant(null)) });
+const severityArb = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...SEVERITIES) },
+  { weight: 1, arbitrary: fc.oneof(hostileString(2), fc.integer({ min: -10, max: 1000 }), fc.constant(null)) },
+);
 
-const serviceArb = fc.oneof({ weight: 5, arbitrary: fc.constantFrom("checkout-api", "billing") }, { weight: 1, arbitrary: hostileString(3) });
+const serviceArb = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom("checkout-api", "billing") },
+  { weight: 1, arbitrary: hostileString(3) },
+);
 
 const jsonPayloadArb = fc.oneof(
   fc.record({ message: hostileString() }, { requiredKeys: [] }),
   fc.record({ msg: hostileString(), level: fc.constantFrom("error", "warn", 50), stack: hostileString(4) }, { requiredKeys: [] }),
-  fc.record({ error: fc.oneof(hostileString(), fc.record({ message: hostileString(), stack: hostileString() }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+  fc.record(
+    { error: fc.oneof(hostileString(), fc.record({ message: hostileString(), stack: hostileString() }, { requiredKeys: [] })) },
+    { requiredKeys: [] },
+  ),
   fc.dictionary(hostileString(2), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
 );
 
@@ -136,20 +161,37 @@ const logEntryArb: fc.Arbitrary<unknown> = fc.record(
     logName: fc.oneof(fc.constant("projects/p/logs/run.googleapis.com%2Fstdout"), hostileString(2)),
     timestamp: timestampArb,
     severity: severityArb,
-    resource: fc.record({ type: fc.constant("cloud_run_revision"), labels: fc.record({ service_name: serviceArb, revision_name: fc.string({ maxLength: 10 }) }, { requiredKeys: ["service_name"] }) }),
+    resource: fc.record({
+      type: fc.constant("cloud_run_revision"),
+      labels: fc.record({ service_name: serviceArb, revision_name: fc.string({ maxLength: 10 }) }, { requiredKeys: ["service_name"] }),
+    }),
     textPayload: hostileString(),
     jsonPayload: jsonPayloadArb,
     httpRequest: httpRequestArb,
     trace: hostileString(2),
     labels: fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 10 }), fc.integer())),
-    sourceLocation: fc.record({ file: hostileString(2), line: fc.oneof(fc.string(), fc.integer()), function: hostileString(2) }, { requiredKeys: [] }),
-    protoPayload: fc.record({ methodName: hostileString(2), serviceName: hostileString(1), status: fc.record({ code: fc.integer(), message: hostileString() }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+    sourceLocation: fc.record(
+      { file: hostileString(2), line: fc.oneof(fc.string(), fc.integer()), function: hostileString(2) },
+      { requiredKeys: [] },
+    ),
+    protoPayload: fc.record(
+      {
+        methodName: hostileString(2),
+        serviceName: hostileString(1),
+        status: fc.record({ code: fc.integer(), message: hostileString() }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: ["timestamp", "resource"] },
 );
 
 /** Anything at all: JSON values, and LogEntry-shaped objects most of the time. */
-const rawArb: fc.Arbitrary<unknown> = fc.oneof({ weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) }, { weight: 6, arbitrary: logEntryArb });
+const rawArb: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
+  { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) },
+  { weight: 6, arbitrary: logEntryArb },
+);
 
 // ---------------------------------------------------------------------------------------------
 // The core path, as runJob drives it
@@ -162,7 +204,16 @@ interface CoreOutcome {
 
 function runCore(raws: readonly unknown[], minSeverity: (typeof SEVERITIES)[number] = "WARNING"): CoreOutcome {
   const counts = { clustered: 0, skipped: 0, duplicates: 0, outsideWindow: 0, belowSeverity: 0 };
-  const perService = new Map<string, { clusterer: ServiceClusterer; clustered: number; skipped: Partial<Record<SkipReason, number>>; samples: SkippedEntry[]; other: { duplicates: number; outsideWindow: number; belowSeverity: number } }>();
+  const perService = new Map<
+    string,
+    {
+      clusterer: ServiceClusterer;
+      clustered: number;
+      skipped: Partial<Record<SkipReason, number>>;
+      samples: SkippedEntry[];
+      other: { duplicates: number; outsideWindow: number; belowSeverity: number };
+    }
+  >();
   const service = (name: string) => {
     let s = perService.get(name);
     if (!s) {
@@ -222,7 +273,15 @@ function runCore(raws: readonly unknown[], minSeverity: (typeof SEVERITIES)[numb
       skippedSamples: s.samples,
       truncations: [],
       issues: {},
-      status: { collected: true, clustered: true, issuesPlanned: true, issuesPublished: false, dryRun: true, relatedResearched: false, relatedLinked: false },
+      status: {
+        collected: true,
+        clustered: true,
+        issuesPlanned: true,
+        issuesPublished: false,
+        dryRun: true,
+        relatedResearched: false,
+        relatedLinked: false,
+      },
       notes: [],
       logsExplorerUrls: {},
     };
@@ -235,7 +294,15 @@ function runCore(raws: readonly unknown[], minSeverity: (typeof SEVERITIES)[numb
 
 /** The worklog's own lines (its HTML `<details>` appendix), from a worklog of benign input. */
 const OWN_LINES: ReadonlySet<string> = new Set(
-  runCore([{ insertId: "a", timestamp: new Date(WINDOW.start + 1000).toISOString(), severity: "ERROR", resource: { labels: { service_name: "checkout-api" } }, textPayload: "payment failed" }])
+  runCore([
+    {
+      insertId: "a",
+      timestamp: new Date(WINDOW.start + 1000).toISOString(),
+      severity: "ERROR",
+      resource: { labels: { service_name: "checkout-api" } },
+      textPayload: "payment failed",
+    },
+  ])
     .worklogs[0]!.markdown.split("\n")
     .filter((l) => l.includes("<")),
 );
@@ -255,7 +322,13 @@ function assertCoreOutcome(outcome: CoreOutcome): void {
 }
 
 /** Runs a property, counting inputs and crashes for the figures table. */
-function measured<T>(section: string, arb: fc.Arbitrary<T>, numRuns: number, check: (value: T) => void, inputsOf: (value: T) => number): void {
+function measured<T>(
+  section: string,
+  arb: fc.Arbitrary<T>,
+  numRuns: number,
+  check: (value: T) => void,
+  inputsOf: (value: T) => number,
+): void {
   let inputs = 0;
   let crashes = 0;
   try {
@@ -281,7 +354,12 @@ function measured<T>(section: string, arb: fc.Arbitrary<T>, numRuns: number, che
 }
 
 /** measured() for whole runs: each value gets a fresh temporary folder, removed afterwards. */
-async function measuredRuns<T>(arb: fc.Arbitrary<T>, prefix: string, inputsOf: (value: T) => number, run: (value: T, dir: string) => Promise<void>): Promise<void> {
+async function measuredRuns<T>(
+  arb: fc.Arbitrary<T>,
+  prefix: string,
+  inputsOf: (value: T) => number,
+  run: (value: T, dir: string) => Promise<void>,
+): Promise<void> {
   let inputs = 0;
   let crashes = 0;
   try {
@@ -332,36 +410,55 @@ describe("normalizeEntry on anything", () => {
 
 describe("normalize → cluster → prioritize → render", () => {
   test("batches of hostile entries: nothing thrown, nothing lost, markdown well-formed", () => {
-    measured("fuzz: core pipeline", fc.array(rawArb, { maxLength: 40 }), 300, (raws) => assertCoreOutcome(runCore(raws)), (raws) => raws.length);
+    measured(
+      "fuzz: core pipeline",
+      fc.array(rawArb, { maxLength: 40 }),
+      300,
+      (raws) => assertCoreOutcome(runCore(raws)),
+      (raws) => raws.length,
+    );
   });
 
   test("hostile messages that repeat, so templates and variables carry them", () => {
-    const repeated = fc.tuple(hostileString(8), fc.array(hostileString(2), { minLength: 2, maxLength: 8 }), fc.constantFrom("textPayload", "jsonPayload")).map(([base, vars, kind]) =>
-      vars.map((v, i) => ({
-        insertId: `r${i}`,
-        timestamp: new Date(WINDOW.start + i * 1000).toISOString(),
-        severity: "ERROR",
-        resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
-        ...(kind === "textPayload" ? { textPayload: `${base} ${v}` } : { jsonPayload: { message: `${base} ${v}`, detail: v } }),
-      })),
+    const repeated = fc
+      .tuple(hostileString(8), fc.array(hostileString(2), { minLength: 2, maxLength: 8 }), fc.constantFrom("textPayload", "jsonPayload"))
+      .map(([base, vars, kind]) =>
+        vars.map((v, i) => ({
+          insertId: `r${i}`,
+          timestamp: new Date(WINDOW.start + i * 1000).toISOString(),
+          severity: "ERROR",
+          resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
+          ...(kind === "textPayload" ? { textPayload: `${base} ${v}` } : { jsonPayload: { message: `${base} ${v}`, detail: v } }),
+        })),
+      );
+    measured(
+      "fuzz: core pipeline",
+      repeated,
+      300,
+      (raws) => assertCoreOutcome(runCore(raws)),
+      (raws) => raws.length,
     );
-    measured("fuzz: core pipeline", repeated, 300, (raws) => assertCoreOutcome(runCore(raws)), (raws) => raws.length);
   });
 
   test("1 MB lines: skipped as too large or clustered, never a crash", () => {
-    const big = fc.tuple(fc.constantFrom("a", "\uD800", "`", "<script>", "@octocat ", "x\n", "\u0000"), fc.constantFrom("textPayload", "jsonPayload", "httpRequest")).map(([unit, where]) => {
-      const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
-      const entry: Record<string, unknown> = {
-        insertId: "big",
-        timestamp: new Date(WINDOW.start + 1000).toISOString(),
-        severity: "ERROR",
-        resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
-      };
-      if (where === "textPayload") entry.textPayload = text;
-      else if (where === "jsonPayload") entry.jsonPayload = { message: "short", blob: text, stack: text };
-      else entry.httpRequest = { requestMethod: "GET", requestUrl: `https://x.example/${text}`, status: 500, userAgent: text };
-      return [entry];
-    });
+    const big = fc
+      .tuple(
+        fc.constantFrom("a", "\uD800", "`", "<script>", "@octocat ", "x\n", "\u0000"),
+        fc.constantFrom("textPayload", "jsonPayload", "httpRequest"),
+      )
+      .map(([unit, where]) => {
+        const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+        const entry: Record<string, unknown> = {
+          insertId: "big",
+          timestamp: new Date(WINDOW.start + 1000).toISOString(),
+          severity: "ERROR",
+          resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
+        };
+        if (where === "textPayload") entry.textPayload = text;
+        else if (where === "jsonPayload") entry.jsonPayload = { message: "short", blob: text, stack: text };
+        else entry.httpRequest = { requestMethod: "GET", requestUrl: `https://x.example/${text}`, status: 500, userAgent: text };
+        return [entry];
+      });
     measured(
       "fuzz: core pipeline",
       big,
@@ -378,22 +475,36 @@ describe("normalize → cluster → prioritize → render", () => {
   });
 
   test("payloads nested 1,000 deep", () => {
-    const deep = fc.tuple(fc.constantFrom("object", "array", "mixed"), fc.constantFrom(1000, 1500), hostileString(3)).map(([shape, depth, leaf]) => {
-      let v: unknown = leaf;
-      for (let i = 0; i < depth; i++) v = shape === "array" || (shape === "mixed" && i % 2 === 0) ? [v] : { nested: v };
-      return [
-        {
-          insertId: "deep",
-          timestamp: new Date(WINDOW.start + 1000).toISOString(),
-          severity: "ERROR",
-          resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
-          jsonPayload: { message: "deep payload", payload: v },
-        },
-        { insertId: "deep-root", timestamp: new Date(WINDOW.start + 2000).toISOString(), severity: "ERROR", resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } }, jsonPayload: v },
-        v,
-      ];
-    });
-    measured("fuzz: core pipeline", deep, 12, (raws) => assertCoreOutcome(runCore(raws)), (raws) => raws.length);
+    const deep = fc
+      .tuple(fc.constantFrom("object", "array", "mixed"), fc.constantFrom(1000, 1500), hostileString(3))
+      .map(([shape, depth, leaf]) => {
+        let v: unknown = leaf;
+        for (let i = 0; i < depth; i++) v = shape === "array" || (shape === "mixed" && i % 2 === 0) ? [v] : { nested: v };
+        return [
+          {
+            insertId: "deep",
+            timestamp: new Date(WINDOW.start + 1000).toISOString(),
+            severity: "ERROR",
+            resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
+            jsonPayload: { message: "deep payload", payload: v },
+          },
+          {
+            insertId: "deep-root",
+            timestamp: new Date(WINDOW.start + 2000).toISOString(),
+            severity: "ERROR",
+            resource: { type: "cloud_run_revision", labels: { service_name: "checkout-api" } },
+            jsonPayload: v,
+          },
+          v,
+        ];
+      });
+    measured(
+      "fuzz: core pipeline",
+      deep,
+      12,
+      (raws) => assertCoreOutcome(runCore(raws)),
+      (raws) => raws.length,
+    );
   });
 });
 
@@ -409,7 +520,11 @@ describe("the markdown check itself", () => {
     ["a cross-repo reference", "owner/repo#456", "issue reference"],
     ["a GH- reference", "see GH-789", "GH- reference"],
   ])("finds %s", (_name, markdown, problem) => {
-    expect(checkMarkdown(markdown).map((p) => p.problem).join("; ")).toContain(problem);
+    expect(
+      checkMarkdown(markdown)
+        .map((p) => p.problem)
+        .join("; "),
+    ).toContain(problem);
   });
 
   test.each([
@@ -449,33 +564,69 @@ describe("runJob end to end on hostile input", () => {
       }
       if (/\/\d{4}Z\.md$/.test(name)) expect(checkMarkdown(text, [], OWN_LINES)).toEqual([]);
     }
-    const totals = jsonLines(r.stderr).find((l) => l.message === "read complete") as Record<"read" | "clustered" | "skipped" | "duplicates" | "outsideWindow" | "belowSeverity" | "otherServices" | "unattributed", number>;
-    expect(totals.read).toBe(totals.clustered + totals.skipped + totals.duplicates + totals.outsideWindow + totals.belowSeverity + totals.otherServices);
+    const totals = jsonLines(r.stderr).find((l) => l.message === "read complete") as Record<
+      "read" | "clustered" | "skipped" | "duplicates" | "outsideWindow" | "belowSeverity" | "otherServices" | "unattributed",
+      number
+    >;
+    expect(totals.read).toBe(
+      totals.clustered + totals.skipped + totals.duplicates + totals.outsideWindow + totals.belowSeverity + totals.otherServices,
+    );
     // Records with no service that are not log entries (a string, a number) are counted in the
     // run summary as unattributed, not in a worklog; everything else is in a worklog or another service's.
     if (counted + totals.otherServices + totals.unattributed !== inputs) {
       const worklogs = [...files.keys()].filter((k) => /\/\d{4}Z\.json$/.test(k));
-      throw new Error(`${inputs - counted - totals.otherServices - totals.unattributed} entries in no worklog and not counted; worklogs: ${JSON.stringify(worklogs)}; read complete: ${JSON.stringify(totals)}`);
+      throw new Error(
+        `${inputs - counted - totals.otherServices - totals.unattributed} entries in no worklog and not counted; worklogs: ${JSON.stringify(worklogs)}; read complete: ${JSON.stringify(totals)}`,
+      );
     }
   }
 
   test("from memory: every entry clustered or counted, markdown well-formed, exit 0", async () => {
-    await measuredRuns(fc.array(rawArb, { maxLength: 30 }), "lg-fuzz-run-", (raws) => raws.length, async (raws, dir) => {
-      const r = await runOnce({ out: dir, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString(), LOG_GARDENER_LOG_LEVEL: "info" }, overrides: { source: new MemorySource(raws) } });
-      await checkRun(dir, raws.length, r);
-    });
+    await measuredRuns(
+      fc.array(rawArb, { maxLength: 30 }),
+      "lg-fuzz-run-",
+      (raws) => raws.length,
+      async (raws, dir) => {
+        const r = await runOnce({
+          out: dir,
+          env: {
+            LOG_GARDENER_DRY_RUN: "true",
+            LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString(),
+            LOG_GARDENER_LOG_LEVEL: "info",
+          },
+          overrides: { source: new MemorySource(raws) },
+        });
+        await checkRun(dir, raws.length, r);
+      },
+    );
   }, 60_000);
 
   // Found by the property above: a lone surrogate in a service name reached encodeURIComponent
   // in the Logs Explorer link and crashed the run before any worklog was written.
   test("lone surrogates in the service name and the message", async () => {
     const raws = [
-      { insertId: "s1", timestamp: new Date(WINDOW.start + 1000).toISOString(), severity: "ERROR", resource: { labels: { service_name: "api\uD800" } }, textPayload: "failed \uDFFF here" },
-      { insertId: "s2", timestamp: new Date(WINDOW.start + 2000).toISOString(), severity: "ERROR", resource: { labels: { service_name: "api" } }, httpRequest: { requestMethod: "GE\uD800T", requestUrl: "/x/\uDC00", status: 500 } },
+      {
+        insertId: "s1",
+        timestamp: new Date(WINDOW.start + 1000).toISOString(),
+        severity: "ERROR",
+        resource: { labels: { service_name: "api\uD800" } },
+        textPayload: "failed \uDFFF here",
+      },
+      {
+        insertId: "s2",
+        timestamp: new Date(WINDOW.start + 2000).toISOString(),
+        severity: "ERROR",
+        resource: { labels: { service_name: "api" } },
+        httpRequest: { requestMethod: "GE\uD800T", requestUrl: "/x/\uDC00", status: 500 },
+      },
     ];
     const t = await tempDir("lg-fuzz-surrogate-");
     try {
-      const r = await runOnce({ out: t.dir, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() }, overrides: { source: new MemorySource(raws) } });
+      const r = await runOnce({
+        out: t.dir,
+        env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() },
+        overrides: { source: new MemorySource(raws) },
+      });
       await checkRun(t.dir, raws.length, r);
     } finally {
       await t.remove();
@@ -486,10 +637,20 @@ describe("runJob end to end on hostile input", () => {
   // run crashed), and "a b" and "a?b" shared one worklog (the second overwrote the first).
   test("service names that are not path-safe: each gets its own worklog, none crashes the run", async () => {
     const names = ["..", ".", ".hidden", "a b", "a?b", "a/b", "", "_"];
-    const raws = names.map((service_name, i) => ({ insertId: `n${i}`, timestamp: new Date(WINDOW.start + 1000 * (i + 1)).toISOString(), severity: "ERROR", resource: { labels: { service_name } }, textPayload: `payment failed ${i}` }));
+    const raws = names.map((service_name, i) => ({
+      insertId: `n${i}`,
+      timestamp: new Date(WINDOW.start + 1000 * (i + 1)).toISOString(),
+      severity: "ERROR",
+      resource: { labels: { service_name } },
+      textPayload: `payment failed ${i}`,
+    }));
     const t = await tempDir("lg-fuzz-names-");
     try {
-      const r = await runOnce({ out: t.dir, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() }, overrides: { source: new MemorySource(raws) } });
+      const r = await runOnce({
+        out: t.dir,
+        env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() },
+        overrides: { source: new MemorySource(raws) },
+      });
       await checkRun(t.dir, raws.length, r);
     } finally {
       await t.remove();
@@ -503,18 +664,31 @@ describe("runJob end to end on hostile input", () => {
     const labels = { service_name: "checkout-api" };
     const raws = [
       { insertId: "mb-text", timestamp: at, severity: "ERROR", resource: { labels }, textPayload: "x\uD800`@octocat ".repeat(70_000) },
-      { insertId: "mb-json", timestamp: at, severity: "ERROR", resource: { labels }, jsonPayload: { message: "short", blob: "y".repeat(1_000_000) } },
+      {
+        insertId: "mb-json",
+        timestamp: at,
+        severity: "ERROR",
+        resource: { labels },
+        jsonPayload: { message: "short", blob: "y".repeat(1_000_000) },
+      },
       { insertId: "deep", timestamp: at, severity: "ERROR", resource: { labels }, jsonPayload: { message: "deep", payload: deep } },
       { insertId: "deep-root", timestamp: at, severity: "ERROR", resource: { labels }, jsonPayload: deep },
     ];
     const t = await tempDir("lg-fuzz-big-");
     try {
-      const r = await runOnce({ out: path.join(t.dir, "a"), env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() }, overrides: { source: new MemorySource(raws) } });
+      const r = await runOnce({
+        out: path.join(t.dir, "a"),
+        env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() },
+        overrides: { source: new MemorySource(raws) },
+      });
       await checkRun(path.join(t.dir, "a"), raws.length, r);
       const file = path.join(t.dir, "export.json");
       // JSON.stringify itself gives up around depth 10^4; 1,000 is what an export can hold.
       await writeFile(file, JSON.stringify(raws));
-      const f = await runOnce({ out: path.join(t.dir, "b"), env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() } });
+      const f = await runOnce({
+        out: path.join(t.dir, "b"),
+        env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() },
+      });
       await checkRun(path.join(t.dir, "b"), raws.length, f);
       recordFigures("fuzz: whole run", { inputsFuzzed: 2 * raws.length, crashes: 0 });
     } finally {
@@ -529,13 +703,21 @@ describe("runJob end to end on hostile input", () => {
       fc.constantFrom("{", "}", "[", "]", '{"a":', "null", "[1,2", '"\\uD800"', "{}{}", ""),
     );
     const exportText = fc.tuple(fc.array(record, { maxLength: 25 }), fc.constantFrom("\n", "\r\n"));
-    await measuredRuns(exportText, "lg-fuzz-file-", ([lines]) => lines.length, async ([lines, eol], dir) => {
-      const file = path.join(dir, "export.jsonl");
-      await writeFile(file, lines.join(eol));
-      const out = path.join(dir, "out");
-      const r = await runOnce({ out, env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() } });
-      // However the reader splits the text into records, each one it yields is read and counted.
-      await checkRun(out, runCounts(r.stderr).read, r);
-    });
+    await measuredRuns(
+      exportText,
+      "lg-fuzz-file-",
+      ([lines]) => lines.length,
+      async ([lines, eol], dir) => {
+        const file = path.join(dir, "export.jsonl");
+        await writeFile(file, lines.join(eol));
+        const out = path.join(dir, "out");
+        const r = await runOnce({
+          out,
+          env: { LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_WINDOW_END: new Date(WINDOW.end).toISOString() },
+        });
+        // However the reader splits the text into records, each one it yields is read and counted.
+        await checkRun(out, runCounts(r.stderr).read, r);
+      },
+    );
   }, 60_000);
 });

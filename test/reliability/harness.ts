@@ -48,7 +48,14 @@ export function logEntry(e: EntryInput): Record<string, unknown> {
     logName: "projects/shop-prod/logs/run.googleapis.com%2Fstdout",
     timestamp: new Date(e.at ?? WINDOW_START + 60_000).toISOString(),
     severity: e.severity ?? "ERROR",
-    resource: { type: "cloud_run_revision", labels: { service_name: e.service ?? "checkout-api", revision_name: `${e.service ?? "checkout-api"}-00042-abc`, location: "europe-west1" } },
+    resource: {
+      type: "cloud_run_revision",
+      labels: {
+        service_name: e.service ?? "checkout-api",
+        revision_name: `${e.service ?? "checkout-api"}-00042-abc`,
+        location: "europe-west1",
+      },
+    },
     ...(e.textPayload !== undefined ? { textPayload: e.textPayload } : {}),
     ...(e.jsonPayload !== undefined ? { jsonPayload: e.jsonPayload } : {}),
     ...(e.httpRequest !== undefined ? { httpRequest: e.httpRequest } : {}),
@@ -127,7 +134,11 @@ export async function runOnce(input: RunInput): Promise<RunOutcome> {
     ...input.env,
   };
   // What cli.ts's top-level catch does with an error that escapes the command.
-  const code = await runRunCommand(input.flags ?? {}, { stdin: Readable.from([]), stdout, stderr, env, now: input.now ?? (() => RUN_START) }, input.overrides ?? {}).catch((error: unknown) => {
+  const code = await runRunCommand(
+    input.flags ?? {},
+    { stdin: Readable.from([]), stdout, stderr, env, now: input.now ?? (() => RUN_START) },
+    input.overrides ?? {},
+  ).catch((error: unknown) => {
     if (error instanceof ConfigError) throw error;
     stderr.write(`log-gardener: ${describeError(error)}\n`);
     return EXIT_FAILURE;
@@ -203,7 +214,14 @@ export async function startGitHub(options: { timeoutMs?: number; validate?: bool
         retry: { retries: 2, retryAfterBaseValue: 1 },
         throttle: { retryAfterBaseValue: 1, fallbackSecondaryRateRetryAfter: 1, pacing: false },
       });
-      return new GitHubIssueTracker({ octokit: client.octokit, owner: client.owner, repo: client.repo, logger, redact, relatedSearch: false });
+      return new GitHubIssueTracker({
+        octokit: client.octokit,
+        owner: client.owner,
+        repo: client.repo,
+        logger,
+        redact,
+        relatedSearch: false,
+      });
     },
     close: () => standIn.close(),
   };

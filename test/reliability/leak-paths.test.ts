@@ -34,13 +34,33 @@ const HOUR = 3_600_000;
 const WRAPPERS: readonly ((line: string, i: number) => Record<string, unknown>)[] = [
   (line) => ({ textPayload: line }),
   (line) => ({ jsonPayload: { message: line, level: "error", logger: "app.payments" } }),
-  (line) => ({ jsonPayload: { msg: "request failed", err: { type: "Error", message: line, stack: `Error: ${line}\n    at charge (/app/src/payments.js:88:13)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)` } } }),
-  (line) => ({ jsonPayload: { message: "upstream call failed", detail: line, context: { request: { body: line, headers: { "x-note": line } } } } }),
-  (line) => ({ textPayload: `Traceback (most recent call last):\n  File "/app/worker.py", line 41, in handle\n    client.send(payload)\n  File "/app/client.py", line 12, in send\n    raise RuntimeError(msg)\nRuntimeError: ${line}` }),
+  (line) => ({
+    jsonPayload: {
+      msg: "request failed",
+      err: {
+        type: "Error",
+        message: line,
+        stack: `Error: ${line}\n    at charge (/app/src/payments.js:88:13)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)`,
+      },
+    },
+  }),
+  (line) => ({
+    jsonPayload: { message: "upstream call failed", detail: line, context: { request: { body: line, headers: { "x-note": line } } } },
+  }),
+  (line) => ({
+    textPayload: `Traceback (most recent call last):\n  File "/app/worker.py", line 41, in handle\n    client.send(payload)\n  File "/app/client.py", line 12, in send\n    raise RuntimeError(msg)\nRuntimeError: ${line}`,
+  }),
   (line) => ({ jsonPayload: { message: `checkout declined: ${line}` }, labels: { note: line } }),
   (line) => ({
     jsonPayload: { message: line },
-    httpRequest: { requestMethod: "POST", requestUrl: "https://shop.example/api/v1/carts/9f1c/checkout", status: 500, latency: "0.412s", userAgent: line, referer: "https://shop.example/cart" },
+    httpRequest: {
+      requestMethod: "POST",
+      requestUrl: "https://shop.example/api/v1/carts/9f1c/checkout",
+      status: 500,
+      latency: "0.412s",
+      userAgent: line,
+      referer: "https://shop.example/cart",
+    },
   }),
   // A map keyed by the secret (sessions by token, counts by API key): keys travel in samples too.
   (line) => ({ jsonPayload: { message: "rate limited callers", byCaller: { [line]: 3, anonymous: 1 } } }),
@@ -56,7 +76,15 @@ function corpusEntries(windowStart: number, repeat: number): Record<string, unkn
     SECRET_LINES.forEach(({ line, secrets }, i) => {
       const service = SERVICES[i % SERVICES.length]!;
       const at = windowStart + ((i * 7 + r * 13) % 3500) * 1000;
-      entries.push(logEntry({ service, at, insertId: `s${r}-${i}`, severity: i % 5 === 0 ? "CRITICAL" : "ERROR", ...WRAPPERS[i % WRAPPERS.length]!(line, i) }));
+      entries.push(
+        logEntry({
+          service,
+          at,
+          insertId: `s${r}-${i}`,
+          severity: i % 5 === 0 ? "CRITICAL" : "ERROR",
+          ...WRAPPERS[i % WRAPPERS.length]!(line, i),
+        }),
+      );
       const urlSecret = secrets.find((s) => URL_SAFE.test(s));
       if (urlSecret && i % 3 === 0) {
         entries.push(
@@ -64,14 +92,26 @@ function corpusEntries(windowStart: number, repeat: number): Record<string, unkn
             service,
             at: at + 1,
             insertId: `u${r}-${i}`,
-            httpRequest: { requestMethod: "GET", requestUrl: `https://shop.example/api/v1/orders/${1000 + i}?access_token=${urlSecret}&page=2`, status: 502, latency: "1.2s" },
+            httpRequest: {
+              requestMethod: "GET",
+              requestUrl: `https://shop.example/api/v1/orders/${1000 + i}?access_token=${urlSecret}&page=2`,
+              status: 502,
+              latency: "1.2s",
+            },
           }),
         );
       }
       n++;
     });
     CUSTOM_SECRETS.forEach((s, i) => {
-      entries.push(logEntry({ service: SERVICES[0], at: windowStart + (100 + i + r) * 1000, insertId: `c${r}-${i}`, jsonPayload: { message: `card ${s} was declined by the issuer`, card: s } }));
+      entries.push(
+        logEntry({
+          service: SERVICES[0],
+          at: windowStart + (100 + i + r) * 1000,
+          insertId: `c${r}-${i}`,
+          jsonPayload: { message: `card ${s} was declined by the issuer`, card: s },
+        }),
+      );
     });
   }
   expect(n).toBe(SECRET_LINES.length * repeat);
@@ -119,7 +159,8 @@ function findLeaks(outputs: ReadonlyMap<string, string>): string[] {
   for (const { value, kind } of ALL_SECRETS) {
     for (const [place, raw, plain] of texts) {
       const hit = fragments(value).find((f) => raw.includes(f) || plain.includes(f));
-      if (hit !== undefined) leaks.push(`${kind} ${JSON.stringify(value.slice(0, 40))} in ${place}${hit === value ? "" : ` (part: ${JSON.stringify(hit)})`}`);
+      if (hit !== undefined)
+        leaks.push(`${kind} ${JSON.stringify(value.slice(0, 40))} in ${place}${hit === value ? "" : ` (part: ${JSON.stringify(hit)})`}`);
     }
   }
   return leaks;
@@ -168,9 +209,14 @@ describe("no secret leaves the process", () => {
       expect(r.stdout).toContain("[REDACTED");
 
       const leaks = findLeaks(outputs);
-      recordFigures("leak paths", { secretsChecked: ALL_SECRETS.length * outputs.size, secretsLeaked: new Set(leaks.map((l) => l.split(" in ")[0])).size });
+      recordFigures("leak paths", {
+        secretsChecked: ALL_SECRETS.length * outputs.size,
+        secretsLeaked: new Set(leaks.map((l) => l.split(" in ")[0])).size,
+      });
       expect(leaks).toEqual([]);
-      for (const [name, text] of files) if (name.endsWith(".md")) expect(checkMarkdown(text, [], new Set(text.split("\n").filter((l) => /^<\/?details|^<summary/.test(l))))).toEqual([]);
+      for (const [name, text] of files)
+        if (name.endsWith(".md"))
+          expect(checkMarkdown(text, [], new Set(text.split("\n").filter((l) => /^<\/?details|^<summary/.test(l))))).toEqual([]);
     } finally {
       await remove();
     }
@@ -194,7 +240,10 @@ describe("no secret leaves through the export reader", () => {
         const file = path.join(dir, `export-${i}.txt`);
         writeFileSync(file, pair.map((line) => line.replace(/\n/g, " ")).join("\n"));
         const out = path.join(dir, `out-${i}`);
-        const r = await runOnce({ out, env: { ...baseEnv(), LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_SERVICES: "" } });
+        const r = await runOnce({
+          out,
+          env: { ...baseEnv(), LOG_GARDENER_DRY_RUN: "true", LOG_GARDENER_INPUT: file, LOG_GARDENER_SERVICES: "" },
+        });
         expect(r.code).toBe(0);
         const files = await readTree(out);
         expect(r.stderr).toMatch(/unparseable/);
@@ -203,7 +252,10 @@ describe("no secret leaves through the export reader", () => {
         outputs.set(`run ${i} stderr (job logs)`, r.stderr);
       }
       const leaks = findLeaks(outputs);
-      recordFigures("leak paths", { secretsChecked: ALL_SECRETS.length * outputs.size, secretsLeaked: new Set(leaks.map((l) => l.split(" in ")[0])).size });
+      recordFigures("leak paths", {
+        secretsChecked: ALL_SECRETS.length * outputs.size,
+        secretsLeaked: new Set(leaks.map((l) => l.split(" in ")[0])).size,
+      });
       expect(leaks).toEqual([]);
     } finally {
       await remove();
@@ -257,7 +309,11 @@ describe("no secret reaches GitHub", () => {
   beforeAll(async () => {
     github = await startGitHub({ validate: false });
     dir = await tempDir("lg-leaks-github-");
-    const first = await runOnce({ out: dir.dir, env: baseEnv(), overrides: { source: new MemorySource(corpusEntries(WINDOW_START, 1)), tracker: await github.tracker(trackerRedact) } });
+    const first = await runOnce({
+      out: dir.dir,
+      env: baseEnv(),
+      overrides: { source: new MemorySource(corpusEntries(WINDOW_START, 1)), tracker: await github.tracker(trackerRedact) },
+    });
     for (const issue of github.standIn.state.issues) github.standIn.actAsHuman.closeIssue(issue.number, "completed");
     const second = await runOnce({
       out: dir.dir,
@@ -280,7 +336,9 @@ describe("no secret reaches GitHub", () => {
       outputs.set(`issue #${issue.number} labels`, issue.labels.join("\n"));
     }
     for (const c of github.standIn.state.comments) outputs.set(`comment ${c.id} on #${c.issue_number}`, c.body);
-    github.standIn.state.requests.forEach((req, i) => outputs.set(`request ${i} ${req.method} ${req.path}`, `${req.path}?${JSON.stringify(req.query)} ${JSON.stringify(req.body ?? "")}`));
+    github.standIn.state.requests.forEach((req, i) =>
+      outputs.set(`request ${i} ${req.method} ${req.path}`, `${req.path}?${JSON.stringify(req.query)} ${JSON.stringify(req.body ?? "")}`),
+    );
     outputs.set("GitHub labels", github.standIn.state.labels.map((l) => `${l.name} ${l.description ?? ""}`).join("\n"));
   }, 120_000);
 
@@ -299,7 +357,10 @@ describe("no secret reaches GitHub", () => {
 
   test("issue titles, bodies, labels, comments, every request sent, worklogs and logs: no secret", () => {
     const leaks = findLeaks(outputs);
-    recordFigures("leak paths", { secretsChecked: ALL_SECRETS.length * outputs.size, secretsLeaked: new Set(leaks.map((l) => l.split(" in ")[0])).size });
+    recordFigures("leak paths", {
+      secretsChecked: ALL_SECRETS.length * outputs.size,
+      secretsLeaked: new Set(leaks.map((l) => l.split(" in ")[0])).size,
+    });
     expect(leaks).toEqual([]);
   });
 
@@ -310,7 +371,9 @@ describe("no secret reaches GitHub", () => {
 
   test("issue bodies stay inert markdown (no live mention, reference or HTML from a log)", () => {
     const ownRefs = github!.standIn.state.issues.map((i) => `#${i.number}`);
-    const problems = github!.standIn.state.issues.flatMap((i) => checkMarkdown(i.body ?? "", ownRefs, new Set(["</details>"])).map((p) => ({ issue: i.number, ...p })));
+    const problems = github!.standIn.state.issues.flatMap((i) =>
+      checkMarkdown(i.body ?? "", ownRefs, new Set(["</details>"])).map((p) => ({ issue: i.number, ...p })),
+    );
     expect(problems).toEqual([]);
   });
 });

@@ -12,18 +12,27 @@ import { recordFigures } from "./figures";
 import { jsonLines, logEntry, MemorySource, runOnce, startGitHub, tempDir, WINDOW_START, type GitHubPeer } from "./harness";
 
 /** Every fifth corpus line (all kinds); leak-paths.test.ts runs the whole corpus through the logs too. */
-const SECRET_LINES: readonly SecretLine[] = secretLines()
-  .filter((_l, i) => i % 5 === 0);
+const SECRET_LINES: readonly SecretLine[] = secretLines().filter((_l, i) => i % 5 === 0);
 
 const SERVICES = ["checkout-api", "billing-worker"];
 const EXECUTION = "log-gardener-hourly-x7k2p";
 
 function input(): unknown[] {
   const out: unknown[] = SECRET_LINES.map((s, i) =>
-    logEntry({ service: SERVICES[i % 2], insertId: `l${i}`, at: WINDOW_START + i * 10_000, ...(i % 2 === 0 ? { textPayload: s.line } : { jsonPayload: { message: s.line, token: s.secrets[0] } }) }),
+    logEntry({
+      service: SERVICES[i % 2],
+      insertId: `l${i}`,
+      at: WINDOW_START + i * 10_000,
+      ...(i % 2 === 0 ? { textPayload: s.line } : { jsonPayload: { message: s.line, token: s.secrets[0] } }),
+    }),
   );
   // Malformed entries carrying secrets too: their samples are logged nowhere, counted as skipped.
-  out.push({ insertId: "bad-1", timestamp: "yesterday", textPayload: SECRET_LINES[0]!.line, resource: { labels: { service_name: "checkout-api" } } });
+  out.push({
+    insertId: "bad-1",
+    timestamp: "yesterday",
+    textPayload: SECRET_LINES[0]!.line,
+    resource: { labels: { service_name: "checkout-api" } },
+  });
   out.push({ insertId: "bad-2", textPayload: SECRET_LINES[1]!.line, resource: { labels: { service_name: "billing-worker" } } });
   return out;
 }
@@ -44,7 +53,14 @@ async function run(arm?: (g: GitHubPeer) => void) {
   remove = t.remove;
   const r = await runOnce({
     out: t.dir,
-    env: { LOG_GARDENER_SERVICES: SERVICES.join(","), LOG_GARDENER_LOG_LEVEL: "debug", LOG_GARDENER_MAX_NEW_ISSUES: "500", CLOUD_RUN_EXECUTION: EXECUTION, CLOUD_RUN_TASK_INDEX: "0", CLOUD_RUN_TASK_COUNT: "1" },
+    env: {
+      LOG_GARDENER_SERVICES: SERVICES.join(","),
+      LOG_GARDENER_LOG_LEVEL: "debug",
+      LOG_GARDENER_MAX_NEW_ISSUES: "500",
+      CLOUD_RUN_EXECUTION: EXECUTION,
+      CLOUD_RUN_TASK_INDEX: "0",
+      CLOUD_RUN_TASK_COUNT: "1",
+    },
     overrides: { source: new MemorySource(input()), tracker: await github.tracker() },
   });
   return { r, lines: jsonLines(r.stderr), plain: r.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("{")) };
@@ -76,7 +92,14 @@ describe("the job's own logs", () => {
     expect(s.durationMs).toEqual(expect.any(Number));
     expect(s.actions).toEqual(expect.objectContaining({ open: expect.any(Number) }));
     // The closing table (a header, a row per service) and the notes after it are plain lines, not log records.
-    expect(plain.filter((l) => !/^(service +clusters +new +(planned )?actions +worklog$|\S+ +\d+ +\d+ +\S.* +\S+$|skipped|log-gardener:|\s+-|\d+ record\(s\) had no service)/.test(l))).toEqual([]);
+    expect(
+      plain.filter(
+        (l) =>
+          !/^(service +clusters +new +(planned )?actions +worklog$|\S+ +\d+ +\d+ +\S.* +\S+$|skipped|log-gardener:|\s+-|\d+ record\(s\) had no service)/.test(
+            l,
+          ),
+      ),
+    ).toEqual([]);
     expect(plain).toContainEqual(expect.stringMatching(/^service +clusters/));
 
     const found = leaks(r.stderr);
@@ -105,9 +128,17 @@ describe("the logger redacts whatever it is handed", () => {
   // Errors from the outside world can quote what was sent (a request body, a filter, a line).
   test("errors (message, stack, own fields, cause) and deeply nested objects", () => {
     const lines: string[] = [];
-    const log = createLogger({ level: "info", executionId: EXECUTION, taskIndex: 0, redact: buildRedactor(), destination: { write: (s: string) => void lines.push(s) } });
+    const log = createLogger({
+      level: "info",
+      executionId: EXECUTION,
+      taskIndex: 0,
+      redact: buildRedactor(),
+      destination: { write: (s: string) => void lines.push(s) },
+    });
     const cause = new Error("upstream said: password=hunter2hunter2");
-    const err = Object.assign(new Error("POST failed: api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ", { cause }), { body: "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789" });
+    const err = Object.assign(new Error("POST failed: api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ", { cause }), {
+      body: "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    });
     log.error({ err }, "publishing failed");
     let deep: unknown = "Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345";
     for (let i = 0; i < 12; i++) deep = { nested: deep };
@@ -115,7 +146,12 @@ describe("the logger redacts whatever it is handed", () => {
     log.info("message with sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ in it");
     const text = lines.join("");
     expect(text).toContain("publishing failed");
-    for (const secret of ["sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ", "hunter2hunter2", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "abcdefghijklmnopqrstuvwxyz012345"]) {
+    for (const secret of [
+      "sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ",
+      "hunter2hunter2",
+      "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+      "abcdefghijklmnopqrstuvwxyz012345",
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

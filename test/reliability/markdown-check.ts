@@ -30,7 +30,12 @@ function outsideFences(markdown: string, problems: MarkdownProblem[]): { line: n
     }
     out.push({ line: i + 1, text });
   });
-  if (open) problems.push({ line: open.line, problem: `unclosed ${open.char.repeat(open.length)} fence`, text: lines[open.line - 1]!.slice(0, 120) });
+  if (open)
+    problems.push({
+      line: open.line,
+      problem: `unclosed ${open.char.repeat(open.length)} fence`,
+      text: lines[open.line - 1]!.slice(0, 120),
+    });
   return out;
 }
 
@@ -72,11 +77,17 @@ export function withoutCodeSpans(line: string): string {
 
 /** Our own HTML and links: comments (issue markers) and link destinations, which show no text. */
 function withoutOwnHtml(text: string): string {
-  return text.replace(/<!--[\s\S]*?-->/g, " ").replace(/\]\(<[^<>\s]*>\)/g, "]()").replace(/\]\([^()\s]*\)/g, "]()");
+  return text
+    .replace(/<!--[\s\S]*?-->/g, " ")
+    .replace(/\]\(<[^<>\s]*>\)/g, "]()")
+    .replace(/\]\([^()\s]*\)/g, "]()");
 }
 
 const CHECKS: readonly { problem: string; pattern: RegExp }[] = [
-  { problem: "raw HTML tag", pattern: /<\/?(?:script|img|a|iframe|svg|style|details|div|span|table|input|form|object|embed|meta|link)(?=[\s/>])/i },
+  {
+    problem: "raw HTML tag",
+    pattern: /<\/?(?:script|img|a|iframe|svg|style|details|div|span|table|input|form|object|embed|meta|link)(?=[\s/>])/i,
+  },
   { problem: "live @mention", pattern: /(?<![\w`@.\\])@[A-Za-z0-9][\w-]*(?:\/[\w-]+)?/ },
   { problem: "live issue reference", pattern: /(?<![\w&\\])(?:[\w.-]+\/[\w.-]+)?#\d+\b/ },
   { problem: "live GH- reference", pattern: /(?<![\w-])GH-\d+\b/i },
@@ -87,7 +98,11 @@ const CHECKS: readonly { problem: string; pattern: RegExp }[] = [
  * (issue numbers it published), which are allowed outside code; `ownLines` are lines of the
  * template itself (the priority appendix's `<details>`), taken from a rendering of benign input.
  */
-export function checkMarkdown(markdown: string, ownRefs: readonly string[] = [], ownLines: ReadonlySet<string> = new Set()): MarkdownProblem[] {
+export function checkMarkdown(
+  markdown: string,
+  ownRefs: readonly string[] = [],
+  ownLines: ReadonlySet<string> = new Set(),
+): MarkdownProblem[] {
   const problems: MarkdownProblem[] = [];
   for (const { line, text } of outsideFences(markdown, problems)) {
     if (ownLines.has(text)) continue;

@@ -70,7 +70,8 @@ describe("cloudbuild.yaml", () => {
     } catch {
       return; // .ci/run not written yet
     }
-    const scriptsOf = (commands: string[]) => commands.map((c) => (c.startsWith("npm ci") ? "ci" : npmScript(c))).filter((s) => s !== undefined);
+    const scriptsOf = (commands: string[]) =>
+      commands.map((c) => (c.startsWith("npm ci") ? "ci" : npmScript(c))).filter((s) => s !== undefined);
     const ours = new Set(scriptsOf(config.steps.flatMap((s) => npmCommands(commandOf(s)))));
     expect(scriptsOf(npmCommands(ciRun)).filter((s) => !ours.has(s))).toEqual([]);
   });
@@ -112,7 +113,9 @@ describe("cloudbuild.yaml", () => {
 
 describe(".gcloudignore", () => {
   it("keeps keys, tfvars and Terraform state out of the upload", () => {
-    const ignored = readFileSync(path.join(REPO_ROOT, ".gcloudignore"), "utf8").split("\n").map((l) => l.trim());
+    const ignored = readFileSync(path.join(REPO_ROOT, ".gcloudignore"), "utf8")
+      .split("\n")
+      .map((l) => l.trim());
     for (const entry of [".git", "#!include:.gitignore", "*.pem", ".env", ".env.*", "*.tfvars", ".terraform/", "*.tfstate*"]) {
       expect(ignored).toContain(entry);
     }

@@ -39,7 +39,8 @@ export function linksOf(from: string, markdown: string): DocLink[] {
   withoutCode(markdown)
     .split("\n")
     .forEach((line, i) => {
-      for (const m of line.matchAll(/\]\(\s*(?:<([^>]*)>|([^)\s]*))(?:\s+"[^"]*")?\s*\)/g)) links.push({ from, line: i + 1, target: m[1] ?? m[2] ?? "" });
+      for (const m of line.matchAll(/\]\(\s*(?:<([^>]*)>|([^)\s]*))(?:\s+"[^"]*")?\s*\)/g))
+        links.push({ from, line: i + 1, target: m[1] ?? m[2] ?? "" });
       const ref = /^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/.exec(line);
       if (ref) links.push({ from, line: i + 1, target: ref[1] ?? "" });
     });
@@ -84,7 +85,8 @@ export function brokenLink(root: string, link: DocLink, pending: ReadonlySet<str
   const hash = target.indexOf("#");
   const filePart = decodeURIComponent(hash < 0 ? target : target.slice(0, hash));
   const anchor = hash < 0 ? undefined : decodeURIComponent(target.slice(hash + 1));
-  if (filePart.startsWith("/")) return `${target}: links relative to the repository root do not work on every renderer; use a path relative to ${link.from}`;
+  if (filePart.startsWith("/"))
+    return `${target}: links relative to the repository root do not work on every renderer; use a path relative to ${link.from}`;
   const file = filePart === "" ? path.join(root, link.from) : path.resolve(path.dirname(path.join(root, link.from)), filePart);
   const relative = path.relative(root, file).split(path.sep).join("/");
   if (relative.startsWith("..")) return `${target}: points outside the repository`;

@@ -116,9 +116,13 @@ describe("Dockerfile", () => {
 function runtimeImports(): { file: string; specifier: string }[] {
   const srcDir = path.join(REPO_ROOT, "src");
   const files = (readdirSync(srcDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
-  const pattern = /^\s*(?:import|export)\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|\b(?:require|import)\(\s*["']([^"']+)["']\s*\)/gm;
+  const pattern =
+    /^\s*(?:import|export)\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|\b(?:require|import)\(\s*["']([^"']+)["']\s*\)/gm;
   return files.flatMap((file) =>
-    [...readFileSync(path.join(srcDir, file), "utf8").matchAll(pattern)].map((m) => ({ file: path.join("src", file), specifier: (m[1] ?? m[2])! })),
+    [...readFileSync(path.join(srcDir, file), "utf8").matchAll(pattern)].map((m) => ({
+      file: path.join("src", file),
+      specifier: (m[1] ?? m[2])!,
+    })),
   );
 }
 
@@ -128,7 +132,11 @@ describe("what the image ships is enough to run", () => {
   it("src/ loads only Node built-ins and production dependencies (npm ci --omit=dev drops the rest)", () => {
     expect(imports.length).toBeGreaterThan(0);
     const builtins = new Set(builtinModules);
-    const packageOf = (s: string) => s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/");
+    const packageOf = (s: string) =>
+      s
+        .split("/")
+        .slice(0, s.startsWith("@") ? 2 : 1)
+        .join("/");
     const missing = imports
       .filter(({ specifier }) => !specifier.startsWith(".") && !specifier.startsWith("node:") && !builtins.has(packageOf(specifier)))
       .filter(({ specifier }) => !(packageOf(specifier) in pkg.dependencies))
@@ -147,7 +155,9 @@ describe("what the image ships is enough to run", () => {
 
 describe("Dockerfile and CI", () => {
   it("install the same way: npm ci in the build stage, in Cloud Build and in .ci/run", () => {
-    const cloudbuild = load(readFileSync(path.join(REPO_ROOT, "cloudbuild.yaml"), "utf8")) as { steps: { id: string; entrypoint?: string; args?: string[] }[] };
+    const cloudbuild = load(readFileSync(path.join(REPO_ROOT, "cloudbuild.yaml"), "utf8")) as {
+      steps: { id: string; entrypoint?: string; args?: string[] }[];
+    };
     const install = cloudbuild.steps.find((s) => s.id === "install")!;
     expect([install.entrypoint, ...(install.args ?? [])].join(" ")).toBe(npmIn(build!)[0]);
     let ciRun: string | undefined;
@@ -161,13 +171,15 @@ describe("Dockerfile and CI", () => {
 });
 
 describe("entrypointNodeFlags (what bench:source runs its measured process with)", () => {
-  const image = (entrypoint: string) => `FROM node:24 AS build\nENTRYPOINT ["node", "--in-build-stage"]\nFROM node:24-slim\nENTRYPOINT ${entrypoint}\n`;
+  const image = (entrypoint: string) =>
+    `FROM node:24 AS build\nENTRYPOINT ["node", "--in-build-stage"]\nFROM node:24-slim\nENTRYPOINT ${entrypoint}\n`;
 
   it("takes the words between node and the script, from the last stage", () => {
-    expect(entrypointNodeFlags(image('["node", "--max-semi-space-size=16", "--heap-growing-percent=150", "dist/src/cli.js", "run", "--dry-run"]'))).toEqual([
-      "--max-semi-space-size=16",
-      "--heap-growing-percent=150",
-    ]);
+    expect(
+      entrypointNodeFlags(
+        image('["node", "--max-semi-space-size=16", "--heap-growing-percent=150", "dist/src/cli.js", "run", "--dry-run"]'),
+      ),
+    ).toEqual(["--max-semi-space-size=16", "--heap-growing-percent=150"]);
     expect(entrypointNodeFlags(image('["node", "dist/src/cli.js", "run"]'))).toEqual([]);
   });
 

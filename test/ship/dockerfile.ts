@@ -57,7 +57,8 @@ export function entrypointNodeFlags(dockerfile: string): string[] {
     ?.instructions.filter((i) => i.keyword === "ENTRYPOINT")
     .at(-1);
   const words = entrypoint ? (JSON.parse(entrypoint.args) as unknown) : undefined;
-  if (!Array.isArray(words) || words[0] !== "node") throw new Error(`the Dockerfile's last stage has no ENTRYPOINT ["node", …] (got ${entrypoint?.args ?? "none"})`);
+  if (!Array.isArray(words) || words[0] !== "node")
+    throw new Error(`the Dockerfile's last stage has no ENTRYPOINT ["node", …] (got ${entrypoint?.args ?? "none"})`);
   const script = words.findIndex((w, i) => i > 0 && !String(w).startsWith("-"));
   return words.slice(1, script < 0 ? words.length : script).map(String);
 }

@@ -11,7 +11,12 @@ import { REPO_ROOT } from "./infra";
 // test fails once a page exists, so its line here gets deleted and its links get checked.
 const PENDING: string[] = [];
 
-const pages = ["README.md", ...readdirSync(path.join(REPO_ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].sort();
+const pages = [
+  "README.md",
+  ...readdirSync(path.join(REPO_ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+].sort();
 
 describe("links in README.md and docs/", () => {
   it.each(pages)("%s: every relative link resolves", (page) => {
@@ -24,13 +29,16 @@ describe("links in README.md and docs/", () => {
   });
 
   it("README.md links every page in docs/", () => {
-    const targets = new Set(linksOf("README.md", readFileSync(path.join(REPO_ROOT, "README.md"), "utf8")).map((l) => l.target.split("#")[0]));
+    const targets = new Set(
+      linksOf("README.md", readFileSync(path.join(REPO_ROOT, "README.md"), "utf8")).map((l) => l.target.split("#")[0]),
+    );
     expect(pages.filter((p) => p !== "README.md" && !targets.has(p))).toEqual([]);
   });
 
-  if (PENDING.length > 0) it.each(PENDING)("%s is still pending (once it exists, delete it from PENDING)", (page) => {
-    expect(existsSync(path.join(REPO_ROOT, page))).toBe(false);
-  });
+  if (PENDING.length > 0)
+    it.each(PENDING)("%s is still pending (once it exists, delete it from PENDING)", (page) => {
+      expect(existsSync(path.join(REPO_ROOT, page))).toBe(false);
+    });
 });
 
 describe("the link checker", () => {
@@ -39,11 +47,15 @@ describe("the link checker", () => {
     root = mkdtempSync(path.join(os.tmpdir(), "doc-links-"));
     mkdirSync(path.join(root, "docs"));
     mkdirSync(path.join(root, "src"));
-    writeFileSync(path.join(root, "docs", "a.md"), "# Page A\n\n## The `run` lock\n\n## Notes\n\n## Notes\n\n```md\n## Not a heading\n```\n");
+    writeFileSync(
+      path.join(root, "docs", "a.md"),
+      "# Page A\n\n## The `run` lock\n\n## Notes\n\n## Notes\n\n```md\n## Not a heading\n```\n",
+    );
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const check = (target: string, from = "README.md", pending: string[] = []) => brokenLink(root, { from, line: 1, target }, new Set(pending));
+  const check = (target: string, from = "README.md", pending: string[] = []) =>
+    brokenLink(root, { from, line: 1, target }, new Set(pending));
 
   it("accepts files, folders, headings and URLs that exist", () => {
     expect(check("docs/a.md")).toBeUndefined();
@@ -73,7 +85,7 @@ describe("the link checker", () => {
   });
 
   it("finds inline links and reference definitions, not links inside code", () => {
-    const text = "See [a](docs/a.md) and [b](<docs/b c.md> \"title\").\n`[x](in-span.md)`\n```\n[y](in-block.md)\n```\n[ref]: docs/ref.md\n";
+    const text = 'See [a](docs/a.md) and [b](<docs/b c.md> "title").\n`[x](in-span.md)`\n```\n[y](in-block.md)\n```\n[ref]: docs/ref.md\n';
     expect(linksOf("README.md", text).map((l) => [l.line, l.target])).toEqual([
       [1, "docs/a.md"],
       [1, "docs/b c.md"],

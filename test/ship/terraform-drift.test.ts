@@ -6,7 +6,20 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { SETTINGS, type SettingSpec } from "../../src/config";
 import { SEVERITIES } from "../../src/core/severity";
-import { attr, block, blocks, INFRA_DIR, listTerraformFiles, loadInfra, onlyResource, parseTerraform, referencedNames, resolveLocals, type Block, type Infra } from "./infra";
+import {
+  attr,
+  block,
+  blocks,
+  INFRA_DIR,
+  listTerraformFiles,
+  loadInfra,
+  onlyResource,
+  parseTerraform,
+  referencedNames,
+  resolveLocals,
+  type Block,
+  type Infra,
+} from "./infra";
 
 const specs: SettingSpec[] = Object.values(SETTINGS);
 const specByEnv = new Map(specs.map((s) => [s.env, s]));
@@ -164,9 +177,13 @@ describe("the GitHub App key", () => {
     expect(versions.length).toBeLessThanOrEqual(1);
 
     const accessors = Object.values(infra.resources.google_secret_manager_secret_iam_member ?? {});
-    expect(accessors.map((a) => [referencedNames(attr(a, "secret_id"), "google_secret_manager_secret"), attr(a, "role"), serviceAccountOf(attr(a, "member"))])).toEqual([
-      [[secret.name], "roles/secretmanager.secretAccessor", serviceAccountOf(attr(taskTemplate, "service_account"))],
-    ]);
+    expect(
+      accessors.map((a) => [
+        referencedNames(attr(a, "secret_id"), "google_secret_manager_secret"),
+        attr(a, "role"),
+        serviceAccountOf(attr(a, "member")),
+      ]),
+    ).toEqual([[[secret.name], "roles/secretmanager.secretAccessor", serviceAccountOf(attr(taskTemplate, "service_account"))]]);
   });
 });
 
@@ -195,7 +212,8 @@ describe("least privilege", () => {
     const account = serviceAccountOf(attr(block(block(job.body, "template"), "template"), "service_account"));
     const grants = grantsTo(account);
     expect(grants.map((g) => `${g.type} ${g.role}`).sort()).toEqual(JOB_GRANTS);
-    for (const projectGrant of grants.filter((g) => g.type === "google_project_iam_member")) expect(attr(projectGrant.body, "project")).toBe("${var.project_id}");
+    for (const projectGrant of grants.filter((g) => g.type === "google_project_iam_member"))
+      expect(attr(projectGrant.body, "project")).toBe("${var.project_id}");
   });
 
   it("each identity is separate", () => {
@@ -225,13 +243,17 @@ describe("least privilege", () => {
 
 describe("references", () => {
   it("name only resources and locals that are declared", () => {
-    const text = Object.values(infra.sources).join("\n").replace(/^\s*#.*$/gm, "");
+    const text = Object.values(infra.sources)
+      .join("\n")
+      .replace(/^\s*#.*$/gm, "");
     const resources = [...text.matchAll(/\b(google_[a-z0-9_]+)\.([a-z0-9_]+)\b/g)].map((m) => `${m[1]}.${m[2]}`);
     expect(resources.length).toBeGreaterThan(0);
-    expect([...new Set(resources)].filter((r) => {
-      const [type, name] = r.split(".") as [string, string];
-      return infra.resources[type]?.[name] === undefined;
-    })).toEqual([]);
+    expect(
+      [...new Set(resources)].filter((r) => {
+        const [type, name] = r.split(".") as [string, string];
+        return infra.resources[type]?.[name] === undefined;
+      }),
+    ).toEqual([]);
     const locals = [...text.matchAll(/\blocal\.([a-z0-9_]+)/g)].map((m) => m[1]!);
     expect([...new Set(locals)].filter((l) => !(l in infra.locals))).toEqual([]);
   });
@@ -239,11 +261,20 @@ describe("references", () => {
 
 describe("outputs", () => {
   it("name the bucket, the job and every service account, each described", () => {
-    for (const name of ["worklog_bucket", "worklogs_url", "job_name", "job_service_account", "scheduler_service_account", "build_service_account"]) {
+    for (const name of [
+      "worklog_bucket",
+      "worklogs_url",
+      "job_name",
+      "job_service_account",
+      "scheduler_service_account",
+      "build_service_account",
+    ]) {
       expect(typeof infra.outputs[name]?.description).toBe("string");
     }
     const accounts = Object.keys(infra.resources.google_service_account ?? {});
-    const outputText = Object.values(infra.outputs).map((o) => JSON.stringify(o.value)).join("\n");
+    const outputText = Object.values(infra.outputs)
+      .map((o) => JSON.stringify(o.value))
+      .join("\n");
     expect(accounts.filter((a) => !outputText.includes(`google_service_account.${a}.email`))).toEqual([]);
   });
 });
@@ -260,7 +291,9 @@ describe("variables", () => {
 
   it("are validated, except free-form ones", () => {
     const freeForm = ["deletion_protection", "image", "time_zone"];
-    const unvalidated = Object.entries(infra.variables).filter(([name, body]) => !freeForm.includes(name) && blocks(body, "validation").length === 0);
+    const unvalidated = Object.entries(infra.variables).filter(
+      ([name, body]) => !freeForm.includes(name) && blocks(body, "validation").length === 0,
+    );
     expect(unvalidated.map(([name]) => name)).toEqual([]);
   });
 

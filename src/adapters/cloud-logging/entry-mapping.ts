@@ -9,7 +9,17 @@ interface ApiSecondsNanos {
   readonly nanos?: number | null;
 }
 
-const SEVERITY_NAMES: Record<number, string> = { 0: "DEFAULT", 100: "DEBUG", 200: "INFO", 300: "NOTICE", 400: "WARNING", 500: "ERROR", 600: "CRITICAL", 700: "ALERT", 800: "EMERGENCY" };
+const SEVERITY_NAMES: Record<number, string> = {
+  0: "DEFAULT",
+  100: "DEBUG",
+  200: "INFO",
+  300: "NOTICE",
+  400: "WARNING",
+  500: "ERROR",
+  600: "CRITICAL",
+  700: "ALERT",
+  800: "EMERGENCY",
+};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -111,7 +111,10 @@ export class CloudLoggingSource implements LogSource {
         const name = CODE_NAMES[code] ?? `code ${code}`;
         read.retried.set(name, (read.retried.get(name) ?? 0) + 1);
         const sleepMs = Math.floor(this.random() * delay);
-        this.options.logger?.warn({ service: read.name, code: name, attempt, retryInMs: sleepMs }, "Cloud Logging page request failed; retrying");
+        this.options.logger?.warn(
+          { service: read.name, code: name, attempt, retryInMs: sleepMs },
+          "Cloud Logging page request failed; retrying",
+        );
         await this.sleep(sleepMs);
         delay = Math.min(retry.maxDelayMs, delay * (retry.multiplier ?? 2));
       }
@@ -166,14 +169,22 @@ export class CloudLoggingSource implements LogSource {
         const p = this.fetchPage(filter, token, read);
         p.catch(() => undefined); // a prefetch abandoned by an early return must not go unhandled
         // Every page received counts against the quota, a prefetch abandoned at the cap too.
-        p.then(() => (report.pagesRead = (report.pagesRead ?? 0) + 1), () => undefined);
+        p.then(
+          () => (report.pagesRead = (report.pagesRead ?? 0) + 1),
+          () => undefined,
+        );
         return p;
       },
       finish: (truncated) => {
         if (truncated) this.truncate(report, read);
         else {
-          report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${read.pages} page${read.pages === 1 ? "" : "s"}${describeRetries(read.retried)}`);
-          this.options.logger?.info({ service: name, read: read.read, pages: read.pages, retries: Object.fromEntries(read.retried) }, "read Cloud Logging");
+          report.notes.push(
+            `${name}: read ${read.read} entries from Cloud Logging in ${read.pages} page${read.pages === 1 ? "" : "s"}${describeRetries(read.retried)}`,
+          );
+          this.options.logger?.info(
+            { service: name, read: read.read, pages: read.pages, retries: Object.fromEntries(read.retried) },
+            "read Cloud Logging",
+          );
         }
       },
     };
@@ -186,9 +197,16 @@ export class CloudLoggingSource implements LogSource {
       const reason = `the cap of ${cap} entries for the query over every service (LOG_GARDENER_MAX_ENTRIES) was reached`;
       for (const [service, count] of read.perService) report.truncations.push({ service, read: count, upTo, reason });
     } else {
-      report.truncations.push({ service: name, read: read.read, upTo, reason: `the cap of ${cap} entries per service (LOG_GARDENER_MAX_ENTRIES) was reached` });
+      report.truncations.push({
+        service: name,
+        read: read.read,
+        upTo,
+        reason: `the cap of ${cap} entries per service (LOG_GARDENER_MAX_ENTRIES) was reached`,
+      });
     }
-    report.notes.push(`${name}: read ${read.read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}${describeRetries(read.retried)}, then stopped at the cap`);
+    report.notes.push(
+      `${name}: read ${read.read} entries from Cloud Logging in ${pages} page${pages === 1 ? "" : "s"}${describeRetries(read.retried)}, then stopped at the cap`,
+    );
     this.options.logger?.warn({ service: name, read: read.read, upTo, cap }, "window truncated at the entry cap");
   }
 

@@ -152,7 +152,8 @@ export class ServiceClusterer {
     this.level = level;
     if (entry.revision) {
       const first = this.revisionFirst.get(entry.revision);
-      if (first === undefined ? this.revisionFirst.size < this.options.maxDistinctValues : entry.timestamp < first) this.revisionFirst.set(entry.revision, entry.timestamp);
+      if (first === undefined ? this.revisionFirst.size < this.options.maxDistinctValues : entry.timestamp < first)
+        this.revisionFirst.set(entry.revision, entry.timestamp);
     } else this.withoutRevision++;
     // The key is looked up before anything else is built: a template, fingerprint parts and
     // variable names are only made for an entry that opens a cluster, not for the million that
@@ -162,7 +163,14 @@ export class ServiceClusterer {
       const key = `${this.service}${SEP}request${SEP}${method}${SEP}${route}${SEP}${status}`;
       const acc =
         this.byKey.get(key) ??
-        this.open(key, entry, `${method} ${route} → ${status}`, [this.service, "request", method, route, String(status)], ["url"], undefined);
+        this.open(
+          key,
+          entry,
+          `${method} ${route} → ${status}`,
+          [this.service, "request", method, route, String(status)],
+          ["url"],
+          undefined,
+        );
       this.record(acc, entry);
       this.recordValue(acc, 0, entry.http.url);
       return acc.fingerprint;
@@ -173,7 +181,9 @@ export class ServiceClusterer {
       for (let i = 0; i < frames.length; i++) key += SEP + frames[i]!;
       const newline = entry.message.indexOf("\n");
       const firstLine = newline < 0 ? entry.message : entry.message.slice(0, newline);
-      const acc = this.byKey.get(key) ?? this.open(key, entry, firstLine || type, [this.service, "stacktrace", type, ...frames], ["message"], undefined);
+      const acc =
+        this.byKey.get(key) ??
+        this.open(key, entry, firstLine || type, [this.service, "stacktrace", type, ...frames], ["message"], undefined);
       this.record(acc, entry);
       this.recordValue(acc, 0, firstLine);
       return acc.fingerprint;
@@ -184,7 +194,14 @@ export class ServiceClusterer {
       const key = `${this.service}${SEP}payload${SEP}${source}${SEP}${entry.shape}${SEP}${template}`;
       const acc =
         this.byKey.get(key) ??
-        this.open(key, entry, template, [this.service, "application", source, `shape:${entry.shape}`, template], variableNames(template, params.length), undefined);
+        this.open(
+          key,
+          entry,
+          template,
+          [this.service, "application", source, `shape:${entry.shape}`, template],
+          variableNames(template, params.length),
+          undefined,
+        );
       this.record(acc, entry);
       for (let i = 0; i < params.length; i++) this.recordValue(acc, i, params[i]!);
       return acc.fingerprint;
@@ -195,8 +212,13 @@ export class ServiceClusterer {
     const type = entry.exception?.type;
     const typed = type === undefined ? "" : `${SEP}${type}`;
     const key = `${this.service}${SEP}application${SEP}${source}${typed}${SEP}${match.clusterId}`;
-    const parts = type === undefined ? [this.service, "application", source, match.clusterId] : [this.service, "application", source, `exception:${type}`, match.clusterId];
-    const acc = this.byKey.get(key) ?? this.open(key, entry, match.template, parts, variableNames(match.template, match.params.length), match.clusterId);
+    const parts =
+      type === undefined
+        ? [this.service, "application", source, match.clusterId]
+        : [this.service, "application", source, `exception:${type}`, match.clusterId];
+    const acc =
+      this.byKey.get(key) ??
+      this.open(key, entry, match.template, parts, variableNames(match.template, match.params.length), match.clusterId);
     this.record(acc, entry);
     // The variable list follows the template; it can grow when the miner generalizes.
     for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
@@ -204,13 +226,29 @@ export class ServiceClusterer {
   }
 
   /** A new cluster for `key`, or the overflow cluster once maxClusters is reached. */
-  private open(key: string, entry: NormalizedEntry, template: string, parts: string[], names: string[], minerId: string | undefined): Accumulator {
+  private open(
+    key: string,
+    entry: NormalizedEntry,
+    template: string,
+    parts: string[],
+    names: string[],
+    minerId: string | undefined,
+  ): Accumulator {
     if (this.byKey.size < this.options.maxClusters) return this.create(key, entry, template, parts, names, minerId);
     this.overflowed++;
-    return this.byKey.get(OVERFLOW_KEY) ?? this.create(OVERFLOW_KEY, entry, "(clusters over the per-service cap)", ["overflow"], [], undefined);
+    return (
+      this.byKey.get(OVERFLOW_KEY) ?? this.create(OVERFLOW_KEY, entry, "(clusters over the per-service cap)", ["overflow"], [], undefined)
+    );
   }
 
-  private create(key: string, entry: NormalizedEntry, template: string, parts: string[], names: string[], minerId: string | undefined): Accumulator {
+  private create(
+    key: string,
+    entry: NormalizedEntry,
+    template: string,
+    parts: string[],
+    names: string[],
+    minerId: string | undefined,
+  ): Accumulator {
     const acc: Accumulator = {
       fingerprint: buildFingerprint(parts),
       fingerprintParts: parts,
@@ -248,7 +286,10 @@ export class ServiceClusterer {
     if (entry.timestamp > acc.lastSeen) acc.lastSeen = entry.timestamp;
     if (entry.revision) acc.revisions.add(entry.revision);
     if (entry.instanceId && acc.instances.size < this.options.maxDistinctValues) acc.instances.add(entry.instanceId);
-    if (entry.errorGroup) (acc.errorGroups ??= new BoundedCounter(this.options.maxDistinctValues)).add(`${entry.errorGroup.project ?? ""}${SEP}${entry.errorGroup.id}`);
+    if (entry.errorGroup)
+      (acc.errorGroups ??= new BoundedCounter(this.options.maxDistinctValues)).add(
+        `${entry.errorGroup.project ?? ""}${SEP}${entry.errorGroup.id}`,
+      );
     const bucket = Math.floor((entry.timestamp - this.options.window.start) / (this.options.bucketMinutes * 60_000));
     if (bucket >= 0 && bucket < acc.timeline.length) acc.timeline[bucket]!++;
     if (this.level !== undefined) {
@@ -349,7 +390,11 @@ export class ServiceClusterer {
       const template = acc.minerId ? (this.templater.templateOf(acc.minerId) ?? acc.template) : acc.template;
       const variables: VariableValues[] = acc.variables
         .filter((v) => v !== undefined)
-        .map((v) => ({ name: v.name, top: v.values.top(this.options.maxTopValues), distinct: v.values.counts.size + (v.values.overflow > 0 ? 1 : 0) }))
+        .map((v) => ({
+          name: v.name,
+          top: v.values.top(this.options.maxTopValues),
+          distinct: v.values.counts.size + (v.values.overflow > 0 ? 1 : 0),
+        }))
         .filter((v) => v.distinct > 1 || acc.kind === "request");
       const mergedFrom = this.mergedFrom(acc);
       out.push({
@@ -452,7 +497,9 @@ function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): v
   a.lastSeen = Math.max(a.lastSeen, b.lastSeen);
   for (const [v, n] of b.revisions.counts) for (let i = 0; i < n; i++) a.revisions.add(v);
   for (const i of b.instances) a.instances.add(i);
-  if (b.errorGroups) for (const [v, n] of b.errorGroups.counts) for (let i = 0; i < n; i++) (a.errorGroups ??= new BoundedCounter(b.errorGroups.counts.size + 1)).add(v);
+  if (b.errorGroups)
+    for (const [v, n] of b.errorGroups.counts)
+      for (let i = 0; i < n; i++) (a.errorGroups ??= new BoundedCounter(b.errorGroups.counts.size + 1)).add(v);
   b.variables.forEach((v, i) => {
     const target = a.variables[i];
     if (!target) a.variables[i] = v;

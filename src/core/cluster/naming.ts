@@ -13,7 +13,8 @@
 import { payloadText } from "../ingest/logger-formats";
 import type { Cluster } from "../types";
 
-export type Nameable = Pick<Cluster, "template"> & Partial<Pick<Cluster, "kind" | "source" | "http" | "exceptionType" | "variables" | "samples" | "shape" | "example">>;
+export type Nameable = Pick<Cluster, "template"> &
+  Partial<Pick<Cluster, "kind" | "source" | "http" | "exceptionType" | "variables" | "samples" | "shape" | "example">>;
 
 /** Exception types that say nothing of their own: the message (with its lead) is the better name. */
 const GENERIC_TYPES = new Set(["Error", "error", "Exception", "panic", "Throwable"]);
@@ -38,7 +39,14 @@ export function withExampleValues(template: string, example: string | undefined)
   const holes = template.split("<*>").length - 1;
   // Lazy groups between literals backtrack polynomially in their number: a few is plenty for a name.
   if (holes > MAX_FILLED_HOLES || example.length > 500) return template;
-  const parts = template.split("<*>").map((p) => p.trim().split(/\s+/).filter((w) => w !== "").map(escapeRegExp).join("\\s+"));
+  const parts = template.split("<*>").map((p) =>
+    p
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== "")
+      .map(escapeRegExp)
+      .join("\\s+"),
+  );
   const pattern = parts.map((p, i) => (i === 0 ? p : `\\s*(.+?)\\s*${p}`)).join("");
   let m: RegExpExecArray | null;
   try {

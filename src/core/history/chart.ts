@@ -62,7 +62,12 @@ export interface Chart {
 export function buildOccurrenceChart(input: ChartInput): Chart {
   const count = (h: number) => input.c[h - input.h0] ?? 0;
   const firstActive = input.c.findIndex((n) => n > 0);
-  const firstHour = input.firstSeen !== undefined && Number.isFinite(input.firstSeen) ? Math.floor(input.firstSeen / HOUR) : firstActive >= 0 ? input.h0 + firstActive : input.endHour;
+  const firstHour =
+    input.firstSeen !== undefined && Number.isFinite(input.firstSeen)
+      ? Math.floor(input.firstSeen / HOUR)
+      : firstActive >= 0
+        ? input.h0 + firstActive
+        : input.endHour;
   const oldest = input.endHour - Math.max(1, Math.round(input.maxDays * 24)) + 1;
   const startHour = Math.min(input.endHour, Math.max(firstHour, oldest));
   const hours = input.endHour - startHour + 1;
@@ -109,7 +114,10 @@ export function buildOccurrenceChart(input: ChartInput): Chart {
     `  bar [${bars.join(", ")}]`,
     "```",
     ...(marks.length > 0
-      ? ["", `${REVISION_MARK} new revision: ${marks.map((r) => `\`${chartRevisionName(r.value)}\` first seen ${minuteText(r.firstSeen)}`).join("; ")}`]
+      ? [
+          "",
+          `${REVISION_MARK} new revision: ${marks.map((r) => `\`${chartRevisionName(r.value)}\` first seen ${minuteText(r.firstSeen)}`).join("; ")}`,
+        ]
       : []),
   ].join("\n");
   return { text, granularity, labels, bars };

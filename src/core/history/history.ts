@@ -99,7 +99,12 @@ export function parseProblemHistory(json: unknown): HistoryParse {
   if (typeof json === "object" && json !== null && "version" in json) {
     const v = (json as { version: unknown }).version;
     if (typeof v === "number" && Number.isInteger(v) && v > HISTORY_VERSION) {
-      return { ok: false, reason: "newer-version", version: v, problem: `written by a newer version (history version ${v}, this job reads ${HISTORY_VERSION})` };
+      return {
+        ok: false,
+        reason: "newer-version",
+        version: v,
+        problem: `written by a newer version (history version ${v}, this job reads ${HISTORY_VERSION})`,
+      };
     }
   }
   if (json === undefined) return { ok: false, reason: "invalid", problem: "not JSON" };
@@ -230,7 +235,11 @@ export function observationOf(c: Cluster & { readonly firstRevision?: string }, 
     count: c.count,
     firstSeen: c.firstSeen,
     lastSeen: c.lastSeen,
-    ...(c.firstRevision !== undefined ? { firstRevision: c.firstRevision } : c.revisions.length === 1 ? { firstRevision: c.revisions[0]!.value } : {}),
+    ...(c.firstRevision !== undefined
+      ? { firstRevision: c.firstRevision }
+      : c.revisions.length === 1
+        ? { firstRevision: c.revisions[0]!.value }
+        : {}),
     revisions: c.revisions,
     hourly: hourlyCounts(c.timeline, c.bucketMinutes, c.count, window.start),
     title: shortTitle(c.template),
@@ -291,7 +300,10 @@ function lastActiveBefore(rec: ProblemRecord, before: number): number | undefine
   return undefined;
 }
 
-function earliest(a: { at: number; revision?: string } | undefined, b: { at: number; revision?: string }): { at: number; revision?: string } {
+function earliest(
+  a: { at: number; revision?: string } | undefined,
+  b: { at: number; revision?: string },
+): { at: number; revision?: string } {
   if (!a || b.at < a.at) return b;
   if (b.at === a.at && a.revision === undefined && b.revision !== undefined) return b;
   return a;
@@ -303,7 +315,10 @@ function absorb(into: ProblemRecord | undefined, from: ProblemRecord): ProblemRe
   from.c.forEach((n, i) => {
     if (n > 0) setCount(out, from.h0 + i, countAt(out, from.h0 + i) + n);
   });
-  const first = earliest(into ? { at: into.firstSeen, revision: into.firstSeenRevision } : undefined, { at: from.firstSeen, revision: from.firstSeenRevision });
+  const first = earliest(into ? { at: into.firstSeen, revision: into.firstSeenRevision } : undefined, {
+    at: from.firstSeen,
+    revision: from.firstSeenRevision,
+  });
   out.firstSeen = first.at;
   if (first.revision !== undefined) out.firstSeenRevision = first.revision;
   else delete out.firstSeenRevision;
@@ -366,7 +381,10 @@ export function updateWindow(history: ProblemHistory, input: WindowInput, option
   }
   const knowsEarlier = history.coveredFrom !== undefined && history.coveredFrom < window.start;
   const deployed = knowsEarlier
-    ? [...revisionFirst].filter(([, at]) => at >= window.start && at < window.end).map(([value, firstSeen]) => ({ value, firstSeen })).sort((a, b) => a.firstSeen - b.firstSeen || (a.value < b.value ? -1 : 1))
+    ? [...revisionFirst]
+        .filter(([, at]) => at >= window.start && at < window.end)
+        .map(([value, firstSeen]) => ({ value, firstSeen }))
+        .sort((a, b) => a.firstSeen - b.firstSeen || (a.value < b.value ? -1 : 1))
     : [];
   const deployedSet = new Set(deployed.map((d) => d.value));
 
@@ -379,7 +397,8 @@ export function updateWindow(history: ProblemHistory, input: WindowInput, option
     const limit = escalationLimit(prior, options.escalationFactor);
     const peak = Math.max(0, ...o.hourly.values());
     let first = earliest(undefined, { at: o.firstSeen, ...(o.firstRevision !== undefined ? { revision: o.firstRevision } : {}) });
-    if (rec) first = earliest({ at: rec.firstSeen, ...(rec.firstSeenRevision !== undefined ? { revision: rec.firstSeenRevision } : {}) }, first);
+    if (rec)
+      first = earliest({ at: rec.firstSeen, ...(rec.firstSeenRevision !== undefined ? { revision: rec.firstSeenRevision } : {}) }, first);
     if (o.knownFirstSeen && o.knownFirstSeen.at < window.start) first = earliest(first, o.knownFirstSeen);
     let change: Change;
     let absentMs: number | undefined;
@@ -420,7 +439,13 @@ export function updateWindow(history: ProblemHistory, input: WindowInput, option
     if (n === 0) continue;
     const last = lastActiveBefore(rec, hStart);
     const lastSeen = rec.lastSeen < window.start ? rec.lastSeen : Math.min(((last ?? hStart - 1) + 1) * HOUR, window.start);
-    quiet.push({ fingerprint: fp, ...(rec.title !== undefined ? { title: rec.title } : {}), lastSeen, ...(rec.issue !== undefined ? { issue: rec.issue } : {}), count: n });
+    quiet.push({
+      fingerprint: fp,
+      ...(rec.title !== undefined ? { title: rec.title } : {}),
+      lastSeen,
+      ...(rec.issue !== undefined ? { issue: rec.issue } : {}),
+      count: n,
+    });
   }
   quiet.sort((a, b) => b.count - a.count || (a.fingerprint < b.fingerprint ? -1 : 1));
 
@@ -442,7 +467,8 @@ export function updateWindow(history: ProblemHistory, input: WindowInput, option
   });
 
   // 7. Bounds: the span of counts, forgotten problems, the caps.
-  const lastWindow = !history.lastWindow || window.end > history.lastWindow.end ? { start: window.start, end: window.end } : history.lastWindow;
+  const lastWindow =
+    !history.lastWindow || window.end > history.lastWindow.end ? { start: window.start, end: window.end } : history.lastWindow;
   const latestHour = epochHour(lastWindow.end - 1);
   const keepFrom = latestHour - span + 1;
   const forgetBefore = (latestHour + 1 - (options.forgetAfterHours ?? 4 * span)) * HOUR;

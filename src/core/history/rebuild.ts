@@ -19,7 +19,11 @@ export function rebuildSpan(before: number, spanHours: number): { from: number; 
 }
 
 /** The observations one sidecar holds. */
-export function sidecarObservations(s: WorklogSidecar): { window: { start: number; end: number }; observations: Observation[]; revisions: { value: string; firstSeen: number }[] } {
+export function sidecarObservations(s: WorklogSidecar): {
+  window: { start: number; end: number };
+  observations: Observation[];
+  revisions: { value: string; firstSeen: number }[];
+} {
   const window = { start: Date.parse(s.window.start), end: Date.parse(s.window.end) };
   const revisionFirst = new Map<string, number>();
   for (const r of s.revisions ?? []) revisionFirst.set(r.value, Math.min(revisionFirst.get(r.value) ?? Infinity, Date.parse(r.firstSeen)));
@@ -28,7 +32,12 @@ export function sidecarObservations(s: WorklogSidecar): { window: { start: numbe
     if (!s.revisions) for (const r of c.revisions) revisionFirst.set(r.value, Math.min(revisionFirst.get(r.value) ?? Infinity, firstSeen));
     const known = c.problemFirstSeen !== undefined ? Date.parse(c.problemFirstSeen) : undefined;
     // The window's earliest entry's revision: the problem's own when it was first seen in this window.
-    const firstRevision = known === firstSeen && c.firstSeenRevision !== undefined ? c.firstSeenRevision : c.revisions.length === 1 ? c.revisions[0]!.value : undefined;
+    const firstRevision =
+      known === firstSeen && c.firstSeenRevision !== undefined
+        ? c.firstSeenRevision
+        : c.revisions.length === 1
+          ? c.revisions[0]!.value
+          : undefined;
     return {
       fingerprint: c.fingerprint,
       count: c.count,

@@ -120,8 +120,17 @@ const isIntLike = (v: unknown) => (typeof v === "number" && Number.isFinite(v)) 
  */
 export function isCommonLogEntry(r: Record<string, unknown>): boolean {
   if (typeof r.timestamp !== "string") return false;
-  if (!optString(r.insertId) || !optString(r.logName) || !optString(r.receiveTimestamp) || !optString(r.textPayload) || !optString(r.trace) || !optString(r.spanId)) return false;
-  if (r.severity !== undefined && typeof r.severity !== "string" && !(typeof r.severity === "number" && Number.isFinite(r.severity))) return false;
+  if (
+    !optString(r.insertId) ||
+    !optString(r.logName) ||
+    !optString(r.receiveTimestamp) ||
+    !optString(r.textPayload) ||
+    !optString(r.trace) ||
+    !optString(r.spanId)
+  )
+    return false;
+  if (r.severity !== undefined && typeof r.severity !== "string" && !(typeof r.severity === "number" && Number.isFinite(r.severity)))
+    return false;
   if (r.traceSampled !== undefined && typeof r.traceSampled !== "boolean") return false;
   if (r.labels !== undefined && !isStringMap(r.labels)) return false;
   if (r.jsonPayload !== undefined && !isPlainObject(r.jsonPayload)) return false;
@@ -132,7 +141,8 @@ export function isCommonLogEntry(r: Record<string, unknown>): boolean {
   if (r.httpRequest !== undefined) {
     const h = r.httpRequest;
     if (!isPlainObject(h)) return false;
-    for (const k of ["requestMethod", "requestUrl", "userAgent", "remoteIp", "serverIp", "referer", "protocol"]) if (!optString(h[k])) return false;
+    for (const k of ["requestMethod", "requestUrl", "userAgent", "remoteIp", "serverIp", "referer", "protocol"])
+      if (!optString(h[k])) return false;
     // int64 fields arrive as numbers from exports and as decimal strings from the client library.
     for (const k of ["requestSize", "status", "responseSize"]) if (h[k] !== undefined && !isIntLike(h[k])) return false;
     if (h.latency !== undefined && !(typeof h.latency === "string" && LATENCY.test(h.latency))) return false;

@@ -2,7 +2,6 @@
 import type { LogEntry } from "./entry-schema";
 import { valueAt } from "./message";
 
-
 const CONTEXT_NAME = ["context", "name"] as const;
 /** `SourceContext` is Serilog's logger name. */
 const LOGGER_KEYS = ["logger", "logger_name", "loggerName", "python_logger", "SourceContext"] as const;

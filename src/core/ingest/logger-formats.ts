@@ -125,19 +125,22 @@ function dataFrames(v: unknown): string[] | undefined {
 
 /** Serilog's message template rendered with the payload's properties: `{OrderId}`, `{@Order}`, `{Elapsed:0.0}`. */
 export function renderMessageTemplate(template: string, payload: Payload): string {
-  return template.replace(/\{\{|\}\}|\{([@$]?)([A-Za-z_][\w]*)(?:,-?\d+)?(?::[^{}]*)?\}/g, (whole, _sigil: string, name: string | undefined) => {
-    if (whole === "{{") return "{";
-    if (whole === "}}") return "}";
-    const v = name === undefined ? undefined : own(payload, name);
-    if (v === undefined) return whole;
-    if (typeof v === "string") return v;
-    if (typeof v === "number" || typeof v === "boolean") return String(v);
-    try {
-      return JSON.stringify(v)?.slice(0, 200) ?? whole;
-    } catch {
-      return whole;
-    }
-  });
+  return template.replace(
+    /\{\{|\}\}|\{([@$]?)([A-Za-z_][\w]*)(?:,-?\d+)?(?::[^{}]*)?\}/g,
+    (whole, _sigil: string, name: string | undefined) => {
+      if (whole === "{{") return "{";
+      if (whole === "}}") return "}";
+      const v = name === undefined ? undefined : own(payload, name);
+      if (v === undefined) return whole;
+      if (typeof v === "string") return v;
+      if (typeof v === "number" || typeof v === "boolean") return String(v);
+      try {
+        return JSON.stringify(v)?.slice(0, 200) ?? whole;
+      } catch {
+        return whole;
+      }
+    },
+  );
 }
 
 const REPORTED_ERROR_EVENT = "ReportedErrorEvent";
@@ -151,7 +154,8 @@ export function readLoggerFields(payload: Payload): LoggerFields {
 
   // The message.
   // Whole: normalization measures it against its size limit.
-  let message = scalarText(own(payload, "message"), Infinity) ?? scalarText(own(payload, "msg"), Infinity) ?? text(own(payload, "@m"), Infinity);
+  let message =
+    scalarText(own(payload, "message"), Infinity) ?? scalarText(own(payload, "msg"), Infinity) ?? text(own(payload, "@m"), Infinity);
   if (message === undefined) {
     const mt = text(own(payload, "@mt"), Infinity);
     if (mt !== undefined) message = renderMessageTemplate(mt, payload);
@@ -176,14 +180,17 @@ export function readLoggerFields(payload: Payload): LoggerFields {
     }
     if (Array.isArray(v)) {
       // structlog dict_tracebacks: [{exc_type, exc_value, frames}, …], the escaping exception first.
-      consider(key, v.find((x) => isRecord(x)));
+      consider(
+        key,
+        v.find((x) => isRecord(x)),
+      );
       return;
     }
     const e = errorObject(v);
     if (!e) return;
     if (e.stack !== undefined) addStack(e.stack);
     if (e.type !== undefined && !exception) {
-      exception = { type: e.type, message: e.message ? firstLine(e.message) ?? "" : "", stack: e.stack, frames: e.frames };
+      exception = { type: e.type, message: e.message ? (firstLine(e.message) ?? "") : "", stack: e.stack, frames: e.frames };
     } else if (e.message !== undefined) {
       errorText ??= firstLine(e.message);
     }
@@ -256,7 +263,10 @@ export interface JsonContent {
 const GENERIC_TRACE_TYPES = new Set(["Error", "error"]);
 
 /** What a jsonPayload says, per the rules in docs/logger-formats.md. */
-export function describeJsonContent(payload: Payload, locate: (text: string) => LocatedStackTrace | undefined = locateStackTrace): JsonContent {
+export function describeJsonContent(
+  payload: Payload,
+  locate: (text: string) => LocatedStackTrace | undefined = locateStackTrace,
+): JsonContent {
   const f = readLoggerFields(payload);
   const own = f.message;
   const measured = own === undefined ? [] : [own];
@@ -275,13 +285,20 @@ export function describeJsonContent(payload: Payload, locate: (text: string) => 
     const trace = locate(text);
     if (!trace) continue;
     // zap's frames-only trace has no exception line: its `error` text says what went wrong.
-    const message = trace.message === "" && GENERIC_TRACE_TYPES.has(trace.type) && f.errorText !== undefined ? withErrorText(own, f.errorText) : own;
+    const message =
+      trace.message === "" && GENERIC_TRACE_TYPES.has(trace.type) && f.errorText !== undefined ? withErrorText(own, f.errorText) : own;
     return { ...base, message, trace, traceInMessage: message === undefined };
   }
   if (e) {
     const line = e.message ? `${e.type}: ${e.message}` : e.type;
     const message = own === undefined ? line : e.message && own.includes(e.message) ? own : `${own}: ${line}`;
-    return { ...base, message, typed: { type: e.type, message: e.message }, traceInMessage: false, ...(own === undefined ? { shape: payloadShape(payload) } : {}) };
+    return {
+      ...base,
+      message,
+      typed: { type: e.type, message: e.message },
+      traceInMessage: false,
+      ...(own === undefined ? { shape: payloadShape(payload) } : {}),
+    };
   }
   if (f.errorText !== undefined) return { ...base, message: withErrorText(own, f.errorText), traceInMessage: false };
   if (own !== undefined) return { ...base, message: own, traceInMessage: false };
@@ -370,7 +387,12 @@ export function loggerLevel(payload: Payload): Severity | undefined {
   }
   const logback = parseLoggerLevel(own(payload, "level_value"), "level_value");
   if (logback !== undefined) return logback;
-  if (own(payload, "@l") === undefined && typeof payload["@t"] === "string" && (payload["@m"] !== undefined || payload["@mt"] !== undefined)) return "INFO";
+  if (
+    own(payload, "@l") === undefined &&
+    typeof payload["@t"] === "string" &&
+    (payload["@m"] !== undefined || payload["@mt"] !== undefined)
+  )
+    return "INFO";
   return undefined;
 }
 
@@ -419,7 +441,13 @@ function findString(o: Record<string, unknown>, depth: number): string | undefin
   }
   for (const [k, v] of Object.entries(o)) {
     if (META_KEYS.has(k) || k.startsWith("logging.googleapis.com/")) continue;
-    const inner = isRecord(v) ? findString(v, depth + 1) : Array.isArray(v) ? v.map((x) => (isRecord(x) ? findString(x, depth + 1) : typeof x === "string" && meaningful(x) ? cut(x) : undefined)).find((x) => x !== undefined) : undefined;
+    const inner = isRecord(v)
+      ? findString(v, depth + 1)
+      : Array.isArray(v)
+        ? v
+            .map((x) => (isRecord(x) ? findString(x, depth + 1) : typeof x === "string" && meaningful(x) ? cut(x) : undefined))
+            .find((x) => x !== undefined)
+        : undefined;
     if (inner !== undefined) return inner;
   }
   return undefined;
@@ -429,7 +457,8 @@ function scalarPairs(o: Record<string, unknown>): string | undefined {
   const pairs: string[] = [];
   for (const [k, v] of Object.entries(o)) {
     if (META_KEYS.has(k) || k.startsWith("logging.googleapis.com/")) continue;
-    if ((typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean" || typeof v === "string") pairs.push(`${k.slice(0, 40)}=${String(v).slice(0, 40)}`);
+    if ((typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean" || typeof v === "string")
+      pairs.push(`${k.slice(0, 40)}=${String(v).slice(0, 40)}`);
     if (pairs.length === 4) break;
   }
   return pairs.length > 0 ? pairs.join(" ") : undefined;

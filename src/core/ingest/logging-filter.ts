@@ -65,7 +65,9 @@ export function buildLoggingFilter(options: LoggingFilterOptions): string {
   clauses.push(`timestamp>=${instant(window.start)}`, `timestamp<${instant(window.end)}`);
   const severity = options.minSeverity === "DEFAULT" ? undefined : `severity>=${options.minSeverity}`;
   if (severity !== undefined) {
-    clauses.push(options.includeStderr ? `(${severity} OR (severity=DEFAULT AND log_id(${quoteFilterString(CLOUD_RUN_STDERR_LOG_ID)})))` : severity);
+    clauses.push(
+      options.includeStderr ? `(${severity} OR (severity=DEFAULT AND log_id(${quoteFilterString(CLOUD_RUN_STDERR_LOG_ID)})))` : severity,
+    );
   }
   for (const logId of options.excludeLogIds ?? []) clauses.push(`NOT log_id(${quoteFilterString(logId)})`);
   const extra = options.extraFilter?.trim();

@@ -245,7 +245,10 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
 function errorGroupOf(entry: LogEntry, redact: Redactor): NormalizedEntry["errorGroup"] {
   const groups = (entry as Record<string, unknown>).errorGroups;
   if (!Array.isArray(groups)) return undefined;
-  const first = groups.find((g): g is { id: string } => typeof g === "object" && g !== null && typeof (g as { id?: unknown }).id === "string" && (g as { id: string }).id !== "");
+  const first = groups.find(
+    (g): g is { id: string } =>
+      typeof g === "object" && g !== null && typeof (g as { id?: unknown }).id === "string" && (g as { id: string }).id !== "",
+  );
   if (!first) return undefined;
   const project = /^projects\/([^/]+)\//.exec(entry.logName ?? "")?.[1] ?? entry.resource?.labels?.project_id;
   const id = redact(sanitizeText(cutText(first.id, 200)));
@@ -267,7 +270,8 @@ function withoutNulls(record: Record<string, unknown>): Record<string, unknown> 
   if (!hasNull) return record;
   const out: Record<string, unknown> = {};
   // defineProperty, not assignment: a "__proto__" key must stay a plain key.
-  for (const [k, v] of Object.entries(record)) if (v !== null) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(record))
+    if (v !== null) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
 

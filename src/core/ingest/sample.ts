@@ -36,7 +36,7 @@ export function buildSample(entry: LogEntry, redact: Redactor): unknown {
   const bounds = { maxDepth: 6, maxStringChars: 1000, maxArrayItems: 20, maxKeys: 50 };
   const payloadCopy = boundedRedactedCopy(payload, redact, { ...bounds, maxTotalChars: PAYLOAD_SAMPLE_CHARS }) as Record<string, unknown>;
   const metaCopy = boundedRedactedCopy(meta, redact, { ...bounds, maxTotalChars: META_SAMPLE_CHARS }) as Record<string, unknown>;
-  return { ...boundedRedactedCopy(head, redact, { ...bounds, maxTotalChars: 200 }) as object, ...payloadCopy, ...metaCopy };
+  return { ...(boundedRedactedCopy(head, redact, { ...bounds, maxTotalChars: 200 }) as object), ...payloadCopy, ...metaCopy };
 }
 
 export function skippedSample(raw: unknown, redact: Redactor): string {

@@ -127,7 +127,8 @@ function parseGo(lines: string[]): LocatedStackTrace | undefined {
 function parseGoFramesOnly(lines: string[]): LocatedStackTrace | undefined {
   let first = 0;
   if (GO_GOROUTINE.test(lines[0] ?? "")) first = 1;
-  if (!GO_FILE_GO.test(lines[first + 1] ?? "") || !(GO_FUNC.test(lines[first] ?? "") || GO_BARE_FUNC.test(lines[first] ?? ""))) return undefined;
+  if (!GO_FILE_GO.test(lines[first + 1] ?? "") || !(GO_FUNC.test(lines[first] ?? "") || GO_BARE_FUNC.test(lines[first] ?? "")))
+    return undefined;
   const frames = goFrames(lines, first);
   return frames.length > 0 ? { type: "error", message: "", frames, startLine: 0 } : undefined;
 }

@@ -87,7 +87,8 @@ function copy(value: unknown, redact: Redactor, options: BoundOptions, state: St
     state.budget -= 4;
     return null;
   }
-  if (value instanceof Date) return copyString(Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString(), redact, options, state);
+  if (value instanceof Date)
+    return copyString(Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString(), redact, options, state);
   if (depth >= options.maxDepth) {
     state.budget -= 15;
     return "[depth limit]";

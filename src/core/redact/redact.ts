@@ -57,10 +57,7 @@ interface Rule {
 }
 
 const marker = (kind: string): string => `[REDACTED:${kind}]`;
-const whole =
-  (kind: string) =>
-  (): string =>
-    marker(kind);
+const whole = (kind: string) => (): string => marker(kind);
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 /** "key" -> "[Kk][Ee][Yy]": case-insensitive inside a regex without the i flag. */
 const anyCaseSource = (word: string): string =>
@@ -68,7 +65,9 @@ const anyCaseSource = (word: string): string =>
 
 /** The regex source matching wherever any trigger is. */
 function triggerSource(t: Triggers): string {
-  return [...(t.words ?? []).map(escapeRegExp), ...(t.anyCase ?? []).map(anyCaseSource), ...(t.pattern ? [t.pattern.source] : [])].join("|");
+  return [...(t.words ?? []).map(escapeRegExp), ...(t.anyCase ?? []).map(anyCaseSource), ...(t.pattern ? [t.pattern.source] : [])].join(
+    "|",
+  );
 }
 
 // A plain loop over `includes` and the regexes: no closure per call (`needles.some(...)` made
@@ -117,7 +116,7 @@ export const DEFAULT_REDACTION_KINDS = [
   { kind: "url-password", what: "the password in scheme://user:password@host URLs (user and host stay)" },
   { kind: "authorization", what: "values of Authorization / Cookie / Set-Cookie headers" },
   { kind: "bearer-token", what: "the credential after Bearer / Basic / Token (the scheme word stays)" },
-  { kind: "password", what: "values of password=, passwd:, pwd=, \"password\": \"…\" and similar pairs" },
+  { kind: "password", what: 'values of password=, passwd:, pwd=, "password": "…" and similar pairs' },
   { kind: "secret", what: "credential-looking values of token=, secret=, api_key=, client_secret=, … pairs" },
   { kind: "email", what: "email addresses" },
   { kind: "credit-card", what: "card numbers: 13–19 digits (plain, or grouped by spaces/dashes) that pass the Luhn check" },
@@ -173,130 +172,187 @@ function unquote(value: string): { open: string; inner: string; close: string } 
 }
 
 function pairRule(kind: "password" | "secret", key: string, accept: (inner: string) => boolean): Rule {
-  return triggered({ anyCase: kind === "password" ? ["pass", "pwd"] : ["secret", "token", "key", "credential", "sig"] }, {
-    kind,
-    // Only the last word of the key is matched ("db_password" matches at "password"): a prefix
-    // like [\w.-]*? would make the regex quadratic on long dotted runs.
-    pattern: new RegExp(`(?<key>${key})\\b${PAIR_SEP}${PAIR_VALUE}`, "gi"),
-    replace: (_m, g) => {
-      const { open, inner, close } = unquote(g.value ?? "");
-      if (inner === "" || PLACEHOLDER.test(inner) || inner.includes("[REDACTED") || !accept(inner)) return undefined;
-      return `${g.key ?? ""}${g.sep ?? ""}${open}${marker(kind)}${close}`;
+  return triggered(
+    { anyCase: kind === "password" ? ["pass", "pwd"] : ["secret", "token", "key", "credential", "sig"] },
+    {
+      kind,
+      // Only the last word of the key is matched ("db_password" matches at "password"): a prefix
+      // like [\w.-]*? would make the regex quadratic on long dotted runs.
+      pattern: new RegExp(`(?<key>${key})\\b${PAIR_SEP}${PAIR_VALUE}`, "gi"),
+      replace: (_m, g) => {
+        const { open, inner, close } = unquote(g.value ?? "");
+        if (inner === "" || PLACEHOLDER.test(inner) || inner.includes("[REDACTED") || !accept(inner)) return undefined;
+        return `${g.key ?? ""}${g.sep ?? ""}${open}${marker(kind)}${close}`;
+      },
     },
-  });
+  );
 }
 
 const BASE_RULES: readonly Rule[] = [
-  triggered({ words: ["PRIVATE KEY"] }, {
-    kind: "private-key",
-    pattern:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\]*)/g,
-    replace: whole("private-key"),
-  }),
-  triggered({ words: ["eyJ"] }, {
-    kind: "jwt",
-    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
-    replace: whole("jwt"),
-  }),
-  triggered({ words: ["gh", "github_pat_"] }, {
-    kind: "github-token",
-    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b/g,
-    replace: whole("github-token"),
-  }),
-  triggered({ words: ["AIza"] }, {
-    kind: "google-api-key",
-    pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g,
-    replace: whole("google-api-key"),
-  }),
-  triggered({ words: ["ya29.", "1//0"] }, {
-    kind: "google-oauth-token",
-    pattern: /\bya29\.[0-9A-Za-z_-]{20,}|(?<![\w/])1\/\/0[0-9A-Za-z_-]{30,}/g,
-    replace: whole("google-oauth-token"),
-  }),
-  triggered({ pattern: /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/ }, {
-    kind: "aws-access-key-id",
-    pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g,
-    replace: whole("aws-access-key-id"),
-  }),
-  triggered({ anyCase: ["secret"] }, {
-    kind: "aws-secret-access-key",
-    // AWS secrets mix cases; requiring an upper-case letter keeps git SHAs after "secret" alone.
-    pattern:
-      /(?<![A-Za-z0-9])(?<key>secret(?:[_-]?access)?(?:[_-]?key)?|SecretAccessKey)(?<sep>\\?["']?(?:\s*[:=]\s*|\s+)\\?["']?)(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
-    replace: (_m, g) =>
-      /[A-Z]/.test(g.value ?? "") && /[a-z0-9]/.test(g.value ?? "") ? `${g.key ?? ""}${g.sep ?? ""}${marker("aws-secret-access-key")}` : undefined,
-  }),
-  triggered({ words: ["hooks.slack.com"] }, {
-    kind: "slack-webhook",
-    pattern: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g,
-    replace: whole("slack-webhook"),
-  }),
-  triggered({ words: ["xox", "xapp-"] }, {
-    kind: "slack-token",
-    pattern: /(?<![0-9A-Za-z-])(?:xox[abprs]|xapp)-[0-9A-Za-z-]{10,}/g,
-    replace: whole("slack-token"),
-  }),
-  triggered({ words: ["k_live_", "k_test_"] }, {
-    kind: "stripe-key",
-    pattern: /\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}/g,
-    replace: whole("stripe-key"),
-  }),
-  triggered({ words: ["@"] }, {
-    kind: "url-password",
-    pattern: /(?<![a-z0-9+.-])(?<scheme>[a-z][a-z0-9+.-]*:\/\/)(?<user>[^\s:/@?#"'<>]*):(?<pw>[^\s/?#"'<>]+)@(?=[^\s@/?#"'<>]+)/gi,
-    replace: (_m, g) => (g.pw?.includes("[REDACTED") ? undefined : `${g.scheme ?? ""}${g.user ?? ""}:${marker("url-password")}@`),
-  }),
-  triggered({ anyCase: ["authorization", "cookie"] }, {
-    kind: "authorization",
-    // Header style: everything up to the end of the line or the closing quote.
-    pattern:
-      /(?<key>\b(?:proxy-)?authorization|\bset-cookie|\bcookie)(?<sep>\\?["']?\s*[:=]\s*)(?<value>\\"(?:[^"\\\n]|\\(?!"))*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\n"']+)/gi,
-    replace: (_m, g) => {
-      const { open, inner, close } = unquote((g.value ?? "").trimEnd());
-      if (inner.trim() === "" || PLACEHOLDER.test(inner.trim()) || inner.includes("[REDACTED")) return undefined;
-      const scheme = /^(?:Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256)\s+/i.exec(inner)?.[0] ?? "";
-      // "authorization: denied for user 42" is prose; a header value has a scheme or looks like a credential.
-      const isCookie = /cookie/i.test(g.key ?? "");
-      if (isCookie ? !inner.includes("=") : !scheme && !(looksLikeCredential(inner) && !/\s/.test(inner.trim()))) return undefined;
-      const trailing = (g.value ?? "").slice((g.value ?? "").trimEnd().length);
-      return `${g.key ?? ""}${g.sep ?? ""}${open}${scheme}${marker("authorization")}${close}${trailing}`;
+  triggered(
+    { words: ["PRIVATE KEY"] },
+    {
+      kind: "private-key",
+      pattern:
+        /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\]*)/g,
+      replace: whole("private-key"),
     },
-  }),
-  triggered({ anyCase: ["bearer", "basic", "token "] }, {
-    kind: "bearer-token",
-    pattern: /\b(?<scheme>Bearer|Basic|Token)(?<space>\s+)(?<value>[A-Za-z0-9\-._~+/]{8,}=*)/gi,
-    replace: (_m, g) => {
-      const value = g.value ?? "";
-      const credential = /\d/.test(value) || (value.length >= 20 && /[a-z]/.test(value) && /[A-Z]/.test(value));
-      return credential ? `${g.scheme ?? ""}${g.space ?? ""}${marker("bearer-token")}` : undefined;
+  ),
+  triggered(
+    { words: ["eyJ"] },
+    {
+      kind: "jwt",
+      pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+      replace: whole("jwt"),
     },
-  }),
+  ),
+  triggered(
+    { words: ["gh", "github_pat_"] },
+    {
+      kind: "github-token",
+      pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b/g,
+      replace: whole("github-token"),
+    },
+  ),
+  triggered(
+    { words: ["AIza"] },
+    {
+      kind: "google-api-key",
+      pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g,
+      replace: whole("google-api-key"),
+    },
+  ),
+  triggered(
+    { words: ["ya29.", "1//0"] },
+    {
+      kind: "google-oauth-token",
+      pattern: /\bya29\.[0-9A-Za-z_-]{20,}|(?<![\w/])1\/\/0[0-9A-Za-z_-]{30,}/g,
+      replace: whole("google-oauth-token"),
+    },
+  ),
+  triggered(
+    { pattern: /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/ },
+    {
+      kind: "aws-access-key-id",
+      pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g,
+      replace: whole("aws-access-key-id"),
+    },
+  ),
+  triggered(
+    { anyCase: ["secret"] },
+    {
+      kind: "aws-secret-access-key",
+      // AWS secrets mix cases; requiring an upper-case letter keeps git SHAs after "secret" alone.
+      pattern:
+        /(?<![A-Za-z0-9])(?<key>secret(?:[_-]?access)?(?:[_-]?key)?|SecretAccessKey)(?<sep>\\?["']?(?:\s*[:=]\s*|\s+)\\?["']?)(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+      replace: (_m, g) =>
+        /[A-Z]/.test(g.value ?? "") && /[a-z0-9]/.test(g.value ?? "")
+          ? `${g.key ?? ""}${g.sep ?? ""}${marker("aws-secret-access-key")}`
+          : undefined,
+    },
+  ),
+  triggered(
+    { words: ["hooks.slack.com"] },
+    {
+      kind: "slack-webhook",
+      pattern: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g,
+      replace: whole("slack-webhook"),
+    },
+  ),
+  triggered(
+    { words: ["xox", "xapp-"] },
+    {
+      kind: "slack-token",
+      pattern: /(?<![0-9A-Za-z-])(?:xox[abprs]|xapp)-[0-9A-Za-z-]{10,}/g,
+      replace: whole("slack-token"),
+    },
+  ),
+  triggered(
+    { words: ["k_live_", "k_test_"] },
+    {
+      kind: "stripe-key",
+      pattern: /\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}/g,
+      replace: whole("stripe-key"),
+    },
+  ),
+  triggered(
+    { words: ["@"] },
+    {
+      kind: "url-password",
+      pattern: /(?<![a-z0-9+.-])(?<scheme>[a-z][a-z0-9+.-]*:\/\/)(?<user>[^\s:/@?#"'<>]*):(?<pw>[^\s/?#"'<>]+)@(?=[^\s@/?#"'<>]+)/gi,
+      replace: (_m, g) => (g.pw?.includes("[REDACTED") ? undefined : `${g.scheme ?? ""}${g.user ?? ""}:${marker("url-password")}@`),
+    },
+  ),
+  triggered(
+    { anyCase: ["authorization", "cookie"] },
+    {
+      kind: "authorization",
+      // Header style: everything up to the end of the line or the closing quote.
+      pattern:
+        /(?<key>\b(?:proxy-)?authorization|\bset-cookie|\bcookie)(?<sep>\\?["']?\s*[:=]\s*)(?<value>\\"(?:[^"\\\n]|\\(?!"))*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\n"']+)/gi,
+      replace: (_m, g) => {
+        const { open, inner, close } = unquote((g.value ?? "").trimEnd());
+        if (inner.trim() === "" || PLACEHOLDER.test(inner.trim()) || inner.includes("[REDACTED")) return undefined;
+        const scheme = /^(?:Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256)\s+/i.exec(inner)?.[0] ?? "";
+        // "authorization: denied for user 42" is prose; a header value has a scheme or looks like a credential.
+        const isCookie = /cookie/i.test(g.key ?? "");
+        if (isCookie ? !inner.includes("=") : !scheme && !(looksLikeCredential(inner) && !/\s/.test(inner.trim()))) return undefined;
+        const trailing = (g.value ?? "").slice((g.value ?? "").trimEnd().length);
+        return `${g.key ?? ""}${g.sep ?? ""}${open}${scheme}${marker("authorization")}${close}${trailing}`;
+      },
+    },
+  ),
+  triggered(
+    { anyCase: ["bearer", "basic", "token "] },
+    {
+      kind: "bearer-token",
+      pattern: /\b(?<scheme>Bearer|Basic|Token)(?<space>\s+)(?<value>[A-Za-z0-9\-._~+/]{8,}=*)/gi,
+      replace: (_m, g) => {
+        const value = g.value ?? "";
+        const credential = /\d/.test(value) || (value.length >= 20 && /[a-z]/.test(value) && /[A-Z]/.test(value));
+        return credential ? `${g.scheme ?? ""}${g.space ?? ""}${marker("bearer-token")}` : undefined;
+      },
+    },
+  ),
   pairRule("password", PASSWORD_KEY, () => true),
   pairRule("secret", SECRET_KEY, looksLikeCredential),
-  triggered({ words: ["@"] }, {
-    kind: "email",
-    // Not the user in scheme://user@host: that is a login name, and the URL stays readable.
-    pattern: /(?<![A-Za-z0-9._%+-]|:\/\/)[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
-    replace: whole("email"),
-  }),
-  triggered({ pattern: /\d{4}[ -]?\d{4,6}[ -]?\d{4}/ }, {
-    kind: "credit-card",
-    pattern: /(?<![0-9A-Za-z_.])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![0-9A-Za-z_])/g,
-    replace: (m) => (plausibleCard(m.replace(/[ -]/g, "")) ? marker("credit-card") : undefined),
-  }),
+  triggered(
+    { words: ["@"] },
+    {
+      kind: "email",
+      // Not the user in scheme://user@host: that is a login name, and the URL stays readable.
+      pattern:
+        /(?<![A-Za-z0-9._%+-]|:\/\/)[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
+      replace: whole("email"),
+    },
+  ),
+  triggered(
+    { pattern: /\d{4}[ -]?\d{4,6}[ -]?\d{4}/ },
+    {
+      kind: "credit-card",
+      pattern: /(?<![0-9A-Za-z_.])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![0-9A-Za-z_])/g,
+      replace: (m) => (plausibleCard(m.replace(/[ -]/g, "")) ? marker("credit-card") : undefined),
+    },
+  ),
 ];
 
 const IP_RULES: readonly Rule[] = [
-  triggered({ pattern: /\d\.\d/ }, {
-    kind: "ip",
-    pattern: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g,
-    replace: whole("ip"),
-  }),
-  triggered({ words: [":"] }, {
-    kind: "ip",
-    pattern: /(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Za-z:])/g,
-    replace: (m) => (isIPv6(m) ? marker("ip") : undefined),
-  }),
+  triggered(
+    { pattern: /\d\.\d/ },
+    {
+      kind: "ip",
+      pattern: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g,
+      replace: whole("ip"),
+    },
+  ),
+  triggered(
+    { words: [":"] },
+    {
+      kind: "ip",
+      pattern: /(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Za-z:])/g,
+      replace: (m) => (isIPv6(m) ? marker("ip") : undefined),
+    },
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -49,7 +49,12 @@ export interface IssueOutcomes {
  * digest issue points at it, with its number and its error if it failed; a problem skipped
  * for being over the cap keeps its planned field.
  */
-export function issueOutcomes(actions: readonly IssueAction[], results: readonly IssueActionResult[], serviceOf: ReadonlyMap<string, string>, dryRun: boolean): IssueOutcomes {
+export function issueOutcomes(
+  actions: readonly IssueAction[],
+  results: readonly IssueActionResult[],
+  serviceOf: ReadonlyMap<string, string>,
+  dryRun: boolean,
+): IssueOutcomes {
   const fields: IssueFieldsByService = new Map();
   const byService = new Map<string, IssueActionResult[]>();
   const failures: string[] = [];
@@ -61,7 +66,14 @@ export function issueOutcomes(actions: readonly IssueAction[], results: readonly
       if (!r.ok) failures.push(`digest issue: ${r.action} failed: ${r.error ?? "unknown error"}`);
       for (const fp of digest.fingerprints) {
         const service = serviceOf.get(fp);
-        if (service !== undefined) fieldsOf(fields, service)[fp] = { action: "listed-in-digest", number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun };
+        if (service !== undefined)
+          fieldsOf(fields, service)[fp] = {
+            action: "listed-in-digest",
+            number: r.issueNumber,
+            url: r.url,
+            error: r.ok ? undefined : r.error,
+            dryRun,
+          };
       }
       continue;
     }
@@ -73,10 +85,19 @@ export function issueOutcomes(actions: readonly IssueAction[], results: readonly
     if (r.action === "skip" && r.detail === "over-cap") continue; // listed in the digest, above
     if (r.action === "close-duplicate") {
       // A merge (mergeFields), not the cluster's own issue.
-      if (!r.ok) failures.push(`${service}: closing #${r.issueNumber ?? "?"} as a duplicate for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
+      if (!r.ok)
+        failures.push(
+          `${service}: closing #${r.issueNumber ?? "?"} as a duplicate for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`,
+        );
       continue;
     }
-    fieldsOf(fields, service)[r.fingerprint] = { action: describeAction(r.action, r.detail), number: r.issueNumber, url: r.url, error: r.ok ? undefined : r.error, dryRun };
+    fieldsOf(fields, service)[r.fingerprint] = {
+      action: describeAction(r.action, r.detail),
+      number: r.issueNumber,
+      url: r.url,
+      error: r.ok ? undefined : r.error,
+      dryRun,
+    };
     if (!r.ok) failures.push(`${service}: ${r.action} for ${r.fingerprint} failed: ${r.error ?? "unknown error"}`);
   }
   return { fields, results: byService, digest: digestResult, failures };
@@ -90,7 +111,11 @@ export type MergesByService = Map<string, Record<string, WorklogMerge[]>>;
  * cluster. With `results` (one per action, in order, as trackers return them), each carries
  * its error if closing failed.
  */
-export function mergeFields(actions: readonly IssueAction[], results: readonly IssueActionResult[] | undefined, dryRun: boolean): MergesByService {
+export function mergeFields(
+  actions: readonly IssueAction[],
+  results: readonly IssueActionResult[] | undefined,
+  dryRun: boolean,
+): MergesByService {
   const out: MergesByService = new Map();
   actions.forEach((a, i) => {
     if (a.kind !== "close-duplicate") return;

@@ -57,7 +57,8 @@ export function literalRuns(template: string): string[] {
 function textAt(sample: unknown, path: readonly string[]): string | undefined {
   let value: unknown = sample;
   for (const key of path) {
-    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, key))
+      return undefined;
     value = (value as Record<string, unknown>)[key];
   }
   return typeof value === "string" ? value : undefined;
@@ -164,7 +165,10 @@ function wellFormed(s: string): string {
 }
 
 export function logsExplorerUrl(project: string | undefined, cluster: Cluster, window: TimeWindow): string {
-  const query = encodeURIComponent(wellFormed(clusterLogQuery(cluster))).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const query = encodeURIComponent(wellFormed(clusterLogQuery(cluster))).replace(
+    /[()]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   const range = `startTime=${new Date(window.start).toISOString()};endTime=${new Date(window.end).toISOString()}`;
   const projectPart = project ? `?project=${encodeURIComponent(project)}` : "";
   return `https://console.cloud.google.com/logs/query;query=${query};${range}${projectPart}`;

@@ -14,8 +14,13 @@ const ZWSP = "\u200b";
 
 /** Collapses newlines and other control characters to single spaces. */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/ {2,}/g, " ").trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+      .replace(/ {2,}/g, " ")
+      .trim()
+  );
 }
 
 /** Prose-safe text on one line. */
@@ -64,7 +69,9 @@ export function fence(content: string, lang = ""): string {
 /** Makes already-rendered inline markdown (text or code spans) safe inside a table cell. */
 export function tableCell(markdown: string): string {
   // GFM splits rows on unescaped pipes even inside code spans; "\|" holds in both.
-  return oneLine(markdown).replace(/(^|[^\\])\|/g, "$1\\|").replace(/(^|[^\\])\|/g, "$1\\|");
+  return oneLine(markdown)
+    .replace(/(^|[^\\])\|/g, "$1\\|")
+    .replace(/(^|[^\\])\|/g, "$1\\|");
 }
 
 /** Shortens text to at most `max` characters, ending in "…" when cut. */

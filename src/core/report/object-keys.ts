@@ -22,7 +22,10 @@ export function safeServiceName(service: string): string {
   // kept readable but path-safe (no "." or ".." segment, no leading dot), and a short hash of the
   // original keeps two such names ("a b", "a?b") from sharing, and overwriting, one worklog.
   if (/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(service)) return service;
-  const readable = service.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\./, "_").slice(0, 60);
+  const readable = service
+    .replace(/[^A-Za-z0-9._-]/g, "_")
+    .replace(/^\./, "_")
+    .slice(0, 60);
   return `${readable}~${createHash("sha256").update(service, "utf8").digest("hex").slice(0, 8)}`;
 }
 

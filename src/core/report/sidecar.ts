@@ -51,9 +51,7 @@ const sidecarCluster = z.object({
   errorGroups: z.array(z.object({ id: z.string(), project: z.string().optional(), count, url: z.string() })).optional(),
   revisions: z.array(z.object({ value: z.string(), count })),
   instances: count,
-  topVariables: z.array(
-    z.object({ name: z.string(), top: z.array(z.object({ value: z.string(), count })), distinct: count }),
-  ),
+  topVariables: z.array(z.object({ name: z.string(), top: z.array(z.object({ value: z.string(), count })), distinct: count })),
   traceIds: z.array(z.string()),
   samples: z.array(z.unknown()),
   timeline: z.array(count),
@@ -160,7 +158,15 @@ export const worklogSidecarSchema = z.object({
   clusters: z.array(sidecarCluster),
   /** Seen in the previous window, not in this one. */
   quiet: z
-    .array(z.object({ fingerprint: z.string(), title: z.string().optional(), lastSeen: iso, issue: z.number().int().positive().optional(), count }))
+    .array(
+      z.object({
+        fingerprint: z.string(),
+        title: z.string().optional(),
+        lastSeen: iso,
+        issue: z.number().int().positive().optional(),
+        count,
+      }),
+    )
     .optional(),
   /** Each revision the service logged in this window, with its earliest entry. */
   revisions: z.array(revisionSeen).optional(),
@@ -226,7 +232,13 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
                   ...(model.sampling.plan.total !== undefined ? { total: model.sampling.plan.total } : {}),
                 }
               : {}),
-            ...(model.sampling.quota ? { pagesRead: model.sampling.quota.pages, quotaShare: model.sampling.quota.quotaShare, budgetShare: model.sampling.quota.budgetShare } : {}),
+            ...(model.sampling.quota
+              ? {
+                  pagesRead: model.sampling.quota.pages,
+                  quotaShare: model.sampling.quota.quotaShare,
+                  budgetShare: model.sampling.quota.budgetShare,
+                }
+              : {}),
           },
         }
       : {}),
@@ -257,10 +269,16 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
         ...(c.exceptionType !== undefined ? { exceptionType: c.exceptionType } : {}),
         ...(c.example !== undefined ? { example: c.example } : {}),
         ...(c.shape !== undefined ? { shape: c.shape } : {}),
-        ...(c.errorGroups && c.errorGroups.length > 0 ? { errorGroups: c.errorGroups.map((g) => ({ ...g, url: errorReportingUrl(g) })) } : {}),
+        ...(c.errorGroups && c.errorGroups.length > 0
+          ? { errorGroups: c.errorGroups.map((g) => ({ ...g, url: errorReportingUrl(g) })) }
+          : {}),
         revisions: c.revisions.map((r) => ({ value: r.value, count: r.count })),
         instances: c.instances,
-        topVariables: c.variables.map((v) => ({ name: v.name, top: v.top.map((t) => ({ value: t.value, count: t.count })), distinct: v.distinct })),
+        topVariables: c.variables.map((v) => ({
+          name: v.name,
+          top: v.top.map((t) => ({ value: t.value, count: t.count })),
+          distinct: v.distinct,
+        })),
         traceIds: [...c.traceIds],
         samples: [...c.samples],
         timeline: [...c.timeline],
@@ -286,7 +304,9 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
               baseline: ch.baseline,
               ...(ch.limit !== undefined ? { limit: ch.limit } : {}),
               limitRule: ch.rule,
-              ...(ch.absentMs !== undefined ? { absentHours: Number.isFinite(ch.absentMs) ? Math.round((ch.absentMs / 3_600_000) * 100) / 100 : null } : {}),
+              ...(ch.absentMs !== undefined
+                ? { absentHours: Number.isFinite(ch.absentMs) ? Math.round((ch.absentMs / 3_600_000) * 100) / 100 : null }
+                : {}),
               ...(ch.startedWithDeploy !== undefined ? { startedWithDeploy: ch.startedWithDeploy } : {}),
             }
           : {}),

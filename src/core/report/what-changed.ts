@@ -57,7 +57,10 @@ function tally(m: WorklogModel): { parts: string[]; total: number } {
   const deploys = [...new Set(withDeploy.map((c) => h.changes[c.fingerprint]!.startedWithDeploy!))];
   const parts: string[] = [];
   if (fresh.length > 0) {
-    const deployText = withDeploy.length > 0 ? ` (${withDeploy.length === fresh.length ? (fresh.length === 1 ? "it" : "all") : withDeploy.length} with the deploy of ${deploys.map(codeSpan).join(", ")})` : "";
+    const deployText =
+      withDeploy.length > 0
+        ? ` (${withDeploy.length === fresh.length ? (fresh.length === 1 ? "it" : "all") : withDeploy.length} with the deploy of ${deploys.map(codeSpan).join(", ")})`
+        : "";
     parts.push(`${fresh.length} new${deployText}`);
   }
   const returned = of("returned").length;
@@ -99,15 +102,27 @@ export function renderWhatChanged(m: WorklogModel, titleOf: TitleOf): string {
     });
   groups.push([
     "New",
-    rows("new", (c, ch) => `${clusterRef(m, c, titleOf)}: ${count(c.count, "occurrence")}, ${firstSeenText(ch)}${ch.startedWithDeploy !== undefined ? `; started with the deploy of ${codeSpan(ch.startedWithDeploy)}` : ""}`),
+    rows(
+      "new",
+      (c, ch) =>
+        `${clusterRef(m, c, titleOf)}: ${count(c.count, "occurrence")}, ${firstSeenText(ch)}${ch.startedWithDeploy !== undefined ? `; started with the deploy of ${codeSpan(ch.startedWithDeploy)}` : ""}`,
+    ),
   ]);
   groups.push([
     "Returned",
-    rows("returned", (c, ch) => `${clusterRef(m, c, titleOf)}: back after ${hoursText(ch.absentMs ?? Infinity)} away, ${count(c.count, "occurrence")}${ch.startedWithDeploy !== undefined ? `; came back with the deploy of ${codeSpan(ch.startedWithDeploy)}` : ""}`),
+    rows(
+      "returned",
+      (c, ch) =>
+        `${clusterRef(m, c, titleOf)}: back after ${hoursText(ch.absentMs ?? Infinity)} away, ${count(c.count, "occurrence")}${ch.startedWithDeploy !== undefined ? `; came back with the deploy of ${codeSpan(ch.startedWithDeploy)}` : ""}`,
+    ),
   ]);
   groups.push([
     "Escalating",
-    rows("escalating", (c, ch) => `${clusterRef(m, c, titleOf)}: ${count(ch.peak, "occurrence")} in its busiest hour, at or above the limit of ${ch.limit ?? "?"} (baseline ${ch.baseline} per hour, ${ch.rule})`),
+    rows(
+      "escalating",
+      (c, ch) =>
+        `${clusterRef(m, c, titleOf)}: ${count(ch.peak, "occurrence")} in its busiest hour, at or above the limit of ${ch.limit ?? "?"} (baseline ${ch.baseline} per hour, ${ch.rule})`,
+    ),
   ]);
   groups.push([
     "Gone quiet",
@@ -126,7 +141,9 @@ export function renderWhatChanged(m: WorklogModel, titleOf: TitleOf): string {
   const bad: string[] = [];
   if (r.noRevision > 0) bad.push(`${count(r.noRevision, "entry", "entries")} carried no revision (left out of deploy detection)`);
   if (r.skewedEntries > 0 || r.skewedClusters > 0) {
-    bad.push(`clock skew: ${count(r.skewedEntries, "entry", "entries")} fell outside the window's hours and ${count(r.skewedClusters, "cluster")} had times outside the window (not recorded, clamped)`);
+    bad.push(
+      `clock skew: ${count(r.skewedEntries, "entry", "entries")} fell outside the window's hours and ${count(r.skewedClusters, "cluster")} had times outside the window (not recorded, clamped)`,
+    );
   }
   if (r.merged > 0) bad.push(`${count(r.merged, "merged fingerprint")} joined the history of the problem it was merged into`);
   if (bad.length > 0) out.push(`${bad.map((b) => b.charAt(0).toUpperCase() + b.slice(1)).join(". ")}.`, "");

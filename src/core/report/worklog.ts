@@ -158,7 +158,10 @@ const ACTION_WORDS: Record<string, { done: string; planned: string }> = {
   reopen: { done: "reopened (regression)", planned: "reopen (regression)" },
   mute: { done: "muted, left alone", planned: "leave alone (muted)" },
   digest: { done: "listed in the digest issue", planned: "list in the digest issue" },
-  "listed-in-digest": { done: "over the per-run cap, listed in the digest issue", planned: "list in the digest issue (over the per-run cap)" },
+  "listed-in-digest": {
+    done: "over the per-run cap, listed in the digest issue",
+    planned: "list in the digest issue (over the per-run cap)",
+  },
   skip: { done: "no change to", planned: "leave as is" },
 };
 
@@ -261,7 +264,10 @@ function renderSummary(m: WorklogModel): string {
     }
     const mislabeled = m.clusters.filter((c) => c.mislabeled);
     if (mislabeled.length > 0) {
-      const listed = mislabeled.slice(0, MAX_LISTED).map((c) => `cluster ${m.clusters.indexOf(c) + 1} (${c.severity})`).join(", ");
+      const listed = mislabeled
+        .slice(0, MAX_LISTED)
+        .map((c) => `cluster ${m.clusters.indexOf(c) + 1} (${c.severity})`)
+        .join(", ");
       const which = mislabeled.length > MAX_LISTED ? `${listed} and ${num(mislabeled.length - MAX_LISTED)} more` : listed;
       para.push(
         `${mislabeled.length === 1 ? "One cluster is" : `${mislabeled.length} clusters are`} logged at a high level but ` +
@@ -292,7 +298,10 @@ function renderSummaryTable(m: WorklogModel): string {
   const shown = Math.min(m.clusters.length, layoutOf(m).sections);
   const rows = clusterRows(m, 0, shown, false);
   if (shown < m.clusters.length) {
-    rows.push("", `Clusters ${num(shown + 1)} to ${num(m.clusters.length)} are less urgent: see More Clusters below${m.clusters.length > shown + layoutOf(m).rows ? " and the JSON sidecar" : ""}.`);
+    rows.push(
+      "",
+      `Clusters ${num(shown + 1)} to ${num(m.clusters.length)} are less urgent: see More Clusters below${m.clusters.length > shown + layoutOf(m).rows ? " and the JSON sidecar" : ""}.`,
+    );
   }
   return rows.join("\n");
 }
@@ -308,7 +317,9 @@ function clusterRows(m: WorklogModel, from: number, to: number, withFingerprint:
     const severity = c.mislabeled ? `${c.severity} (mislabeled?)` : c.severity;
     const problem = codeSpan(truncate(c.http ? readableTemplate(`${c.http.method} ${c.http.route} ${c.http.status}`) : problemName(c), 60));
     const fp = withFingerprint ? ` ${codeSpan(c.fingerprint)} |` : "";
-    rows.push(`| ${i + 1} | ${c.priority} | ${severity} | ${count(c)} | ${tableCell(problem)} |${fp} ${tableCell(issue ? describeIssue(issue) : "–")} |`);
+    rows.push(
+      `| ${i + 1} | ${c.priority} | ${severity} | ${count(c)} | ${tableCell(problem)} |${fp} ${tableCell(issue ? describeIssue(issue) : "–")} |`,
+    );
   }
   return rows;
 }
@@ -390,7 +401,10 @@ function renderCluster(m: WorklogModel, c: PrioritizedCluster, n: number): strin
   const merges = m.merges?.[c.fingerprint] ?? [];
   if (merges.length > 0) facts.push(`**Merged Issues:** ${merges.map(describeMerge).join("; ")}`);
   const related = m.related?.[c.fingerprint] ?? [];
-  if (related.length > 0) facts.push(`**Related Issues:** ${related.map((r) => `${link(`#${r.number}`, r.url)} ${escapeText(truncate(r.title, 80))}`).join("; ")}`);
+  if (related.length > 0)
+    facts.push(
+      `**Related Issues:** ${related.map((r) => `${link(`#${r.number}`, r.url)} ${escapeText(truncate(r.title, 80))}`).join("; ")}`,
+    );
   const groups = (c.errorGroups ?? []).map((g) => `${link(g.id, errorReportingUrl(g))} (${num(g.count)})`);
   if (groups.length > 0) facts.push(`**Error Reporting:** ${groups.join(", ")}`);
   const explorer = m.logsExplorerUrls?.[c.fingerprint];
@@ -414,7 +428,9 @@ export function describeCluster(m: WorklogModel, c: PrioritizedCluster): string 
     s.push(`${codeSpan(`${c.http.method} ${c.http.route}`)} answered ${statusText(c.http.status)} ${times} at ${c.severity}.`);
   } else if (c.exceptionType) {
     const where = c.source ? ` in ${codeSpan(c.source)}` : "";
-    s.push(`${codeSpan(c.exceptionType)} was raised${where} ${times}; the message reads ${codeSpan(truncate(readableTemplate(c.template), 120))}.`);
+    s.push(
+      `${codeSpan(c.exceptionType)} was raised${where} ${times}; the message reads ${codeSpan(truncate(readableTemplate(c.template), 120))}.`,
+    );
   } else {
     const where = c.source ? ` from ${codeSpan(c.source)}` : "";
     s.push(`${c.severity} log${where} seen ${times}, reading ${codeSpan(truncate(readableTemplate(c.template), 120))}.`);
@@ -429,7 +445,9 @@ export function describeCluster(m: WorklogModel, c: PrioritizedCluster): string 
         : active <= Math.max(1, Math.floor(c.timeline.length / 6))
           ? `in a burst (${active} of ${c.timeline.length} buckets)`
           : `in ${active} of ${c.timeline.length} buckets`;
-    s.push(`It shows up ${shape}, on ${plural(c.instances, "instance")}${c.revisions.length > 1 ? ` across ${c.revisions.length} revisions` : ""}.`);
+    s.push(
+      `It shows up ${shape}, on ${plural(c.instances, "instance")}${c.revisions.length > 1 ? ` across ${c.revisions.length} revisions` : ""}.`,
+    );
   }
   if (c.mislabeled) {
     s.push(
@@ -475,24 +493,33 @@ function renderSampling(m: WorklogModel): string {
   if (!s || (!s.estimated && s.plan?.fallback === undefined && s.plan?.mode !== "server")) return "";
   const out = ["## Sampling", ""];
   if (s.estimated) {
-    out.push(`- Counts are estimates: ${plural(s.sampled, "entry", "entries")} kept in an even, deterministic sample of ${percent(s.fraction)} of the window, each count divided by the fraction.`);
+    out.push(
+      `- Counts are estimates: ${plural(s.sampled, "entry", "entries")} kept in an even, deterministic sample of ${percent(s.fraction)} of the window, each count divided by the fraction.`,
+    );
   } else {
     out.push(`- Every entry of the window was read: counts are exact.`);
   }
   const plan = s.plan;
   if (plan) {
-    out.push(`- How: ${escapeText(plan.why)}${plan.mode === "server" && plan.serverFraction < 1 ? ` (Cloud Logging's ${codeSpan(`sample(insertId, ${plan.serverFraction})`)})` : ""}.`);
+    out.push(
+      `- How: ${escapeText(plan.why)}${plan.mode === "server" && plan.serverFraction < 1 ? ` (Cloud Logging's ${codeSpan(`sample(insertId, ${plan.serverFraction})`)})` : ""}.`,
+    );
     if (plan.totals && plan.total !== undefined) {
       const bySeverity = Object.entries(plan.totals)
         .filter(([, n]) => (n ?? 0) > 0)
         .map(([sev, n]) => `${sev} ${num(n ?? 0)}`)
         .join(", ");
-      out.push(`- Cloud Monitoring's exact totals for the window (${codeSpan("logging.googleapis.com/log_entry_count")}): ${num(plan.total)}${bySeverity ? ` (${bySeverity})` : ""}.`);
+      out.push(
+        `- Cloud Monitoring's exact totals for the window (${codeSpan("logging.googleapis.com/log_entry_count")}): ${num(plan.total)}${bySeverity ? ` (${bySeverity})` : ""}.`,
+      );
     }
     if (plan.fallback) out.push(`- Fallback: ${escapeText(plan.fallback)}.`);
     if (plan.lagNote) out.push(`- Monitoring's lag: ${escapeText(plan.lagNote)}.`);
   }
-  if (s.adaptiveFraction < 1) out.push(`- While reading, the adaptive hash threshold (on ${codeSpan("insertId")}, or the entry's key without one) kept ${percent(s.adaptiveFraction)} of what was read, to hold the cap.`);
+  if (s.adaptiveFraction < 1)
+    out.push(
+      `- While reading, the adaptive hash threshold (on ${codeSpan("insertId")}, or the entry's key without one) kept ${percent(s.adaptiveFraction)} of what was read, to hold the cap.`,
+    );
   if (s.quota) {
     out.push(
       `- Read ${plural(s.quota.pages, "page")} from Cloud Logging in ${num(Math.round(s.quota.minutes * 10) / 10)} min: ` +
@@ -575,7 +602,10 @@ function renderNextSteps(m: WorklogModel): string {
   const urgent = m.clusters.filter((c) => c.priority === "P1" && !c.mislabeled);
   if (urgent.length > 0) steps.push(`Look at the P1 ${urgent.length === 1 ? "cluster" : "clusters"} first: ${list(urgent)}`);
   const failed = m.clusters.filter((c) => m.issues[c.fingerprint]?.error !== undefined);
-  if (failed.length > 0) steps.push(`Retry the failed GitHub actions for ${failed.length === 1 ? "cluster" : "clusters"} ${list(failed)} (the next run retries them too)`);
+  if (failed.length > 0)
+    steps.push(
+      `Retry the failed GitHub actions for ${failed.length === 1 ? "cluster" : "clusters"} ${list(failed)} (the next run retries them too)`,
+    );
   if (m.clusters.length > 0 && !st.issuesPublished) {
     steps.push(
       st.dryRun
@@ -586,7 +616,10 @@ function renderNextSteps(m: WorklogModel): string {
   if (m.clusters.length > 0 && !st.relatedResearched) steps.push("Research existing related issues");
   if (m.clusters.length > 0 && !st.relatedLinked) steps.push("Link related issues and documentation");
   const mislabeled = m.clusters.filter((c) => c.mislabeled);
-  if (mislabeled.length > 0) steps.push(`Fix the log level of ${mislabeled.length === 1 ? "cluster" : "clusters"} ${list(mislabeled)}: routine success logged as ${[...new Set(mislabeled.map((c) => c.severity))].join("/")}`);
+  if (mislabeled.length > 0)
+    steps.push(
+      `Fix the log level of ${mislabeled.length === 1 ? "cluster" : "clusters"} ${list(mislabeled)}: routine success logged as ${[...new Set(mislabeled.map((c) => c.severity))].join("/")}`,
+    );
   if (skippedTotal(m) > 0) steps.push("Find out why some entries were malformed (see Skipped Entries)");
   if (m.truncations.length > 0) steps.push("Raise LOG_GARDENER_MAX_ENTRIES or narrow the query: this window was read only in part");
 
@@ -597,5 +630,12 @@ function renderNextSteps(m: WorklogModel): string {
 }
 
 function renderPriorityAppendix(): string {
-  return ["<details><summary>How priorities are set</summary>", "", renderPriorityTable(), "", ...PRIORITY_NOTES.map((p) => `${p}\n`), "</details>"].join("\n");
+  return [
+    "<details><summary>How priorities are set</summary>",
+    "",
+    renderPriorityTable(),
+    "",
+    ...PRIORITY_NOTES.map((p) => `${p}\n`),
+    "</details>",
+  ].join("\n");
 }

@@ -231,12 +231,19 @@ export function renderIssueBody({ cluster: c, marker, ctx, related = [], predece
     `| Occurrences | ${occurrences(c)} (${c.ratePerMinute.toFixed(2)} per minute)${estimateNote(c)} |`,
     `| First seen | ${iso(c.firstSeen)} |`,
     `| Last seen | ${iso(c.lastSeen)} |`,
-    `| Revisions | ${c.revisions.slice(0, 5).map((r) => `${renderCode(r.value, 60)} ×${r.count}`).join(", ") || "n/a"} |`,
+    `| Revisions | ${
+      c.revisions
+        .slice(0, 5)
+        .map((r) => `${renderCode(r.value, 60)} ×${r.count}`)
+        .join(", ") || "n/a"
+    } |`,
     `| Instances | ${c.instances} |`,
     `| Fingerprint | ${renderCode(c.fingerprint, 80)} |`,
     "",
     `[Logs Explorer query for this cluster and window](${renderLinkTarget(ctx.logsExplorerUrl)}) · [Worklog](${renderLinkTarget(ctx.worklogUrl)})` +
-      (c.errorGroups ?? []).map((g) => ` · [Error Reporting group ${renderInline(g.id, 60)}](${renderLinkTarget(errorReportingUrl(g))})`).join(""),
+      (c.errorGroups ?? [])
+        .map((g) => ` · [Error Reporting group ${renderInline(g.id, 60)}](${renderLinkTarget(errorReportingUrl(g))})`)
+        .join(""),
     "",
     renderVariables(c),
     renderSample(c),
@@ -284,8 +291,7 @@ export function renderComment({ reason, cluster: c, ctx, rate, baseline, limit, 
     reason === "escalation"
       ? `**Escalating:** ${rate} per hour in window ${renderCode(ctx.windowId)}` +
         (baseline !== undefined ? `, up from ${baseline} per hour when this issue last notified.` : ".") +
-        (limit ? ` The limit from this problem's own history is ${limit.limit} in an hour (baseline ${limit.baseline} per hour).` : "")
- +
+        (limit ? ` The limit from this problem's own history is ${limit.limit} in an hour (baseline ${limit.baseline} per hour).` : "") +
         (c.estimate ? ` The rate is an estimate${estimateNote(c)}.` : "")
       : `**Regression:** this problem was closed as completed${closedAt ? ` on ${closedAt.slice(0, 10)}` : ""} and came back: ` +
         `${occurrences(c)} occurrences${estimateNote(c)} in window ${renderCode(ctx.windowId)}, last seen ${iso(c.lastSeen)}. Reopened and labelled \`regression\`.`;

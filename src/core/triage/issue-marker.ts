@@ -84,7 +84,10 @@ const markerSchema = z.object({
   seen: z.string().optional(),
   aka: z.array(z.string()).optional(),
   first: z.number().optional(),
-  revs: z.array(z.object({ r: z.string().max(80), t: z.number() })).max(20).optional(),
+  revs: z
+    .array(z.object({ r: z.string().max(80), t: z.number() }))
+    .max(20)
+    .optional(),
   merged: z.array(z.number().int().positive()).optional(),
   into: z.number().int().positive().optional(),
 });
@@ -100,8 +103,7 @@ export function renderIssueMarker(marker: IssueMarker): string {
 }
 
 export type MarkerParse =
-  | { readonly ok: true; readonly marker: IssueMarker }
-  | { readonly ok: false; readonly reason: "absent" | "unknown-version" | "invalid" };
+  { readonly ok: true; readonly marker: IssueMarker } | { readonly ok: false; readonly reason: "absent" | "unknown-version" | "invalid" };
 
 /** Finds and validates the marker in an issue body. */
 export function parseIssueMarker(body: string | null | undefined): MarkerParse {
@@ -238,7 +240,10 @@ export interface MatchQuery {
 }
 
 /** Sort order among issues carrying one fingerprint: not merged away, then open, then newest. */
-export function trackingOrder<T extends { readonly number: number; readonly state?: string }>(a: MarkedIssue<T>, b: MarkedIssue<T>): number {
+export function trackingOrder<T extends { readonly number: number; readonly state?: string }>(
+  a: MarkedIssue<T>,
+  b: MarkedIssue<T>,
+): number {
   const rank = (m: MarkedIssue<T>) => (m.marker.into !== undefined ? 2 : 0) + (m.issue.state === "closed" ? 1 : 0);
   return rank(a) - rank(b) || b.issue.number - a.issue.number;
 }

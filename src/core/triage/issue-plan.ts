@@ -312,7 +312,15 @@ export function redactCluster(c: PrioritizedCluster, redact: Redactor): Prioriti
     revisions: c.revisions.map((r) => ({ ...r, value: redact(r.value) })),
     variables: c.variables.map((v) => ({ ...v, top: v.top.map((t) => ({ ...t, value: redact(t.value) })) })),
     samples: c.samples.map((x) => redactDeep(x, redact)),
-    ...(c.errorGroups ? { errorGroups: c.errorGroups.map((g) => ({ ...g, id: redact(g.id), ...(g.project !== undefined ? { project: redact(g.project) } : {}) })) } : {}),
+    ...(c.errorGroups
+      ? {
+          errorGroups: c.errorGroups.map((g) => ({
+            ...g,
+            id: redact(g.id),
+            ...(g.project !== undefined ? { project: redact(g.project) } : {}),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -475,7 +483,8 @@ function planMerge(
       (names.has(m.marker.fp) || (m.marker.aka ?? []).some((a) => names.has(a))) &&
       (claimedBy.get(m.issue.number) ?? c.fingerprint) === c.fingerprint,
   );
-  const live = (m: MarkedIssue<ExistingIssue>) => m.issue.state === "open" && m.marker.into === undefined && !hasLabel(m.issue, QUIET_LABEL);
+  const live = (m: MarkedIssue<ExistingIssue>) =>
+    m.issue.state === "open" && m.marker.into === undefined && !hasLabel(m.issue, QUIET_LABEL);
   const ownMarked = own ? group.find((m) => m.issue.number === own.issue.number) : undefined;
   const openOthers = group.filter((m) => m !== ownMarked && live(m)).sort((a, b) => a.issue.number - b.issue.number);
   let survivor: MarkedIssue<ExistingIssue> | undefined;
@@ -631,7 +640,14 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
         reason: "escalation",
         ...base(c),
         ...on,
-        comment: renderComment({ reason: "escalation", cluster: c, ctx, rate, baseline: previousBase, ...(known?.change.limit !== undefined ? { limit: { limit: known.change.limit, baseline: known.change.baseline } } : {}) }),
+        comment: renderComment({
+          reason: "escalation",
+          cluster: c,
+          ctx,
+          rate,
+          baseline: previousBase,
+          ...(known?.change.limit !== undefined ? { limit: { limit: known.change.limit, baseline: known.change.baseline } } : {}),
+        }),
         commentMarker: renderCommentMarker(run.windowId, c.fingerprint),
         body,
         addLabels,
@@ -660,7 +676,14 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
     const body = renderIssueBody({ cluster: c, marker, ctx, related, ...(predecessor ? { predecessor } : {}) });
     const title = renderIssueTitle(c);
     if (predecessor) {
-      actions.push({ kind: "open-successor", ...base(c), predecessor: { number: predecessor.number, url: predecessor.url }, title, body, labels: newLabels(c) });
+      actions.push({
+        kind: "open-successor",
+        ...base(c),
+        predecessor: { number: predecessor.number, url: predecessor.url },
+        title,
+        body,
+        labels: newLabels(c),
+      });
     } else {
       actions.push({ kind: "open", ...base(c), title, body, labels: newLabels(c), related });
     }
@@ -677,7 +700,11 @@ function closeDuplicates(input: PlanInput, c: PrioritizedCluster, merge: MergePl
   return [...merge.absorb]
     .sort((a, b) => a.issue.number - b.issue.number)
     .map((d): CloseDuplicateAction => {
-      const marker: IssueMarker = { ...d.marker, into: survivor.number, seen: d.marker.into === survivor.number ? (d.marker.seen ?? run.windowId) : run.windowId };
+      const marker: IssueMarker = {
+        ...d.marker,
+        into: survivor.number,
+        seen: d.marker.into === survivor.number ? (d.marker.seen ?? run.windowId) : run.windowId,
+      };
       const body = renderUpdatedBody(d.issue.body, marker, renderMergedLatestSection({ survivor, ctx }), policy.bodyCap);
       const close = !(d.issue.state === "closed" && d.issue.stateReason === "duplicate" && body === d.issue.body);
       return {
@@ -697,18 +724,24 @@ function closeDuplicates(input: PlanInput, c: PrioritizedCluster, merge: MergePl
     });
 }
 
-function planDigest(input: PlanInput, marked: readonly MarkedIssue<ExistingIssue>[], overflow: readonly PrioritizedCluster[]): DigestAction {
+function planDigest(
+  input: PlanInput,
+  marked: readonly MarkedIssue<ExistingIssue>[],
+  overflow: readonly PrioritizedCluster[],
+): DigestAction {
   const { run, policy } = input;
-  const current = marked
-    .filter((m) => m.marker.kind === "digest" && !m.issue.locked)
-    .sort((a, b) => b.issue.number - a.issue.number)[0];
+  const current = marked.filter((m) => m.marker.kind === "digest" && !m.issue.locked).sort((a, b) => b.issue.number - a.issue.number)[0];
   const marker: IssueMarker = {
     v: ISSUE_MARKER_VERSION,
     kind: "digest",
     fp: DIGEST_FINGERPRINT,
     svc: "",
     tpl: "",
-    hist: recordHours(current?.marker.hist ?? emptyHistory(run.windowStart), new Map([[Math.floor(run.windowStart / 3_600_000), overflow.length]]), policy.historyDays * 24),
+    hist: recordHours(
+      current?.marker.hist ?? emptyHistory(run.windowStart),
+      new Map([[Math.floor(run.windowStart / 3_600_000), overflow.length]]),
+      policy.historyDays * 24,
+    ),
     seen: run.windowId,
   };
   const body = renderDigestBody(marker, overflow, renderContext(input, undefined), policy.bodyCap);

@@ -22,7 +22,6 @@ export const GITHUB_LABEL_LIMIT = 50;
 /** U+2060 WORD JOINER: invisible, breaks GitHub's autolinking of mentions and references. */
 const WJ = "\u2060";
 
-
 /**
  * Defense in depth: normalization already masks secrets in entries; this catches what reaches
  * the GitHub edge anyway (a template or a variable value that kept one). It is the same

@@ -142,9 +142,21 @@ test("groups whose miner clusters merged during the run become one, under the su
     resolve: (id) => merged.get(id) ?? id,
     settle: () => void merged.set("t1", "t0"),
   };
-  const reference = new ServiceClusterer("svc", { ...templater, settle: undefined, resolve: undefined }, { window: WINDOW, bucketMinutes: 5, maxSamples: 3, maxTraceIds: 5, maxTopValues: 5, maxDistinctValues: 200, maxClusters: 10 });
+  const reference = new ServiceClusterer(
+    "svc",
+    { ...templater, settle: undefined, resolve: undefined },
+    { window: WINDOW, bucketMinutes: 5, maxSamples: 3, maxTraceIds: 5, maxTopValues: 5, maxDistinctValues: 200, maxClusters: 10 },
+  );
   reference.add(entry({ message: "a 1" }, 1));
-  const c = new ServiceClusterer("svc", templater, { window: WINDOW, bucketMinutes: 5, maxSamples: 3, maxTraceIds: 5, maxTopValues: 5, maxDistinctValues: 200, maxClusters: 10 });
+  const c = new ServiceClusterer("svc", templater, {
+    window: WINDOW,
+    bucketMinutes: 5,
+    maxSamples: 3,
+    maxTraceIds: 5,
+    maxTopValues: 5,
+    maxDistinctValues: 200,
+    maxClusters: 10,
+  });
   c.add(entry({ message: "b 1", severity: "ERROR" }, 1));
   c.add(entry({ message: "a 1" }, 2));
   c.add(entry({ message: "a 2" }, 30));
@@ -169,7 +181,15 @@ describe("variableNames", () => {
 });
 
 describe("ServiceClusterer with the template miner: merged clusters", () => {
-  const options = { window: WINDOW, bucketMinutes: 5, maxSamples: 3, maxTraceIds: 5, maxTopValues: 5, maxDistinctValues: 200, maxClusters: 100 };
+  const options = {
+    window: WINDOW,
+    bucketMinutes: 5,
+    maxSamples: 3,
+    maxTraceIds: 5,
+    maxTopValues: 5,
+    maxDistinctValues: 200,
+    maxClusters: 100,
+  };
   const line = (user: string): string => `Login failed for user ${user} from 10.0.0.7: invalid credentials`;
 
   test("a cluster lists the fingerprints its merged-in ids had in earlier runs, oldest first, and add() returns the one an entry joined", () => {

@@ -15,11 +15,29 @@ function templater(): MessageTemplater {
 
 function entry(message: string, i: number, minute: number, severity: NormalizedEntry["severity"] = "ERROR"): NormalizedEntry {
   const ts = WINDOW.start + minute * 60_000;
-  return { key: `${message}-${i}`, keyHash: hash52(`${message}-${i}`), timestamp: ts, timestampText: new Date(ts).toISOString(), severity, service: "svc", kind: "application", message, sample: {} };
+  return {
+    key: `${message}-${i}`,
+    keyHash: hash52(`${message}-${i}`),
+    timestamp: ts,
+    timestampText: new Date(ts).toISOString(),
+    severity,
+    service: "svc",
+    kind: "application",
+    message,
+    sample: {},
+  };
 }
 
 function clusterer(): ServiceClusterer {
-  return new ServiceClusterer("svc", templater(), { window: WINDOW, bucketMinutes: 5, maxSamples: 3, maxTraceIds: 5, maxTopValues: 5, maxDistinctValues: 50, maxClusters: 50 });
+  return new ServiceClusterer("svc", templater(), {
+    window: WINDOW,
+    bucketMinutes: 5,
+    maxSamples: 3,
+    maxTraceIds: 5,
+    maxTopValues: 5,
+    maxDistinctValues: 50,
+    maxClusters: 50,
+  });
 }
 
 describe("sampled clusters", () => {

@@ -111,10 +111,19 @@ describe("mislabeled severity", () => {
     { name: "CRITICAL success text", cluster: { severity: "CRITICAL" as const, template: "user <*> authenticated" }, mislabeled: true },
     { name: "ERROR success text", cluster: { severity: "ERROR" as const, template: "listening on :8080" }, mislabeled: true },
     { name: "WARNING success text is left alone", cluster: { template: "listening on :8080" }, mislabeled: false },
-    { name: "a stack trace never", cluster: { severity: "ERROR" as const, kind: "stacktrace" as const, template: "completed <*>" }, mislabeled: false },
+    {
+      name: "a stack trace never",
+      cluster: { severity: "ERROR" as const, kind: "stacktrace" as const, template: "completed <*>" },
+      mislabeled: false,
+    },
     {
       name: "a failed request never",
-      cluster: { severity: "ERROR" as const, kind: "request" as const, template: "GET /ok 503", http: { method: "GET", route: "/ok", status: 503 } },
+      cluster: {
+        severity: "ERROR" as const,
+        kind: "request" as const,
+        template: "GET /ok 503",
+        http: { method: "GET", route: "/ok", status: 503 },
+      },
       mislabeled: false,
     },
   ])("$name", ({ cluster, mislabeled }) => {

@@ -12,7 +12,7 @@ describe("buildOccurrenceChart", () => {
     expect(chart.bars).toEqual([3, 0, 5, 1]);
     expect(chart.text).toContain('title "Occurrences per hour since first seen (UTC)"');
     expect(chart.text).toContain('x-axis "Hour starting (UTC)" ["01-05 22:00", "23:00", "01-06 00:00", "01:00"]');
-    expect(chart.text).toContain("y-axis \"Occurrences\" 0 --> 5");
+    expect(chart.text).toContain('y-axis "Occurrences" 0 --> 5');
     expect(chart.text).not.toContain("-->" + " 168");
   });
 

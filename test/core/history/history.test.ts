@@ -13,7 +13,12 @@ import { changeOf, hour, HOUR, MINUTE, obs, OPTIONS, random, T0, type ObsSpec } 
 const H = (n: number) => T0 + n * HOUR;
 
 /** Runs hours [0, hours) with `problemsAt(h)` and returns every update. */
-function simulate(hours: number, problemsAt: (h: number) => Partial<Record<string, ObsSpec>>, options = OPTIONS, start: ProblemHistory = emptyProblemHistory("api")): WindowUpdate[] {
+function simulate(
+  hours: number,
+  problemsAt: (h: number) => Partial<Record<string, ObsSpec>>,
+  options = OPTIONS,
+  start: ProblemHistory = emptyProblemHistory("api"),
+): WindowUpdate[] {
   const out: WindowUpdate[] = [];
   let history = start;
   for (let h = 0; h < hours; h++) {
@@ -92,7 +97,11 @@ describe("change classification", () => {
   });
 
   test("new takes precedence: a first hour at any volume is new, not escalating", () => {
-    expect(changeOf(hour(emptyProblemHistory("api"), H(0), { A: { count: 100000 } }), "A")).toMatchObject({ change: "new", baseline: 0, rule: "none" });
+    expect(changeOf(hour(emptyProblemHistory("api"), H(0), { A: { count: 100000 } }), "A")).toMatchObject({
+      change: "new",
+      baseline: 0,
+      rule: "none",
+    });
     expect(changeOf(hour(emptyProblemHistory("api"), H(0), { A: { count: 1 } }), "A").limit).toBeUndefined();
   });
 });
@@ -134,7 +143,15 @@ describe("deploys", () => {
     const next = hour(u.history, H(4), { NEW: { count: 30, revisions: { [r2]: 30 } } });
     expect(next.deployed).toEqual([]);
     expect(changeOf(next, "NEW").startedWithDeploy).toBeUndefined();
-    const rerun = updateWindow(u.history, { window: { start: H(3), end: H(4) }, observations: [obs("NEW", H(3), { count: 30, from: 31, revisions: { [r2]: 30 } })], revisions: [{ value: r2, firstSeen: H(3) + 30 * MINUTE }] }, OPTIONS);
+    const rerun = updateWindow(
+      u.history,
+      {
+        window: { start: H(3), end: H(4) },
+        observations: [obs("NEW", H(3), { count: 30, from: 31, revisions: { [r2]: 30 } })],
+        revisions: [{ value: r2, firstSeen: H(3) + 30 * MINUTE }],
+      },
+      OPTIONS,
+    );
     expect(changeOf(rerun, "NEW")).toMatchObject({ change: "new", startedWithDeploy: r2 });
   });
 
@@ -146,13 +163,26 @@ describe("deploys", () => {
 
   test("entries with no revision are counted and never claim a deploy", () => {
     const before = simulate(2, () => ({ OLD: { count: 1 } })).at(-1)!.history;
-    const u = updateWindow(before, { window: { start: H(2), end: H(3) }, observations: [obs("X", H(2), { count: 4, revisions: {} })], revisions: [], noRevision: 4 }, OPTIONS);
+    const u = updateWindow(
+      before,
+      { window: { start: H(2), end: H(3) }, observations: [obs("X", H(2), { count: 4, revisions: {} })], revisions: [], noRevision: 4 },
+      OPTIONS,
+    );
     expect(u.report.noRevision).toBe(4);
     expect(changeOf(u, "X")).toMatchObject({ change: "new" });
     expect(changeOf(u, "X").firstSeenRevision).toBeUndefined();
     expect(changeOf(u, "X").startedWithDeploy).toBeUndefined();
     // Partly without revision: not "all entries from the new revision".
-    const mixed = updateWindow(before, { window: { start: H(2), end: H(3) }, observations: [obs("Y", H(2), { count: 4, revisions: { "rev-9": 3 } })], revisions: [{ value: "rev-9", firstSeen: H(2) + MINUTE }], noRevision: 1 }, OPTIONS);
+    const mixed = updateWindow(
+      before,
+      {
+        window: { start: H(2), end: H(3) },
+        observations: [obs("Y", H(2), { count: 4, revisions: { "rev-9": 3 } })],
+        revisions: [{ value: "rev-9", firstSeen: H(2) + MINUTE }],
+        noRevision: 1,
+      },
+      OPTIONS,
+    );
     expect(changeOf(mixed, "Y").startedWithDeploy).toBeUndefined();
   });
 });
@@ -198,7 +228,13 @@ describe("idempotent per window", () => {
 describe("gone quiet", () => {
   test("lists problems of the previous window missing from this one, with their issue numbers", () => {
     const first = hour(emptyProblemHistory("api"), H(0), { A: { count: 10 }, B: { count: 3 }, C: { count: 1 } });
-    const numbered = withIssueNumbers(first.history, new Map([["A", 12], ["B", 7]]));
+    const numbered = withIssueNumbers(
+      first.history,
+      new Map([
+        ["A", 12],
+        ["B", 7],
+      ]),
+    );
     const second = hour(numbered, H(1), { B: { count: 2 } });
     expect(second.quiet).toEqual([
       { fingerprint: "A", title: "problem A", lastSeen: H(0) + 58 * MINUTE, issue: 12, count: 10 },
@@ -243,8 +279,19 @@ describe("merged fingerprints", () => {
 
 describe("bad input never corrupts the history", () => {
   test("entries outside the window (clock skew) are counted, not recorded; times are clamped", () => {
-    const skewed = { ...obs("A", H(5), { count: 10 }), firstSeen: H(4) - MINUTE, hourly: new Map([[T0 / HOUR + 5, 7], [T0 / HOUR + 9, 3]]) };
-    const u = updateWindow(emptyProblemHistory("api"), { window: { start: H(5), end: H(6) }, observations: [skewed], revisions: [{ value: "rev-1", firstSeen: H(1) }] }, OPTIONS);
+    const skewed = {
+      ...obs("A", H(5), { count: 10 }),
+      firstSeen: H(4) - MINUTE,
+      hourly: new Map([
+        [T0 / HOUR + 5, 7],
+        [T0 / HOUR + 9, 3],
+      ]),
+    };
+    const u = updateWindow(
+      emptyProblemHistory("api"),
+      { window: { start: H(5), end: H(6) }, observations: [skewed], revisions: [{ value: "rev-1", firstSeen: H(1) }] },
+      OPTIONS,
+    );
     expect(u.report).toMatchObject({ skewedEntries: 3, skewedClusters: 1 });
     expect(u.history.problems.A).toMatchObject({ firstSeen: H(5), h0: T0 / HOUR + 5, c: [7] });
     expect(u.history.revisions).toEqual([{ value: "rev-1", firstSeen: H(5) }]);
@@ -294,7 +341,11 @@ describe("parseProblemHistory", () => {
   test.each([
     ["not JSON", undefined, "not JSON"],
     ["an older version", { ...emptyProblemHistory("api"), version: 0 }, "version"],
-    ["negative counts", { ...emptyProblemHistory("api"), problems: { A: { firstSeen: 0, lastSeen: 0, h0: 0, c: [-1] } } }, "problems.A.c.0"],
+    [
+      "negative counts",
+      { ...emptyProblemHistory("api"), problems: { A: { firstSeen: 0, lastSeen: 0, h0: 0, c: [-1] } } },
+      "problems.A.c.0",
+    ],
     ["another kind", { ...emptyProblemHistory("api"), kind: "log-gardener/template-miner" }, "kind"],
   ])("calls %s invalid", (_name, json, where) => {
     const p = parseProblemHistory(json);

@@ -1,6 +1,13 @@
 // Simulated hourly windows for the history tests: observations built the way a cluster of one
 // window reports them, and a small seeded random generator for noise.
-import { epochHour, updateWindow, type HistoryOptions, type Observation, type ProblemHistory, type WindowUpdate } from "../../../src/core/history/history";
+import {
+  epochHour,
+  updateWindow,
+  type HistoryOptions,
+  type Observation,
+  type ProblemHistory,
+  type WindowUpdate,
+} from "../../../src/core/history/history";
 
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
@@ -35,7 +42,9 @@ export interface ObsSpec {
 
 /** One hour-long window's observation of `fingerprint`, starting at `hourStart`. */
 export function obs(fingerprint: string, hourStart: number, spec: ObsSpec): Observation {
-  const revisions = Object.entries(spec.revisions ?? { "rev-1": spec.count }).flatMap(([value, count]) => (count === undefined ? [] : [{ value, count }]));
+  const revisions = Object.entries(spec.revisions ?? { "rev-1": spec.count }).flatMap(([value, count]) =>
+    count === undefined ? [] : [{ value, count }],
+  );
   const firstRevision = spec.firstRevision ?? (revisions.length > 0 ? revisions[0]!.value : undefined);
   return {
     fingerprint,
@@ -52,13 +61,23 @@ export function obs(fingerprint: string, hourStart: number, spec: ObsSpec): Obse
 }
 
 /** Runs the hour starting at `hourStart` with these problems (fingerprint → spec). */
-export function hour(history: ProblemHistory, hourStart: number, problems: Readonly<Partial<Record<string, ObsSpec>>>, options: HistoryOptions = OPTIONS, revisions?: { value: string; firstSeen: number }[]): WindowUpdate {
+export function hour(
+  history: ProblemHistory,
+  hourStart: number,
+  problems: Readonly<Partial<Record<string, ObsSpec>>>,
+  options: HistoryOptions = OPTIONS,
+  revisions?: { value: string; firstSeen: number }[],
+): WindowUpdate {
   const observations = Object.entries(problems).flatMap(([fp, spec]) => (spec ? [obs(fp, hourStart, spec)] : []));
   const seen = new Map<string, number>();
   for (const o of observations) for (const r of o.revisions) seen.set(r.value, Math.min(seen.get(r.value) ?? Infinity, o.firstSeen));
   return updateWindow(
     history,
-    { window: { start: hourStart, end: hourStart + HOUR }, observations, revisions: revisions ?? [...seen].map(([value, firstSeen]) => ({ value, firstSeen })) },
+    {
+      window: { start: hourStart, end: hourStart + HOUR },
+      observations,
+      revisions: revisions ?? [...seen].map(([value, firstSeen]) => ({ value, firstSeen })),
+    },
     options,
   );
 }

@@ -3,7 +3,10 @@ import { isCommonLogEntry, logEntrySchema } from "../../../src/core/ingest/entry
 
 const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
 const field = <T>(arb: fc.Arbitrary<T>) =>
-  fc.option(fc.oneof({ arbitrary: arb, weight: 12 }, { arbitrary: value, weight: 1 }, { arbitrary: fc.dictionary(fc.string(), value), weight: 1 }), { nil: undefined });
+  fc.option(
+    fc.oneof({ arbitrary: arb, weight: 12 }, { arbitrary: value, weight: 1 }, { arbitrary: fc.dictionary(fc.string(), value), weight: 1 }),
+    { nil: undefined },
+  );
 
 /** LogEntry-like records: mostly right-typed fields, now and then a wrong one. */
 const entryLike = fc.record(
@@ -13,12 +16,20 @@ const entryLike = fc.record(
     logName: field(fc.string()),
     severity: field(fc.oneof(fc.constantFrom("ERROR", "WARNING"), fc.constantFrom(400, 500))),
     labels: field(fc.dictionary(fc.string(), fc.string())),
-    resource: field(fc.record({ type: fc.string(), labels: fc.dictionary(fc.string(), fc.oneof(fc.string(), value)) }, { requiredKeys: [] })),
+    resource: field(
+      fc.record({ type: fc.string(), labels: fc.dictionary(fc.string(), fc.oneof(fc.string(), value)) }, { requiredKeys: [] }),
+    ),
     jsonPayload: field(fc.dictionary(fc.string(), fc.jsonValue())),
     textPayload: field(fc.string()),
     httpRequest: field(
       fc.record(
-        { requestMethod: fc.oneof(fc.string(), fc.string(), value), responseSize: fc.oneof(fc.integer().map(String), fc.string(), value), status: fc.oneof(fc.integer(), fc.integer(), fc.string(), value), latency: fc.oneof(fc.constant("0.12s"), fc.constant("3s"), fc.string(), value), requestUrl: fc.string() },
+        {
+          requestMethod: fc.oneof(fc.string(), fc.string(), value),
+          responseSize: fc.oneof(fc.integer().map(String), fc.string(), value),
+          status: fc.oneof(fc.integer(), fc.integer(), fc.string(), value),
+          latency: fc.oneof(fc.constant("0.12s"), fc.constant("3s"), fc.string(), value),
+          requestUrl: fc.string(),
+        },
         { requiredKeys: [] },
       ),
     ),
@@ -26,7 +37,11 @@ const entryLike = fc.record(
     traceSampled: field(fc.boolean()),
     sourceLocation: field(
       fc.record(
-        { file: fc.oneof(fc.string(), fc.string(), value), line: fc.oneof(fc.integer().map(String), fc.integer(), fc.string(), fc.double(), value), function: fc.oneof(fc.string(), fc.string(), value) },
+        {
+          file: fc.oneof(fc.string(), fc.string(), value),
+          line: fc.oneof(fc.integer().map(String), fc.integer(), fc.string(), fc.double(), value),
+          function: fc.oneof(fc.string(), fc.string(), value),
+        },
         { requiredKeys: [] },
       ),
     ),
@@ -52,7 +67,13 @@ describe("isCommonLogEntry", () => {
   });
 
   test("the usual Cloud Run entry takes the fast path; odd ones do not", () => {
-    const ok = { timestamp: "2025-09-15T01:00:00Z", insertId: "a", severity: "ERROR", resource: { type: "cloud_run_revision", labels: { service_name: "s" } }, jsonPayload: { message: "m" } };
+    const ok = {
+      timestamp: "2025-09-15T01:00:00Z",
+      insertId: "a",
+      severity: "ERROR",
+      resource: { type: "cloud_run_revision", labels: { service_name: "s" } },
+      jsonPayload: { message: "m" },
+    };
     expect(isCommonLogEntry(ok)).toBe(true);
     expect(isCommonLogEntry({ ...ok, httpRequest: { status: 500, responseSize: "1234", latency: "0.012s" } })).toBe(true);
     expect(isCommonLogEntry({ ...ok, httpRequest: { status: "500" } })).toBe(true);

@@ -38,7 +38,8 @@ function clusterAll(entries: readonly NormalizedEntry[]): Map<string, Cluster[]>
   const byService = new Map<string, ServiceClusterer>();
   for (const e of entries) {
     let c = byService.get(e.service);
-    if (!c) byService.set(e.service, (c = new ServiceClusterer(e.service, new TemplateMiner(), { ...DEFAULT_CLUSTER_OPTIONS, window: WINDOW })));
+    if (!c)
+      byService.set(e.service, (c = new ServiceClusterer(e.service, new TemplateMiner(), { ...DEFAULT_CLUSTER_OPTIONS, window: WINDOW })));
     c.add(e);
   }
   return new Map([...byService].map(([s, c]) => [s, c.clusters()]));
@@ -51,7 +52,9 @@ const clusters = clusterAll(normalizeAll(ALL));
 const all = [...clusters.values()].flat();
 
 function named(service: string): { name: string; count: number; severity: string }[] {
-  return (clusters.get(service) ?? []).map((c) => ({ name: problemName(c), count: c.count, severity: c.severity })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return (clusters.get(service) ?? [])
+    .map((c) => ({ name: problemName(c), count: c.count, severity: c.severity }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 describe("one cluster per problem, named as a person would, whatever the logger", () => {
@@ -70,7 +73,11 @@ describe("one cluster per problem, named as a person would, whatever the logger"
       { name: "config reload aborted: open /etc/thumbs/config.yaml: permission denied", count: 1, severity: "ERROR" },
       { name: "failed to load thumbnail: storage: object doesn't exist", count: 3, severity: "ERROR" },
       { name: "upstream call failed: context deadline exceeded", count: 2, severity: "ERROR" },
-      { name: "upstream call failed: dial tcp: lookup inventory.internal on 169.254.169.254:53: no such host", count: 4, severity: "ERROR" },
+      {
+        name: "upstream call failed: dial tcp: lookup inventory.internal on 169.254.169.254:53: no such host",
+        count: 4,
+        severity: "ERROR",
+      },
     ]);
   });
 
@@ -86,7 +93,9 @@ describe("one cluster per problem, named as a person would, whatever the logger"
   });
 
   it("Python: python-json-logger's exc_info, structlog's exception text and dict_tracebacks are one cluster", () => {
-    expect(named("recommender")).toEqual([{ name: "ValueError: feature vector has 96 columns, expected 128", count: 5, severity: "ERROR" }]);
+    expect(named("recommender")).toEqual([
+      { name: "ValueError: feature vector has 96 columns, expected 128", count: 5, severity: "ERROR" },
+    ]);
   });
 
   it("google-cloud-logging and Error Reporting events: one cluster per error, linked to its Error Reporting group", () => {
@@ -130,9 +139,20 @@ describe("one cluster per problem, named as a person would, whatever the logger"
 
   it("a 1 MB stack is used (its first 64 KiB), not skipped", () => {
     const stack = `Error: template too deep\n    at render (/app/dist/render.js:10:5)\n${"    at recurse (/app/dist/render.js:22:7)\n".repeat(26_000)}`;
-    const [entry] = normalizeAll([{ insertId: "x1", timestamp: "2025-09-15T01:01:00Z", resource: { type: "cloud_run_revision", labels: { service_name: "edge" } }, jsonPayload: { level: "error", msg: "render failed", stack } }]);
+    const [entry] = normalizeAll([
+      {
+        insertId: "x1",
+        timestamp: "2025-09-15T01:01:00Z",
+        resource: { type: "cloud_run_revision", labels: { service_name: "edge" } },
+        jsonPayload: { level: "error", msg: "render failed", stack },
+      },
+    ]);
     expect(stack.length).toBeGreaterThan(1_000_000);
-    expect(entry).toMatchObject({ kind: "stacktrace", severity: "ERROR", exception: { type: "Error", frames: ["render (render.js)", "recurse (render.js)", "recurse (render.js)"] } });
+    expect(entry).toMatchObject({
+      kind: "stacktrace",
+      severity: "ERROR",
+      exception: { type: "Error", frames: ["render (render.js)", "recurse (render.js)", "recurse (render.js)"] },
+    });
     expect(entry!.message).toBe("render failed: Error: template too deep");
   });
 });
@@ -154,7 +174,9 @@ describe("names everywhere: no placeholders", () => {
     const payments = prioritized.filter((c) => c.service === "payments");
     const md = renderWorklog({ ...seedModel(), service: "payments", clusters: payments, issues: {} });
     expect(md).toContain("KeyError: 'HTTP\\_STRIPE\\_SIGNATURE'");
-    expect(md).toContain("**Error Reporting:** [CNuL5uKMxYXkVg](<https://console.cloud.google.com/errors/detail/CNuL5uKMxYXkVg?project=acme-prod>) (2)");
+    expect(md).toContain(
+      "**Error Reporting:** [CNuL5uKMxYXkVg](<https://console.cloud.google.com/errors/detail/CNuL5uKMxYXkVg?project=acme-prod>) (2)",
+    );
     expect(md).toMatch(/^### Cluster 1: KeyError: 'HTTP\\_STRIPE\\_SIGNATURE'$/m);
     expect(md).toMatch(/^### Cluster 2: Refund ledger out of balance by 12\.40 EUR$/m);
     expect(md).toMatch(/^\| 2 \| P3 \| ERROR \| 2 \| `Refund ledger out of balance by 12.40 EUR` \|/m);
@@ -164,8 +186,22 @@ describe("names everywhere: no placeholders", () => {
     const webhook = prioritized.find((c) => c.exceptionType === "KeyError")!;
     const body = renderIssueBody({
       cluster: webhook,
-      marker: { v: ISSUE_MARKER_VERSION, kind: "problem", fp: webhook.fingerprint, svc: webhook.service, tpl: webhook.template, hist: { h0: epochHour(WINDOW.start), c: [webhook.count] } },
-      ctx: { windowId: "2025-09-15T0100Z", windowStart: WINDOW.start, windowEnd: WINDOW.end, historyDays: 7, worklogUrl: "https://example.test/w", logsExplorerUrl: "https://example.test/l" },
+      marker: {
+        v: ISSUE_MARKER_VERSION,
+        kind: "problem",
+        fp: webhook.fingerprint,
+        svc: webhook.service,
+        tpl: webhook.template,
+        hist: { h0: epochHour(WINDOW.start), c: [webhook.count] },
+      },
+      ctx: {
+        windowId: "2025-09-15T0100Z",
+        windowStart: WINDOW.start,
+        windowEnd: WINDOW.end,
+        historyDays: 7,
+        worklogUrl: "https://example.test/w",
+        logsExplorerUrl: "https://example.test/l",
+      },
     });
     expect(body).toContain("(https://console.cloud.google.com/errors/detail/CNuL5uKMxYXkVg?project=acme-prod)");
   });

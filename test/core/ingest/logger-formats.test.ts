@@ -1,10 +1,21 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describeJsonContent, errorObject, loggerLevel, parseLoggerLevel, payloadShape, payloadText, readLoggerFields, renderMessageTemplate } from "../../../src/core/ingest/logger-formats";
+import {
+  describeJsonContent,
+  errorObject,
+  loggerLevel,
+  parseLoggerLevel,
+  payloadShape,
+  payloadText,
+  readLoggerFields,
+  renderMessageTemplate,
+} from "../../../src/core/ingest/logger-formats";
 
 function payloads(name: string): Record<string, unknown>[] {
-  const entries = JSON.parse(readFileSync(join(__dirname, "../../fixtures/entries/loggers", `${name}.json`), "utf8")) as { jsonPayload: Record<string, unknown> }[];
+  const entries = JSON.parse(readFileSync(join(__dirname, "../../fixtures/entries/loggers", `${name}.json`), "utf8")) as {
+    jsonPayload: Record<string, unknown>;
+  }[];
   return entries.map((e) => e.jsonPayload);
 }
 
@@ -93,7 +104,10 @@ describe("readLoggerFields: one case per logger shape", () => {
   it("a nested {type, value} error object with no message", () => {
     const f = readLoggerFields(payloads("nested-error")[0]!);
     expect(f.message).toBeUndefined();
-    expect(f.exception).toMatchObject({ type: "ModuleNotFoundError", message: "No module named 'netra_backend.app.agents.supervisor_ssot'" });
+    expect(f.exception).toMatchObject({
+      type: "ModuleNotFoundError",
+      message: "No module named 'netra_backend.app.agents.supervisor_ssot'",
+    });
   });
 });
 
@@ -135,7 +149,9 @@ describe("readLoggerFields: bad input is used as far as it makes sense", () => {
 
 describe("renderMessageTemplate", () => {
   it("fills named, destructured, formatted and aligned holes; leaves unknown ones and escapes", () => {
-    expect(renderMessageTemplate("{{literal}} {A} {@B} {C:0.0} {D,-8} {Missing}", { A: "a", B: { x: 1 }, C: 1.5, D: true })).toBe('{literal} a {"x":1} 1.5 true {Missing}');
+    expect(renderMessageTemplate("{{literal}} {A} {@B} {C:0.0} {D,-8} {Missing}", { A: "a", B: { x: 1 }, C: 1.5, D: true })).toBe(
+      '{literal} a {"x":1} 1.5 true {Missing}',
+    );
   });
 });
 
@@ -164,9 +180,12 @@ describe("loggerLevel", () => {
     expect(loggerLevel(payload)).toBe(expected);
   });
 
-  it.each([[{}], [{ level: 35.5 }], [{ level: 99 }], [{ level: "chatty" }], [{ level: null }], [{ level_value: 12345 }]])("%j has none", (payload) => {
-    expect(loggerLevel(payload)).toBeUndefined();
-  });
+  it.each([[{}], [{ level: 35.5 }], [{ level: 99 }], [{ level: "chatty" }], [{ level: null }], [{ level_value: 12345 }]])(
+    "%j has none",
+    (payload) => {
+      expect(loggerLevel(payload)).toBeUndefined();
+    },
+  );
 
   it("a LogSeverity number under severity reads as one", () => {
     expect(parseLoggerLevel(500, "severity")).toBe("ERROR");
@@ -175,7 +194,9 @@ describe("loggerLevel", () => {
 
 describe("payloads without a message", () => {
   it("shape: sorted field names and value kinds, bookkeeping left out", () => {
-    expect(payloadShape({ location: "startup", error: { value: "x", type: "T" }, severity: "ERROR", n: 1, list: [], nil: null })).toBe("error:{type:s,value:s},list:a,location:s,n:n,nil:z");
+    expect(payloadShape({ location: "startup", error: { value: "x", type: "T" }, severity: "ERROR", n: 1, list: [], nil: null })).toBe(
+      "error:{type:s,value:s},list:a,location:s,n:n,nil:z",
+    );
   });
 
   it("the first meaningful string, else the scalar fields as key=value", () => {
@@ -187,9 +208,37 @@ describe("payloads without a message", () => {
 });
 
 describe("any JSON payload", () => {
-  const key = fc.constantFrom("message", "msg", "@m", "@mt", "@x", "@l", "err", "error", "exception", "exc_info", "stack", "level", "event", "type", "value", "frames", "@type", "context", "x");
+  const key = fc.constantFrom(
+    "message",
+    "msg",
+    "@m",
+    "@mt",
+    "@x",
+    "@l",
+    "err",
+    "error",
+    "exception",
+    "exc_info",
+    "stack",
+    "level",
+    "event",
+    "type",
+    "value",
+    "frames",
+    "@type",
+    "context",
+    "x",
+  );
   const value = fc.letrec((tie) => ({
-    v: fc.oneof({ depthSize: "small" }, fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.array(tie("v"), { maxLength: 3 }), fc.dictionary(key, tie("v"), { maxKeys: 4 })),
+    v: fc.oneof(
+      { depthSize: "small" },
+      fc.string(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie("v"), { maxLength: 3 }),
+      fc.dictionary(key, tie("v"), { maxKeys: 4 }),
+    ),
   })).v;
 
   it("is described without throwing, with a message, a fallback or a trace, and the same shape for the same keys", () => {

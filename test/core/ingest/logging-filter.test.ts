@@ -6,9 +6,17 @@ const TIME = `timestamp>="2025-09-15T01:00:00.000Z" AND timestamp<"2025-09-15T02
 
 describe("buildLoggingFilter", () => {
   test.each([
-    ["one service, WARNING and up", { service: "api", minSeverity: "WARNING" as const }, `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME} AND severity>=WARNING`],
+    [
+      "one service, WARNING and up",
+      { service: "api", minSeverity: "WARNING" as const },
+      `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME} AND severity>=WARNING`,
+    ],
     ["every service", { minSeverity: "ERROR" as const }, `resource.type="cloud_run_revision" AND ${TIME} AND severity>=ERROR`],
-    ["DEFAULT reads every severity", { service: "api", minSeverity: "DEFAULT" as const }, `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME}`],
+    [
+      "DEFAULT reads every severity",
+      { service: "api", minSeverity: "DEFAULT" as const },
+      `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME}`,
+    ],
     [
       "stderr stack traces too",
       { service: "api", minSeverity: "WARNING" as const, includeStderr: true },
@@ -24,8 +32,16 @@ describe("buildLoggingFilter", () => {
       { service: "api", minSeverity: "WARNING" as const, extraFilter: '  jsonPayload.a="x" OR jsonPayload.b="y" ' },
       `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME} AND severity>=WARNING AND (jsonPayload.a="x" OR jsonPayload.b="y")`,
     ],
-    ["a blank user clause adds nothing", { service: "api", minSeverity: "WARNING" as const, extraFilter: "   " }, `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME} AND severity>=WARNING`],
-    ["quotes in names are escaped", { service: 'a"b\\c', minSeverity: "WARNING" as const }, `resource.type="cloud_run_revision" AND resource.labels.service_name="a\\"b\\\\c" AND ${TIME} AND severity>=WARNING`],
+    [
+      "a blank user clause adds nothing",
+      { service: "api", minSeverity: "WARNING" as const, extraFilter: "   " },
+      `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME} AND severity>=WARNING`,
+    ],
+    [
+      "quotes in names are escaped",
+      { service: 'a"b\\c', minSeverity: "WARNING" as const },
+      `resource.type="cloud_run_revision" AND resource.labels.service_name="a\\"b\\\\c" AND ${TIME} AND severity>=WARNING`,
+    ],
   ])("%s", (_, options, expected) => {
     expect(buildLoggingFilter({ window, ...options })).toBe(expected);
   });
@@ -48,7 +64,9 @@ describe("buildLoggingFilter", () => {
     expect(buildLoggingFilter({ window, service: "api", minSeverity: "WARNING", sampleFraction: 0.0123 })).toBe(
       `resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND ${TIME} AND severity>=WARNING AND sample(insertId, 0.0123)`,
     );
-    expect(buildLoggingFilter({ window, minSeverity: "WARNING", sampleFraction: 0.00000012 })).toMatch(/ AND sample\(insertId, 0\.00000012\)$/);
+    expect(buildLoggingFilter({ window, minSeverity: "WARNING", sampleFraction: 0.00000012 })).toMatch(
+      / AND sample\(insertId, 0\.00000012\)$/,
+    );
   });
 
   test("a fraction of 1 reads everything: no sample clause", () => {

@@ -65,7 +65,10 @@ const PAYLOAD_CASES: readonly [string, Partial<NormalizedEntry>][] = [
     {
       kind: "stacktrace",
       message: "unhandled error in POST /api/orders: TypeError: Cannot read properties of undefined (reading 'currency')",
-      exception: { type: "TypeError", frames: ["priceOrder (pricing.js)", "OrdersService.create (service.js)", "OrdersController.post (controller.js)"] },
+      exception: {
+        type: "TypeError",
+        frames: ["priceOrder (pricing.js)", "OrdersService.create (service.js)", "OrdersController.post (controller.js)"],
+      },
       source: "dist/orders/controller.js:OrdersController.post",
     },
   ],
@@ -75,17 +78,31 @@ const PAYLOAD_CASES: readonly [string, Partial<NormalizedEntry>][] = [
     {
       kind: "stacktrace",
       message: 'Failed to create index on threads: asyncpg.exceptions.UndefinedTableError: relation "threads" does not exist',
-      exception: { type: "asyncpg.exceptions.UndefinedTableError", frames: ["execute (connection.py)", "execute (engine.py)", "create_indexes (index_optimizer_core.py)"] },
+      exception: {
+        type: "asyncpg.exceptions.UndefinedTableError",
+        frames: ["execute (connection.py)", "execute (engine.py)", "create_indexes (index_optimizer_core.py)"],
+      },
       source: "netra_backend.app.db.index_optimizer_core.create_indexes",
     },
   ],
   [
     "json-function-sourcelocation",
-    { kind: "application", severity: "NOTICE", service: "quota-check", source: "src/quota/check.ts:checkQuota", message: "quota check took too long" },
+    {
+      kind: "application",
+      severity: "NOTICE",
+      service: "quota-check",
+      source: "src/quota/check.ts:checkQuota",
+      message: "quota check took too long",
+    },
   ],
   [
     "text-python-traceback",
-    { kind: "stacktrace", service: "nightly-rollup", message: "KeyError: 'amount'", exception: { type: "KeyError", frames: ["<genexpr> (process.py)", "process (process.py)", "main (worker.py)"] } },
+    {
+      kind: "stacktrace",
+      service: "nightly-rollup",
+      message: "KeyError: 'amount'",
+      exception: { type: "KeyError", frames: ["<genexpr> (process.py)", "process (process.py)", "main (worker.py)"] },
+    },
   ],
   [
     "text-java-exception",
@@ -104,7 +121,11 @@ const PAYLOAD_CASES: readonly [string, Partial<NormalizedEntry>][] = [
       message: "panic: runtime error: invalid memory address or nil pointer dereference",
       exception: {
         type: "panic: runtime error",
-        frames: ["github.com/acme/thumbs/internal/resize.(*Resizer).Fit (resize.go)", "github.com/acme/thumbs/internal/server.(*Server).handleThumb (thumb.go)", "net/http.HandlerFunc.ServeHTTP (server.go)"],
+        frames: [
+          "github.com/acme/thumbs/internal/resize.(*Resizer).Fit (resize.go)",
+          "github.com/acme/thumbs/internal/server.(*Server).handleThumb (thumb.go)",
+          "net/http.HandlerFunc.ServeHTTP (server.go)",
+        ],
       },
     },
   ],
@@ -115,7 +136,14 @@ const PAYLOAD_CASES: readonly [string, Partial<NormalizedEntry>][] = [
       severity: "ERROR",
       source: "thumbs.server",
       message: "failed to load thumbnail: storage: object doesn't exist",
-      exception: { type: "error", frames: ["github.com/acme/thumbs/internal/server.(*Server).handleThumb (thumb.go)", "net/http.HandlerFunc.ServeHTTP (server.go)", "net/http.(*ServeMux).ServeHTTP (server.go)"] },
+      exception: {
+        type: "error",
+        frames: [
+          "github.com/acme/thumbs/internal/server.(*Server).handleThumb (thumb.go)",
+          "net/http.HandlerFunc.ServeHTTP (server.go)",
+          "net/http.(*ServeMux).ServeHTTP (server.go)",
+        ],
+      },
     },
   ],
   ["text-plain", { kind: "application", severity: "DEFAULT", message: "Container called exit(1).", instanceId: "00bf4bf02d6b6e1e" }],
@@ -170,11 +198,18 @@ describe("normalizeEntry: payload kinds", () => {
     expect(sample).toMatchObject({
       severity: "ERROR",
       timestamp: "2025-09-15T01:22:33.445566Z",
-      protoPayload: { methodName: "google.cloud.run.v1.Services.ReplaceService", authenticationInfo: { principalEmail: "[REDACTED:email]" } },
+      protoPayload: {
+        methodName: "google.cloud.run.v1.Services.ReplaceService",
+        authenticationInfo: { principalEmail: "[REDACTED:email]" },
+      },
       resource: { labels: { service_name: "orders-api" } },
     });
     const seed = normalized(fixture("json-seed-ssot-warning")).sample as Record<string, unknown>;
-    expect(seed).toMatchObject({ severity: "WARNING", jsonPayload: { labels: { function: "validate_manager_creation" } }, labels: { instanceId: expect.any(String) } });
+    expect(seed).toMatchObject({
+      severity: "WARNING",
+      jsonPayload: { labels: { function: "validate_manager_creation" } },
+      labels: { instanceId: expect.any(String) },
+    });
   });
 });
 
@@ -268,12 +303,27 @@ describe("normalizeEntry: fields", () => {
   });
 
   test("an application log carrying httpRequest stays application and keeps http", () => {
-    const entry = normalized(base({ textPayload: undefined, jsonPayload: { message: "upstream timeout" }, httpRequest: { requestMethod: "get", requestUrl: "/a/1", status: "504" } }));
-    expect(entry).toMatchObject({ kind: "application", message: "upstream timeout", http: { method: "GET", route: "/a/{id}", status: 504 } });
+    const entry = normalized(
+      base({
+        textPayload: undefined,
+        jsonPayload: { message: "upstream timeout" },
+        httpRequest: { requestMethod: "get", requestUrl: "/a/1", status: "504" },
+      }),
+    );
+    expect(entry).toMatchObject({
+      kind: "application",
+      message: "upstream timeout",
+      http: { method: "GET", route: "/a/{id}", status: 504 },
+    });
   });
 
   test("latency as a Duration object", () => {
-    const entry = normalized(base({ textPayload: undefined, httpRequest: { requestMethod: "GET", requestUrl: "/", status: 200, latency: { seconds: "2", nanos: 500000000 } } }));
+    const entry = normalized(
+      base({
+        textPayload: undefined,
+        httpRequest: { requestMethod: "GET", requestUrl: "/", status: 200, latency: { seconds: "2", nanos: 500000000 } },
+      }),
+    );
     expect(entry.http?.latencyMs).toBe(2500);
   });
 
@@ -329,13 +379,22 @@ describe("normalizeEntry: fields", () => {
         .replace(/\r\n?/g, "\n")
         // eslint-disable-next-line no-control-regex -- as in the function under test
         .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "")
-        // eslint-disable-next-line no-control-regex -- as in the function under test
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
-    const unit = fc.oneof(fc.constantFrom("\r", "\n", "\r\n", "\t", "\u001b[31m", "\u0000", "\u007f", "\ud800", "\udc00", "\ud83d\ude00", "é"), fc.string({ minLength: 0, maxLength: 3, unit: "binary" }));
+        .replace(
+          // eslint-disable-next-line no-control-regex -- as in the function under test
+          /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+          "\ufffd",
+        );
+    const unit = fc.oneof(
+      fc.constantFrom("\r", "\n", "\r\n", "\t", "\u001b[31m", "\u0000", "\u007f", "\ud800", "\udc00", "\ud83d\ude00", "é"),
+      fc.string({ minLength: 0, maxLength: 3, unit: "binary" }),
+    );
     fc.assert(
-      fc.property(fc.array(unit, { maxLength: 12 }).map((parts) => parts.join("")), (text) => {
-        expect(sanitizeText(text)).toBe(rewrite(text));
-      }),
+      fc.property(
+        fc.array(unit, { maxLength: 12 }).map((parts) => parts.join("")),
+        (text) => {
+          expect(sanitizeText(text)).toBe(rewrite(text));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -374,7 +433,10 @@ describe("normalizeEntry: malformed entries are skipped, not thrown", () => {
   });
 
   test("the skipped sample is redacted", () => {
-    const result = normalizeEntry(base({ timestamp: "nope", textPayload: "token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 leaked" }), OPTIONS);
+    const result = normalizeEntry(
+      base({ timestamp: "nope", textPayload: "token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 leaked" }),
+      OPTIONS,
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.skipped.sample).toContain("[REDACTED:github-token]");
@@ -383,12 +445,19 @@ describe("normalizeEntry: malformed entries are skipped, not thrown", () => {
   });
 
   test("a throwing redactor becomes a skip", () => {
-    const result = normalizeEntry(base(), { ...OPTIONS, redact: () => { throw new Error("boom"); } });
+    const result = normalizeEntry(base(), {
+      ...OPTIONS,
+      redact: () => {
+        throw new Error("boom");
+      },
+    });
     expect(result).toMatchObject({ ok: false, skipped: { reason: "invalid-entry" } });
   });
 
   test("a null payload next to an httpRequest is a request log", () => {
-    expect(normalized(base({ textPayload: null, httpRequest: { requestMethod: "GET", requestUrl: "/", status: 200 } })).kind).toBe("request");
+    expect(normalized(base({ textPayload: null, httpRequest: { requestMethod: "GET", requestUrl: "/", status: 200 } })).kind).toBe(
+      "request",
+    );
   });
 
   test("very deep payloads", () => {
@@ -408,8 +477,19 @@ describe("normalizeEntry: malformed entries are skipped, not thrown", () => {
   test("never throws on arbitrary JSON, and bounds what it returns", () => {
     const anyEntry = fc.oneof(
       fc.jsonValue(),
-      fc.record({ timestamp: fc.oneof(fc.constant("2025-09-15T01:00:00Z"), fc.string()), jsonPayload: fc.jsonValue(), textPayload: fc.string({ unit: "binary" }), severity: fc.jsonValue() }, { requiredKeys: ["timestamp"] }),
-      fc.record({ timestamp: fc.constant("2025-09-15T01:00:00.123456789+05:30"), jsonPayload: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 8 })) }),
+      fc.record(
+        {
+          timestamp: fc.oneof(fc.constant("2025-09-15T01:00:00Z"), fc.string()),
+          jsonPayload: fc.jsonValue(),
+          textPayload: fc.string({ unit: "binary" }),
+          severity: fc.jsonValue(),
+        },
+        { requiredKeys: ["timestamp"] },
+      ),
+      fc.record({
+        timestamp: fc.constant("2025-09-15T01:00:00.123456789+05:30"),
+        jsonPayload: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 8 })),
+      }),
     );
     fc.assert(
       fc.property(anyEntry, (raw) => {
@@ -430,7 +510,12 @@ describe("sample bounds", () => {
   test("long strings are cut with a note, depth and size are bounded", () => {
     let deep: Record<string, unknown> = { leaf: "x" };
     for (let i = 0; i < 10; i++) deep = { level: deep };
-    const entry = normalized(base({ textPayload: undefined, jsonPayload: { message: "m", blob: "y ".repeat(3000), deep, list: Array.from({ length: 100 }, (_, i) => i) } }));
+    const entry = normalized(
+      base({
+        textPayload: undefined,
+        jsonPayload: { message: "m", blob: "y ".repeat(3000), deep, list: Array.from({ length: 100 }, (_, i) => i) },
+      }),
+    );
     const text = JSON.stringify(entry.sample);
     expect(text).toMatch(/…\[cut \d+ chars\]/);
     expect(text).toContain("[depth limit]");
@@ -438,8 +523,10 @@ describe("sample bounds", () => {
   });
 
   test("escape-heavy strings count at their JSON size", () => {
-    const nasty = "\u0001\"\\".repeat(2000);
-    const entry = normalized(base({ textPayload: undefined, jsonPayload: { message: "m", a: nasty, b: nasty, c: nasty, d: { e: nasty, f: [nasty, nasty] } } }));
+    const nasty = '\u0001"\\'.repeat(2000);
+    const entry = normalized(
+      base({ textPayload: undefined, jsonPayload: { message: "m", a: nasty, b: nasty, c: nasty, d: { e: nasty, f: [nasty, nasty] } } }),
+    );
     expect(JSON.stringify(entry.sample).length).toBeLessThanOrEqual(4400);
   });
 });
@@ -448,7 +535,10 @@ describe("redacted stack traces", () => {
   const trace = `Error: token rejected\n    at login (/app/src/auth/ada@example.com.js:10:5)\n    at main (/app/src/index.js:3:1)`;
 
   test("a trace's type and frames are redacted", () => {
-    expect(normalized(base({ insertId: "a", textPayload: trace })).exception).toEqual({ type: "Error", frames: ["login ([REDACTED:email])", "main (index.js)"] });
+    expect(normalized(base({ insertId: "a", textPayload: trace })).exception).toEqual({
+      type: "Error",
+      frames: ["login ([REDACTED:email])", "main (index.js)"],
+    });
   });
 
   test("each entry's trace goes through the redactor it was normalized with", () => {
@@ -465,8 +555,16 @@ describe("redacted stack traces", () => {
 describe("stack traces without a severity", () => {
   test("a DEFAULT-severity stderr stack trace counts as ERROR; a plain DEFAULT line stays DEFAULT", () => {
     const redact = (t: string) => t;
-    const base = { timestamp: "2025-09-15T01:00:00Z", insertId: "x", logName: "projects/p/logs/run.googleapis.com%2Fstderr", resource: { type: "cloud_run_revision", labels: { service_name: "svc" } } };
-    const trace = normalizeEntry({ ...base, textPayload: 'Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\n    g()\nValueError: bad' }, { maxMessageBytes: 65536, redact });
+    const base = {
+      timestamp: "2025-09-15T01:00:00Z",
+      insertId: "x",
+      logName: "projects/p/logs/run.googleapis.com%2Fstderr",
+      resource: { type: "cloud_run_revision", labels: { service_name: "svc" } },
+    };
+    const trace = normalizeEntry(
+      { ...base, textPayload: 'Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\n    g()\nValueError: bad' },
+      { maxMessageBytes: 65536, redact },
+    );
     const plain = normalizeEntry({ ...base, textPayload: "listening on :8080" }, { maxMessageBytes: 65536, redact });
     expect(trace.ok && trace.entry.severity).toBe("ERROR");
     expect(plain.ok && plain.entry.severity).toBe("DEFAULT");
@@ -479,7 +577,13 @@ describe("parseTimestamp", () => {
     expect(parseTimestamp("2025-09-15T01:02:03.123456789Z")).toBe(Date.parse("2025-09-15T01:02:03.123Z"));
     expect(parseTimestamp("2025-09-15T01:02:03.5Z")).toBe(Date.parse("2025-09-15T01:02:03.500Z"));
     expect(parseTimestamp("2025-09-15T03:02:03+02:00")).toBe(Date.parse("2025-09-15T01:02:03Z"));
-    for (const bad of ["2025-09-15T01:02:03.Z", "2025-09-15T01:02:03.12a4Z", "2025-02-30T01:02:03Z", "2025-09-15T01:02:03.1234567890Z", "2025-09-15T01:02:03"]) {
+    for (const bad of [
+      "2025-09-15T01:02:03.Z",
+      "2025-09-15T01:02:03.12a4Z",
+      "2025-02-30T01:02:03Z",
+      "2025-09-15T01:02:03.1234567890Z",
+      "2025-09-15T01:02:03",
+    ]) {
       expect(parseTimestamp(bad)).toBeUndefined();
     }
   });

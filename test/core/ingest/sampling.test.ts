@@ -93,7 +93,11 @@ describe("readBudget", () => {
 
 describe("chooseFraction", () => {
   test("a window under the cap is read whole", () => {
-    expect(chooseFraction({ total: 15_000, cap: 20_000, pageSize: 1000, pages: 100 })).toEqual({ fraction: 1, expected: 15_000, boundBy: "none" });
+    expect(chooseFraction({ total: 15_000, cap: 20_000, pageSize: 1000, pages: 100 })).toEqual({
+      fraction: 1,
+      expected: 15_000,
+      boundBy: "none",
+    });
   });
 
   test("a million entries at a cap of 20,000: just under 2%, three standard deviations under the cap", () => {
@@ -111,14 +115,20 @@ describe("chooseFraction", () => {
 
   test("never more entries than cap and budget allow, never less than one page", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 500 }), (total, cap, pageSize, pages) => {
-        const c = chooseFraction({ total, cap, pageSize, pages });
-        expect(c.fraction).toBeGreaterThan(0);
-        expect(c.fraction).toBeLessThanOrEqual(1);
-        if (c.boundBy === "one-page") expect(c.expected).toBeGreaterThanOrEqual(Math.min(total, pageSize));
-        else expect(c.expected).toBeLessThanOrEqual(Math.min(cap, Math.max(1, pages) * pageSize) + 1e-6);
-        expect(Number(formatFraction(c.fraction))).toBe(c.fraction);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 0, max: 500 }),
+        (total, cap, pageSize, pages) => {
+          const c = chooseFraction({ total, cap, pageSize, pages });
+          expect(c.fraction).toBeGreaterThan(0);
+          expect(c.fraction).toBeLessThanOrEqual(1);
+          if (c.boundBy === "one-page") expect(c.expected).toBeGreaterThanOrEqual(Math.min(total, pageSize));
+          else expect(c.expected).toBeLessThanOrEqual(Math.min(cap, Math.max(1, pages) * pageSize) + 1e-6);
+          expect(Number(formatFraction(c.fraction))).toBe(c.fraction);
+        },
+      ),
     );
   });
 

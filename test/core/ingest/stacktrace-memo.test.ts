@@ -17,15 +17,24 @@ const redact = (text: string) => text.replace(/[\w.]+@[\w.]+/g, "[REDACTED:email
 describe("StackTraceMemo", () => {
   test("gives what locateStackTrace and redactedException give, whatever the order and however many texts push older ones out", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...TEXTS), fc.integer({ min: 0, max: 40 }).map((i) => `Error: e${i}\n    at f (/app/x${i}.js:1:1)`)), { maxLength: 60 }), (texts) => {
-        const memo = new StackTraceMemo(8, 2000);
-        for (const text of texts) {
-          const plain = locateStackTrace(text);
-          const memoized = memo.locate(text);
-          expect(memoized).toEqual(plain);
-          if (plain && memoized) expect(memo.exception(memoized, redact)).toEqual(redactedException(plain, redact));
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(...TEXTS),
+            fc.integer({ min: 0, max: 40 }).map((i) => `Error: e${i}\n    at f (/app/x${i}.js:1:1)`),
+          ),
+          { maxLength: 60 },
+        ),
+        (texts) => {
+          const memo = new StackTraceMemo(8, 2000);
+          for (const text of texts) {
+            const plain = locateStackTrace(text);
+            const memoized = memo.locate(text);
+            expect(memoized).toEqual(plain);
+            if (plain && memoized) expect(memo.exception(memoized, redact)).toEqual(redactedException(plain, redact));
+          }
+        },
+      ),
       { numRuns: 300, seed: 18 },
     );
   });

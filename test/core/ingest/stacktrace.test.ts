@@ -53,7 +53,11 @@ const CASES: readonly Case[] = [
     ].join("\n"),
     type: "java.lang.IllegalStateException",
     message: "Connection pool exhausted (max=20)",
-    frames: ["com.acme.db.Pool.acquire (Pool.java)", "com.acme.db.Repository.findById (Repository.java)", "com.acme.api.UserHandler.handle (UserHandler.java)"],
+    frames: [
+      "com.acme.db.Pool.acquire (Pool.java)",
+      "com.acme.db.Repository.findById (Repository.java)",
+      "com.acme.api.UserHandler.handle (UserHandler.java)",
+    ],
   },
   {
     name: "Java without thread prefix, Native Method frame",
@@ -102,7 +106,7 @@ const CASES: readonly Case[] = [
   },
   {
     name: "Go custom panic",
-    text: 'panic: config: missing DATABASE_URL\n\ngoroutine 1 [running]:\nmain.mustConfig()\n\t/src/config.go:31 +0x85\nmain.main()\n\t/src/main.go:9 +0x25',
+    text: "panic: config: missing DATABASE_URL\n\ngoroutine 1 [running]:\nmain.mustConfig()\n\t/src/config.go:31 +0x85\nmain.main()\n\t/src/main.go:9 +0x25",
     type: "panic",
     message: "config: missing DATABASE_URL",
     frames: ["main.mustConfig (config.go)", "main.main (main.go)"],
@@ -144,8 +148,12 @@ describe("parseStackTrace", () => {
 
 describe("locateStackTrace", () => {
   test("gives the first non-blank line before the trace as its lead, trimmed and without a trailing colon", () => {
-    const trace = "Traceback (most recent call last):\r\n  File \"/app/pay.py\", line 9, in charge\r\nValueError: card declined";
-    expect(locateStackTrace(`\r\n   \r\n  Failed to charge order 42:  \r\n${trace}`)).toMatchObject({ type: "ValueError", startLine: 3, lead: "Failed to charge order 42" });
+    const trace = 'Traceback (most recent call last):\r\n  File "/app/pay.py", line 9, in charge\r\nValueError: card declined';
+    expect(locateStackTrace(`\r\n   \r\n  Failed to charge order 42:  \r\n${trace}`)).toMatchObject({
+      type: "ValueError",
+      startLine: 3,
+      lead: "Failed to charge order 42",
+    });
     expect(locateStackTrace(trace)?.lead).toBeUndefined();
   });
 });

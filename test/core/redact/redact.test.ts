@@ -73,19 +73,51 @@ test.each([
 
 // One case per kind: [kind, input, expected output].
 const KIND_CASES: readonly [string, string, string][] = [
-  ["private-key", "key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY----- loaded", "key: [REDACTED:private-key] loaded"],
-  ["private-key, cut off", 'json: {"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0', 'json: {"private_key": "[REDACTED:private-key]'],
-  ["url-password", "connect postgres://app:s3cr3t-pw@db.internal:5432/orders failed", "connect postgres://app:[REDACTED:url-password]@db.internal:5432/orders failed"],
+  [
+    "private-key",
+    "key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY----- loaded",
+    "key: [REDACTED:private-key] loaded",
+  ],
+  [
+    "private-key, cut off",
+    'json: {"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0',
+    'json: {"private_key": "[REDACTED:private-key]',
+  ],
+  [
+    "url-password",
+    "connect postgres://app:s3cr3t-pw@db.internal:5432/orders failed",
+    "connect postgres://app:[REDACTED:url-password]@db.internal:5432/orders failed",
+  ],
   ["url-password, redis without user", "redis://:Pa55word@redis:6379/0", "redis://:[REDACTED:url-password]@redis:6379/0"],
-  ["jwt", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U rejected", "token [REDACTED:jwt] rejected"],
+  [
+    "jwt",
+    "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U rejected",
+    "token [REDACTED:jwt] rejected",
+  ],
   ["github-token", "auth with ghp_16C7e42F292c6912E7710c838347Ae178B4a failed", "auth with [REDACTED:github-token] failed"],
-  ["github-token, fine-grained", "github_pat_11ABCDEFG0123456789abc_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVW", "[REDACTED:github-token]"],
+  [
+    "github-token, fine-grained",
+    "github_pat_11ABCDEFG0123456789abc_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVW",
+    "[REDACTED:github-token]",
+  ],
   ["google-api-key", "key=AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW&q=x", "key=[REDACTED:google-api-key]&q=x"],
-  ["google-oauth-token", "Authorization header ya29.a0AfB_byC1234567890abcdefghijklmnop", "Authorization header [REDACTED:google-oauth-token]"],
+  [
+    "google-oauth-token",
+    "Authorization header ya29.a0AfB_byC1234567890abcdefghijklmnop",
+    "Authorization header [REDACTED:google-oauth-token]",
+  ],
   ["aws-access-key-id", "key id AKIAIOSFODNN7EXAMPLE not found", "key id [REDACTED:aws-access-key-id] not found"],
-  ["aws-secret-access-key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = [REDACTED:aws-secret-access-key]"],
+  [
+    "aws-secret-access-key",
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "aws_secret_access_key = [REDACTED:aws-secret-access-key]",
+  ],
   ["slack-token", "SLACK xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "SLACK [REDACTED:slack-token]"],
-  ["slack-webhook", "POST https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX 404", "POST [REDACTED:slack-webhook] 404"],
+  [
+    "slack-webhook",
+    "POST https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX 404",
+    "POST [REDACTED:slack-webhook] 404",
+  ],
   ["stripe-key", "Invalid API Key provided: sk_live_4eC39HqLyjWDarjtT1zdp7dc", "Invalid API Key provided: [REDACTED:stripe-key]"],
   ["bearer-token", "sent Bearer abc123def456ghi789", "sent Bearer [REDACTED:bearer-token]"],
   ["password pair", "user=ada password=hunter2 ok", "user=ada password=[REDACTED:password] ok"],
@@ -206,7 +238,9 @@ describe("properties", () => {
     fc.array(fc.constantFrom(..."0123456789"), { minLength: 14, maxLength: 14 }).map((ds) => luhn(`4${ds.join("")}`)),
   );
   const separator = fc.constantFrom(" ", "=", ": ", '"', "'", "(", ")", ",", "\n", "\t", "[", "]", "{", "}", "<", ">", "|", "; ");
-  const words = fc.array(fc.constantFrom("request", "failed", "user", "GET", "/api/v1", "200", "retry", "ok"), { maxLength: 5 }).map((w) => w.join(" "));
+  const words = fc
+    .array(fc.constantFrom("request", "failed", "user", "GET", "/api/v1", "200", "retry", "ok"), { maxLength: 5 })
+    .map((w) => w.join(" "));
 
   test("a secret in any surroundings is gone", () => {
     fc.assert(
@@ -234,7 +268,9 @@ describe("the gate", () => {
   // Pieces of every rule's triggers, in mixed case and cut short, with the characters around
   // them: texts that hit, nearly hit and miss the gate.
   const piece = fc.constantFrom(
-    ..."PRIVATE KEY|-----BEGIN RSA PRIVATE KEY-----|eyJ|eyj|gh|ghp_|github_pat_|AIza|aiza|ya29.|1//0|AKIA|ASIA|akia|SeCrEt|secret|hooks.slack.com|xoxb-|xapp-|sk_live_|rk_test_|://|@|AuThOrIzAtIoN|cookie|Set-Cookie|BEARER|Basic|token |TOKEN|pass|PWD|Key|credentials|sig|4111 1111 1111 1111|4111111111111111|1.2.3.4|::1|fe80::1|user:pw@host|=|: |\"|'| |\n|x|9|Z|_|-|.|/".split("|"),
+    ..."PRIVATE KEY|-----BEGIN RSA PRIVATE KEY-----|eyJ|eyj|gh|ghp_|github_pat_|AIza|aiza|ya29.|1//0|AKIA|ASIA|akia|SeCrEt|secret|hooks.slack.com|xoxb-|xapp-|sk_live_|rk_test_|://|@|AuThOrIzAtIoN|cookie|Set-Cookie|BEARER|Basic|token |TOKEN|pass|PWD|Key|credentials|sig|4111 1111 1111 1111|4111111111111111|1.2.3.4|::1|fe80::1|user:pw@host|=|: |\"|'| |\n|x|9|Z|_|-|.|/".split(
+      "|",
+    ),
   );
   const text = fc.array(piece, { maxLength: 24 }).map((ps) => ps.join(""));
 

@@ -2,8 +2,23 @@ import { describeAction, issueOutcomes, plannedIssueFields } from "../../../src/
 import type { IssueAction, IssueActionResult } from "../../../src/core/triage/issue-plan";
 
 const W = "2025-09-15T01";
-const open = (fingerprint: string, service: string): IssueAction => ({ kind: "open", fingerprint, service, windowId: W, title: "t", body: "b", labels: [], related: [] });
-const overCap = (fingerprint: string, service: string): IssueAction => ({ kind: "skip", reason: "over-cap", fingerprint, service, windowId: W });
+const open = (fingerprint: string, service: string): IssueAction => ({
+  kind: "open",
+  fingerprint,
+  service,
+  windowId: W,
+  title: "t",
+  body: "b",
+  labels: [],
+  related: [],
+});
+const overCap = (fingerprint: string, service: string): IssueAction => ({
+  kind: "skip",
+  reason: "over-cap",
+  fingerprint,
+  service,
+  windowId: W,
+});
 const mute = (fingerprint: string, service: string, issueNumber: number): IssueAction => ({
   kind: "mute",
   reason: "not-planned",
@@ -14,8 +29,25 @@ const mute = (fingerprint: string, service: string, issueNumber: number): IssueA
   url: `https://github.com/o/r/issues/${issueNumber}`,
   matchedBy: "fingerprint",
 });
-const digest = (fingerprints: string[]): IssueAction => ({ kind: "digest", fingerprint: "lg1-digest", service: "", windowId: W, reopen: false, title: "d", body: "b", labels: [], fingerprints });
-const ok = (fingerprint: string, action: string, issueNumber?: number, detail?: string): IssueActionResult => ({ fingerprint, action, issueNumber, url: issueNumber ? `https://github.com/o/r/issues/${issueNumber}` : undefined, ok: true, detail });
+const digest = (fingerprints: string[]): IssueAction => ({
+  kind: "digest",
+  fingerprint: "lg1-digest",
+  service: "",
+  windowId: W,
+  reopen: false,
+  title: "d",
+  body: "b",
+  labels: [],
+  fingerprints,
+});
+const ok = (fingerprint: string, action: string, issueNumber?: number, detail?: string): IssueActionResult => ({
+  fingerprint,
+  action,
+  issueNumber,
+  url: issueNumber ? `https://github.com/o/r/issues/${issueNumber}` : undefined,
+  ok: true,
+  detail,
+});
 const failed = (fingerprint: string, action: string, error: string): IssueActionResult => ({ fingerprint, action, ok: false, error });
 
 describe("describeAction", () => {
@@ -37,7 +69,9 @@ describe("plannedIssueFields", () => {
   });
 
   test("a problem over the cap on new issues reads as listed in the digest", () => {
-    expect(plannedIssueFields([overCap("a", "api")], false).get("api")).toEqual({ a: { action: "listed-in-digest", number: undefined, url: undefined, dryRun: false } });
+    expect(plannedIssueFields([overCap("a", "api")], false).get("api")).toEqual({
+      a: { action: "listed-in-digest", number: undefined, url: undefined, dryRun: false },
+    });
   });
 });
 
@@ -72,7 +106,12 @@ describe("issueOutcomes", () => {
   test("the problems listed in the digest point at the digest issue; their own over-cap skips change nothing", () => {
     const actions = [overCap("a", "api"), overCap("c", "web"), digest(["a", "c"])];
     const digestResult = ok("lg1-digest", "update-body", 40);
-    const out = issueOutcomes(actions, [ok("a", "skip", undefined, "over-cap"), digestResult, ok("c", "skip", undefined, "over-cap")], serviceOf, true);
+    const out = issueOutcomes(
+      actions,
+      [ok("a", "skip", undefined, "over-cap"), digestResult, ok("c", "skip", undefined, "over-cap")],
+      serviceOf,
+      true,
+    );
     const listed = { action: "listed-in-digest", number: 40, url: "https://github.com/o/r/issues/40", error: undefined, dryRun: true };
     expect(out.fields.get("api")).toEqual({ a: listed });
     expect(out.fields.get("web")).toEqual({ c: listed });

@@ -11,7 +11,11 @@ describe("escapeText", () => {
     { name: "pipes", input: "a | b", expected: "a \\| b" },
     { name: "mentions", input: "cc @octocat and @org/team", expected: `cc @${ZWSP}octocat and @${ZWSP}org/team` },
     { name: "issue refs", input: "fixes #123 and GH-4", expected: `fixes #${ZWSP}123 and GH-${ZWSP}4` },
-    { name: "autolinks", input: "see https://evil.example and www.evil.example", expected: `see https:${ZWSP}//evil.example and www${ZWSP}.evil.example` },
+    {
+      name: "autolinks",
+      input: "see https://evil.example and www.evil.example",
+      expected: `see https:${ZWSP}//evil.example and www${ZWSP}.evil.example`,
+    },
     { name: "newlines", input: "line one\n## not a heading\r\n- not a list", expected: "line one ## not a heading - not a list" },
   ])("$name", ({ input, expected }) => {
     expect(escapeText(input)).toBe(expected);

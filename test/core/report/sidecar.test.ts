@@ -10,7 +10,9 @@ describe("buildSidecar / parseSidecar", () => {
 
   test("carries the facts readers need", () => {
     const s = buildSidecar(
-      seedModel({ truncations: [{ service: "netra-backend-staging", read: 200000, upTo: "2025-09-15T01:41:07.120Z", reason: "cap reached" }] }),
+      seedModel({
+        truncations: [{ service: "netra-backend-staging", read: 200000, upTo: "2025-09-15T01:41:07.120Z", reason: "cap reached" }],
+      }),
     );
     expect(s.schemaVersion).toBe(1);
     expect(s.window).toEqual({ start: "2025-09-15T01:00:00.000Z", end: "2025-09-15T02:00:00.000Z" });
@@ -37,7 +39,11 @@ describe("buildSidecar / parseSidecar", () => {
 
   test("leaves out empty explorer links and keeps rates finite", () => {
     const base = seedModel();
-    const s = buildSidecar({ ...base, clusters: [{ ...base.clusters[0]!, ratePerMinute: Number.NaN }], logsExplorerUrls: { [base.clusters[0]!.fingerprint]: "" } });
+    const s = buildSidecar({
+      ...base,
+      clusters: [{ ...base.clusters[0]!, ratePerMinute: Number.NaN }],
+      logsExplorerUrls: { [base.clusters[0]!.fingerprint]: "" },
+    });
     expect(s.clusters[0]!.logsExplorerUrl).toBeUndefined();
     expect(s.clusters[0]!.ratePerMinute).toBe(0);
     expect(parseSidecar(JSON.parse(JSON.stringify(s))).ok).toBe(true);
@@ -53,7 +59,11 @@ describe("buildSidecar / parseSidecar", () => {
   test.each([
     { name: "another schema version", patch: { schemaVersion: 2 }, problem: "schemaVersion" },
     { name: "a bad window", patch: { window: { start: "yesterday", end: "today" } }, problem: "window.start" },
-    { name: "a bad priority", patch: { clusters: [{ ...buildSidecar(seedModel()).clusters[0], priority: "P9" }] }, problem: "clusters.0.priority" },
+    {
+      name: "a bad priority",
+      patch: { clusters: [{ ...buildSidecar(seedModel()).clusters[0], priority: "P9" }] },
+      problem: "clusters.0.priority",
+    },
   ])("rejects $name", ({ patch, problem }) => {
     const parsed = parseSidecar({ ...JSON.parse(JSON.stringify(buildSidecar(seedModel()))), ...patch });
     expect(parsed.ok).toBe(false);

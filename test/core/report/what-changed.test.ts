@@ -38,8 +38,17 @@ function runHours(hours: number, clustersAt: (h: number, start: number) => Clust
     const window = { start: START + h * HOUR, end: START + (h + 1) * HOUR };
     const clusters = prioritizeAll(clustersAt(h, window.start));
     const revisions = new Map<string, number>();
-    for (const c of clusters) for (const r of c.revisions) revisions.set(r.value, Math.min(revisions.get(r.value) ?? Infinity, c.firstSeen));
-    const u = updateWindow(history, { window, observations: clusters.map((c) => observationOf(c, window)), revisions: [...revisions].map(([value, firstSeen]) => ({ value, firstSeen })) }, OPTIONS);
+    for (const c of clusters)
+      for (const r of c.revisions) revisions.set(r.value, Math.min(revisions.get(r.value) ?? Infinity, c.firstSeen));
+    const u = updateWindow(
+      history,
+      {
+        window,
+        observations: clusters.map((c) => observationOf(c, window)),
+        revisions: [...revisions].map(([value, firstSeen]) => ({ value, firstSeen })),
+      },
+      OPTIONS,
+    );
     const issues = Object.fromEntries(clusters.map((c, i) => [c.fingerprint, { action: "update-body", number: 100 + i, dryRun: false }]));
     history = withIssueNumbers(u.history, new Map(clusters.map((c, i) => [c.fingerprint, 100 + i])));
     updates.push({ ...u, history });
@@ -49,7 +58,15 @@ function runHours(hours: number, clustersAt: (h: number, start: number) => Clust
         generatedAt: window.end + 60_000,
         clusters,
         issues,
-        history: { status: h === 0 ? "started" : "loaded", changes: Object.fromEntries(u.changes.map((c) => [c.fingerprint, c])), quiet: u.quiet, deployed: u.deployed, revisions: [...revisions].map(([value, firstSeen]) => ({ value, firstSeen })), report: u.report, returnAfterMs: OPTIONS.returnAfterMs },
+        history: {
+          status: h === 0 ? "started" : "loaded",
+          changes: Object.fromEntries(u.changes.map((c) => [c.fingerprint, c])),
+          quiet: u.quiet,
+          deployed: u.deployed,
+          revisions: [...revisions].map(([value, firstSeen]) => ({ value, firstSeen })),
+          report: u.report,
+          returnAfterMs: OPTIONS.returnAfterMs,
+        },
       }),
     );
   }
@@ -82,7 +99,9 @@ describe("What Changed in the worklog and the sidecar", () => {
   test("each cluster shows when it was first seen and on which revision", () => {
     const md = renderWorklog(last);
     expect(md).toContain("**History:** ongoing, first seen 2025-09-14T20:00:01Z on `netra-backend-staging-00411-old`");
-    expect(md).toContain("**History:** new, first seen 2025-09-15T01:25:01Z on `netra-backend-staging-00412-new`; started with the deploy of");
+    expect(md).toContain(
+      "**History:** new, first seen 2025-09-15T01:25:01Z on `netra-backend-staging-00412-new`; started with the deploy of",
+    );
   });
 
   test("gone quiet: seen in the previous window, not this one, with its issue number", () => {
@@ -102,11 +121,30 @@ describe("What Changed in the worklog and the sidecar", () => {
     const s = buildSidecar(last);
     expect(parseSidecar(JSON.parse(JSON.stringify(s))).ok).toBe(true);
     const byFp = new Map(s.clusters.map((c) => [c.fingerprint, c]));
-    expect(byFp.get("lg1-deploy0000000000")).toMatchObject({ change: "new", firstSeenRevision: R2, startedWithDeploy: R2, problemFirstSeen: "2025-09-15T01:25:01.000Z", baseline: 0, limitRule: "none" });
+    expect(byFp.get("lg1-deploy0000000000")).toMatchObject({
+      change: "new",
+      firstSeenRevision: R2,
+      startedWithDeploy: R2,
+      problemFirstSeen: "2025-09-15T01:25:01.000Z",
+      baseline: 0,
+      limitRule: "none",
+    });
     expect(byFp.get("lg1-burst00000000000")).toMatchObject({ change: "escalating", baseline: 20, limit: 200, limitRule: "cold-start" });
-    expect(byFp.get("lg1-steady0000000000")).toMatchObject({ change: "ongoing", firstSeenRevision: R1, problemFirstSeen: "2025-09-14T20:00:01.000Z" });
+    expect(byFp.get("lg1-steady0000000000")).toMatchObject({
+      change: "ongoing",
+      firstSeenRevision: R1,
+      problemFirstSeen: "2025-09-14T20:00:01.000Z",
+    });
     expect(s.quiet).toEqual([]);
-    expect(buildSidecar(models[4]!).quiet).toEqual([{ fingerprint: "lg1-gone000000000000", title: "problem lg1-gone000000000000 for user <*>", lastSeen: "2025-09-14T23:59:00.000Z", issue: 102, count: 5 }]);
+    expect(buildSidecar(models[4]!).quiet).toEqual([
+      {
+        fingerprint: "lg1-gone000000000000",
+        title: "problem lg1-gone000000000000 for user <*>",
+        lastSeen: "2025-09-14T23:59:00.000Z",
+        issue: 102,
+        count: 5,
+      },
+    ]);
     expect(s.history).toMatchObject({ status: "loaded", deployed: [{ value: R2, firstSeen: "2025-09-15T01:00:01.000Z" }], noRevision: 0 });
   });
 

@@ -57,7 +57,12 @@ describe("worklog layout", () => {
   test("defaults: 50 sections and 300 rows", () => {
     const md = body(renderWorklog(seedModel({ clusters: freeText(1000), issues: {}, related: {} })));
     expect(sectionCount(md)).toBe(50);
-    expect(md.slice(md.indexOf("## More Clusters")).split("\n").filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(300);
+    expect(
+      md
+        .slice(md.indexOf("## More Clusters"))
+        .split("\n")
+        .filter((l) => /^\| \d+ \|/.test(l)),
+    ).toHaveLength(300);
     expect(md).toContain("**650 more clusters**");
   });
 
@@ -70,7 +75,9 @@ describe("worklog layout", () => {
   test("lists of cluster numbers in Next Steps stop at twenty", () => {
     const clusters = freeText(200).map((c) => ({ ...c, priority: "P1" as const }));
     const md = body(renderWorklog(seedModel({ clusters, issues: {}, related: {} })));
-    expect(md).toContain("Look at the P1 clusters first: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 180 more");
+    expect(md).toContain(
+      "Look at the P1 clusters first: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 180 more",
+    );
   });
 });
 
@@ -108,7 +115,15 @@ describe("merges in the worklog", () => {
     expect(notes).toMatch(/^- Cluster 2 \(.+\) is one problem that earlier runs tracked as 3 issues: closed \[#7\]/m);
     const parsed = parseSidecar(JSON.parse(JSON.stringify(buildSidecar(model))));
     expect(parsed.ok && parsed.sidecar.clusters[1]!.merges).toEqual([
-      { duplicate: 7, duplicateUrl: "https://github.com/o/r/issues/7", fingerprint: "lg1-yyyy", survivor: 3, survivorUrl: "https://github.com/o/r/issues/3", closes: true, dryRun: false },
+      {
+        duplicate: 7,
+        duplicateUrl: "https://github.com/o/r/issues/7",
+        fingerprint: "lg1-yyyy",
+        survivor: 3,
+        survivorUrl: "https://github.com/o/r/issues/3",
+        closes: true,
+        dryRun: false,
+      },
       { duplicate: 9, fingerprint: "lg1-zzzz", survivor: 3, survivorUrl: "https://github.com/o/r/issues/3", closes: true, dryRun: false },
     ]);
   });
@@ -118,7 +133,9 @@ describe("merges in the worklog", () => {
     const fp = base.clusters[0]!.fingerprint;
     const md = (g: WorklogMerge) => renderWorklog({ ...base, merges: { [fp]: [g] } });
     expect(md(merge({ dryRun: true }))).toContain("dry run: would close [#7]");
-    expect(md(merge({ error: "502 Server Error" }))).toContain("⚠️ closing [#7](<https://github.com/o/r/issues/7>) (fingerprint `lg1-yyyy`) as a duplicate of [#3](<https://github.com/o/r/issues/3>) failed: 502 Server Error");
+    expect(md(merge({ error: "502 Server Error" }))).toContain(
+      "⚠️ closing [#7](<https://github.com/o/r/issues/7>) (fingerprint `lg1-yyyy`) as a duplicate of [#3](<https://github.com/o/r/issues/3>) failed: 502 Server Error",
+    );
     expect(md(merge({ closes: false }))).toContain("closed already in an earlier try of this window");
   });
 });

@@ -44,7 +44,15 @@ describe("renderWorklog", () => {
         skippedSamples: [],
         issues: {},
         notes: [],
-        status: { collected: true, clustered: true, issuesPlanned: true, issuesPublished: false, dryRun: false, relatedResearched: false, relatedLinked: false },
+        status: {
+          collected: true,
+          clustered: true,
+          issuesPlanned: true,
+          issuesPublished: false,
+          dryRun: false,
+          relatedResearched: false,
+          relatedLinked: false,
+        },
       }),
     );
     expect(md).toMatchSnapshot();
@@ -62,7 +70,9 @@ describe("renderWorklog", () => {
 
   test("a header in the seed's shape", () => {
     const md = renderWorklog(seedModel());
-    expect(md.startsWith("# GCP Log Gardener Worklog\n\n**Focus Area:** Last 1 hour\\\n**Date/Time:** 2025-09-15 02:03 UTC\\\n")).toBe(true);
+    expect(md.startsWith("# GCP Log Gardener Worklog\n\n**Focus Area:** Last 1 hour\\\n**Date/Time:** 2025-09-15 02:03 UTC\\\n")).toBe(
+      true,
+    );
     expect(md).toContain("**Log Collection Period:** 2025-09-15T01:00:00Z to 2025-09-15T02:00:00Z");
   });
 
@@ -103,7 +113,15 @@ describe("renderWorklog", () => {
       seedModel({
         service: "svc @octocat",
         clusters: [cluster],
-        issues: { "lg1-evil": { action: "comment", number: 7, url: "https://github.com/o/r/issues/7", error: "boom <b>@octocat</b> #9", dryRun: false } },
+        issues: {
+          "lg1-evil": {
+            action: "comment",
+            number: 7,
+            url: "https://github.com/o/r/issues/7",
+            error: "boom <b>@octocat</b> #9",
+            dryRun: false,
+          },
+        },
         related: { "lg1-evil": [{ number: 8, url: "https://github.com/o/r/issues/8", title: "@octocat <i>#99</i>" }] },
         notes: ["note @octocat <script>"],
         skippedSamples: [{ reason: "missing-timestamp", detail: "@octocat #5 <b>", sample: "```\n<b>" }],
@@ -145,8 +163,16 @@ describe("renderWorklog", () => {
       status: { issuesPlanned: false, issuesPublished: false, dryRun: false },
       line: "- [ ] GitHub issues to be created/updated for each cluster\n",
     },
-    { name: "collection failed", status: { collected: false, clustered: false }, line: "- [ ] Logs collected for last 1 hour\n- [ ] Clusters identified and documented" },
-    { name: "collection failed, summary", status: { collected: false }, line: "Collection did not finish, so these counts cover only part of the window." },
+    {
+      name: "collection failed",
+      status: { collected: false, clustered: false },
+      line: "- [ ] Logs collected for last 1 hour\n- [ ] Clusters identified and documented",
+    },
+    {
+      name: "collection failed, summary",
+      status: { collected: false },
+      line: "Collection did not finish, so these counts cover only part of the window.",
+    },
     { name: "related researched", status: { relatedResearched: true }, line: "- [x] Related issues researched" },
     { name: "related not researched", status: { relatedResearched: false }, line: "- [ ] Related issues research to be performed" },
     { name: "related linked", status: { relatedLinked: true }, line: "- [x] Related issues linked" },
@@ -168,7 +194,11 @@ describe("renderWorklog", () => {
 
   test("a truncated read says how far it got", () => {
     const md = renderWorklog(
-      seedModel({ truncations: [{ service: "netra-backend-staging", read: 200000, upTo: "2025-09-15T01:41:07.120Z", reason: "LOG_GARDENER_MAX_ENTRIES reached" }] }),
+      seedModel({
+        truncations: [
+          { service: "netra-backend-staging", read: 200000, upTo: "2025-09-15T01:41:07.120Z", reason: "LOG_GARDENER_MAX_ENTRIES reached" },
+        ],
+      }),
     );
     expect(md).toContain(
       "## Truncated Reads\n\n- Reading netra-backend-staging stopped after 200,000 entries, up to 2025-09-15T01:41:07.120Z: LOG\\_GARDENER\\_MAX\\_ENTRIES reached.",
@@ -181,7 +211,11 @@ describe("renderWorklog", () => {
     const md = renderWorklog(
       withStatus(
         { issuesPlanned: true, issuesPublished: true, dryRun: false },
-        { issues: { "lg1-5f1d2c3b4a596877": { action: "open", number: 41, url: "https://github.com/netra/backend/issues/41", dryRun: false } } },
+        {
+          issues: {
+            "lg1-5f1d2c3b4a596877": { action: "open", number: 41, url: "https://github.com/netra/backend/issues/41", dryRun: false },
+          },
+        },
       ),
     );
     expect(md).toContain("- **GitHub Issue:** opened [#41](<https://github.com/netra/backend/issues/41>)");

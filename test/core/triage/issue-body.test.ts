@@ -20,12 +20,21 @@ describe("issue text", () => {
   });
 
   test("a new issue's first sentence reads right for every severity", () => {
-    const clusters = SEVERITIES.map((severity, i) => cluster({ fingerprint: `lg1-${String(i).padStart(16, "0")}`, severity, severities: { [severity]: 12 } }));
+    const clusters = SEVERITIES.map((severity, i) =>
+      cluster({ fingerprint: `lg1-${String(i).padStart(16, "0")}`, severity, severities: { [severity]: 12 } }),
+    );
     const actions = planIssueActions({
       clusters,
       existing: [],
       policy: { ...DEFAULT_TRIAGE_POLICY, maxNewIssuesPerRun: clusters.length },
-      run: { windowId: windowId(T0), windowStart: T0, windowEnd: T0 + HOUR, now: T0 + HOUR, worklogUrl: () => "https://example.test/w.md", logsExplorerUrl: () => "https://example.test/q" },
+      run: {
+        windowId: windowId(T0),
+        windowStart: T0,
+        windowEnd: T0 + HOUR,
+        now: T0 + HOUR,
+        worklogUrl: () => "https://example.test/w.md",
+        logsExplorerUrl: () => "https://example.test/q",
+      },
     });
     const bodies = actions.flatMap((a) => (a.kind === "open" ? [a.body] : []));
     expect(bodies).toHaveLength(clusters.length);

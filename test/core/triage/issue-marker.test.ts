@@ -115,12 +115,42 @@ describe("similarity re-match", () => {
   ];
 
   it.each([
-    ["fingerprint, newest issue", { fingerprint: "lg1-b", service: "api", template: "x" }, 0.85, new Set<number>(), { by: "fingerprint", n: 5 }],
+    [
+      "fingerprint, newest issue",
+      { fingerprint: "lg1-b", service: "api", template: "x" },
+      0.85,
+      new Set<number>(),
+      { by: "fingerprint", n: 5 },
+    ],
     ["alias", { fingerprint: "lg0-old", service: "api", template: "x" }, 0.85, new Set<number>(), { by: "fingerprint", n: 5 }],
-    ["similar template, same service", { fingerprint: "lg2-new", service: "api", template: "Timeout calling <*> after {n} ms" }, 0.85, new Set<number>(), { by: "similarity", n: 1 }],
-    ["similar template, other service", { fingerprint: "lg2-new", service: "billing", template: "Timeout calling <*> after <*> ms" }, 0.85, new Set<number>(), undefined],
-    ["claimed by another cluster", { fingerprint: "lg2-new", service: "api", template: "Timeout calling <*> after <*> ms" }, 0.85, new Set([1]), undefined],
-    ["similarity turned off", { fingerprint: "lg2-new", service: "api", template: "Timeout calling <*> after <*> ms" }, 2, new Set<number>(), undefined],
+    [
+      "similar template, same service",
+      { fingerprint: "lg2-new", service: "api", template: "Timeout calling <*> after {n} ms" },
+      0.85,
+      new Set<number>(),
+      { by: "similarity", n: 1 },
+    ],
+    [
+      "similar template, other service",
+      { fingerprint: "lg2-new", service: "billing", template: "Timeout calling <*> after <*> ms" },
+      0.85,
+      new Set<number>(),
+      undefined,
+    ],
+    [
+      "claimed by another cluster",
+      { fingerprint: "lg2-new", service: "api", template: "Timeout calling <*> after <*> ms" },
+      0.85,
+      new Set([1]),
+      undefined,
+    ],
+    [
+      "similarity turned off",
+      { fingerprint: "lg2-new", service: "api", template: "Timeout calling <*> after <*> ms" },
+      2,
+      new Set<number>(),
+      undefined,
+    ],
   ])("%s", (_name, query, threshold, claimed, expected) => {
     const m = matchIssue(query, candidates.slice(0, 4).concat(candidates[4]!), threshold, claimed);
     expect(m ? { by: m.by, n: m.issue.number } : undefined).toEqual(expected);

@@ -49,12 +49,25 @@ function apply(world: World, actions: readonly IssueAction[]): World {
         break;
       case "comment":
       case "reopen":
-        if (!comments.some((c) => c.issue === a.issueNumber && c.body.includes(a.commentMarker))) comments.push({ issue: a.issueNumber, body: a.comment });
-        issues[at(a.issueNumber)] = { ...issues[at(a.issueNumber)]!, body: a.body, ...(a.kind === "reopen" ? { state: "open" as const, stateReason: "reopened" as const } : {}) };
+        if (!comments.some((c) => c.issue === a.issueNumber && c.body.includes(a.commentMarker)))
+          comments.push({ issue: a.issueNumber, body: a.comment });
+        issues[at(a.issueNumber)] = {
+          ...issues[at(a.issueNumber)]!,
+          body: a.body,
+          ...(a.kind === "reopen" ? { state: "open" as const, stateReason: "reopened" as const } : {}),
+        };
         break;
       case "close-duplicate":
-        if (!comments.some((c) => c.issue === a.issueNumber && c.body.includes(a.commentMarker))) comments.push({ issue: a.issueNumber, body: a.comment });
-        if (a.close) issues[at(a.issueNumber)] = { ...issues[at(a.issueNumber)]!, body: a.body, state: "closed", stateReason: "duplicate", closedAt: new Date(T0).toISOString() };
+        if (!comments.some((c) => c.issue === a.issueNumber && c.body.includes(a.commentMarker)))
+          comments.push({ issue: a.issueNumber, body: a.comment });
+        if (a.close)
+          issues[at(a.issueNumber)] = {
+            ...issues[at(a.issueNumber)]!,
+            body: a.body,
+            state: "closed",
+            stateReason: "duplicate",
+            closedAt: new Date(T0).toISOString(),
+          };
         break;
       default:
         break;
@@ -69,7 +82,8 @@ function markerOf(world: World, n: number): IssueMarker {
   return m.marker;
 }
 
-const kinds = (actions: IssueAction[]) => actions.map((a) => (a.kind === "close-duplicate" ? `close-duplicate:#${a.issueNumber}→#${a.survivor.number}` : a.kind));
+const kinds = (actions: IssueAction[]) =>
+  actions.map((a) => (a.kind === "close-duplicate" ? `close-duplicate:#${a.issueNumber}→#${a.survivor.number}` : a.kind));
 const closes = (actions: IssueAction[]) => actions.filter((a): a is CloseDuplicateAction => a.kind === "close-duplicate");
 
 // Three fragments of one problem ("Failed password for root/ftp/admin"), each tracking an issue.
@@ -81,12 +95,28 @@ const Z = cluster({ fingerprint: "lg1-zzzz", template: "Failed password for admi
 function split(): World {
   let world: World = { issues: [], comments: [] };
   world = apply(world, plan([X, Y, Z], world.issues, T0));
-  world = apply(world, plan([{ ...Y, count: 5 }, { ...Z, count: 3 }], world.issues, T0 + HOUR));
+  world = apply(
+    world,
+    plan(
+      [
+        { ...Y, count: 5 },
+        { ...Z, count: 3 },
+      ],
+      world.issues,
+      T0 + HOUR,
+    ),
+  );
   return world;
 }
 
 const merged = (overrides: Partial<PrioritizedCluster> = {}) =>
-  cluster({ fingerprint: "lg1-xxxx", mergedFrom: ["lg1-yyyy", "lg1-zzzz"], template: "Failed password for <*> from <*> port <*>", count: 30, ...overrides });
+  cluster({
+    fingerprint: "lg1-xxxx",
+    mergedFrom: ["lg1-yyyy", "lg1-zzzz"],
+    template: "Failed password for <*> from <*> port <*>",
+    count: 30,
+    ...overrides,
+  });
 
 describe("a merge keeps one issue", () => {
   it("closes the others as duplicates of the issue of the cluster's own fingerprint, linking it", () => {
@@ -128,22 +158,39 @@ describe("a merge keeps one issue", () => {
 
   it("without an issue of its own fingerprint, the oldest absorbed issue survives and takes the fingerprint", () => {
     const world = split();
-    const actions = plan([merged({ fingerprint: "lg2-merged", mergedFrom: ["lg1-zzzz", "lg1-yyyy", "lg1-xxxx"] })], world.issues, T0 + 2 * HOUR);
+    const actions = plan(
+      [merged({ fingerprint: "lg2-merged", mergedFrom: ["lg1-zzzz", "lg1-yyyy", "lg1-xxxx"] })],
+      world.issues,
+      T0 + 2 * HOUR,
+    );
     expect(kinds(actions)).toEqual(["update-body", "close-duplicate:#2→#1", "close-duplicate:#3→#1"]);
     const after = apply(world, actions);
     const m = markerOf(after, 1);
     expect(m.fp).toBe("lg2-merged");
     expect(new Set(m.aka)).toEqual(new Set(["lg1-xxxx", "lg1-yyyy", "lg1-zzzz"]));
     // A later run with only the new fingerprint (mergedFrom gone) still finds the survivor.
-    expect(kinds(plan([cluster({ fingerprint: "lg2-merged", template: "Failed password for <*> from <*> port <*>", count: 30 })], after.issues, T0 + 3 * HOUR))).toEqual(["update-body"]);
+    expect(
+      kinds(
+        plan(
+          [cluster({ fingerprint: "lg2-merged", template: "Failed password for <*> from <*> port <*>", count: 30 })],
+          after.issues,
+          T0 + 3 * HOUR,
+        ),
+      ),
+    ).toEqual(["update-body"]);
     // And a cluster still carrying an absorbed fingerprint updates the survivor, not the closed duplicate.
-    expect(plan([{ ...Y, count: 2 }], after.issues, T0 + 3 * HOUR).map((a) => ("issueNumber" in a ? a.issueNumber : undefined))).toEqual([1]);
+    expect(plan([{ ...Y, count: 2 }], after.issues, T0 + 3 * HOUR).map((a) => ("issueNumber" in a ? a.issueNumber : undefined))).toEqual([
+      1,
+    ]);
   });
 
   it("fixes issues an earlier version opened for one split problem, once mergedFrom names their fingerprints", () => {
     // Earlier versions used another fingerprint scheme; their issues carry it in the marker.
     const old = (n: number, fp: string) =>
-      issue({ number: n, body: `<!-- log-gardener:v1 {"kind":"problem","fp":"${fp}","svc":"netra-backend-staging","tpl":"Failed password for user${n}","hist":{"h0":${T0 / HOUR},"c":[${n}]},"base":${n}} -->\nold body` });
+      issue({
+        number: n,
+        body: `<!-- log-gardener:v1 {"kind":"problem","fp":"${fp}","svc":"netra-backend-staging","tpl":"Failed password for user${n}","hist":{"h0":${T0 / HOUR},"c":[${n}]},"base":${n}} -->\nold body`,
+      });
     const existing = [old(4, "lg0-a"), old(7, "lg0-b"), old(9, "lg0-c")];
     const actions = plan([merged({ fingerprint: "lg1-new", mergedFrom: ["lg0-a", "lg0-b", "lg0-c"] })], existing, T0 + HOUR);
     expect(kinds(actions)).toEqual(["update-body", "close-duplicate:#7→#4", "close-duplicate:#9→#4"]);
@@ -202,7 +249,11 @@ describe("a merge keeps one issue", () => {
 
   it("when its own issue was closed long ago, the open absorbed issue survives instead of a new issue", () => {
     const world = split();
-    const issues = world.issues.map((i) => (i.number === 1 ? { ...i, state: "closed" as const, stateReason: "completed" as const, closedAt: new Date(T0 + HOUR).toISOString() } : i));
+    const issues = world.issues.map((i) =>
+      i.number === 1
+        ? { ...i, state: "closed" as const, stateReason: "completed" as const, closedAt: new Date(T0 + HOUR).toISOString() }
+        : i,
+    );
     const at = T0 + 40 * DAY;
     const actions = plan([merged({ count: 12 })], issues, at);
     expect(kinds(actions)).toEqual(["update-body", "close-duplicate:#3→#2"]);

@@ -1,7 +1,13 @@
 // Triage with the problem history (core/history): escalation follows the computed limit, a
 // closed issue reopens on `returned`, the chart marks revisions, and the comment cap holds.
 import { parseIssueMarker } from "../../../src/core/triage/issue-marker";
-import { DEFAULT_TRIAGE_POLICY, planIssueActions, type IssueAction, type PlanInput, type TriageHistory } from "../../../src/core/triage/issue-plan";
+import {
+  DEFAULT_TRIAGE_POLICY,
+  planIssueActions,
+  type IssueAction,
+  type PlanInput,
+  type TriageHistory,
+} from "../../../src/core/triage/issue-plan";
 import type { ClusterChange } from "../../../src/core/history/history";
 import type { PrioritizedCluster } from "../../../src/core/types";
 import type { ExistingIssue } from "../../../src/ports";
@@ -23,7 +29,11 @@ function runAt(windowStart: number): PlanInput["run"] {
 }
 
 function known(change: Partial<ClusterChange> & Pick<ClusterChange, "change">, revisions: TriageHistory["revisions"] = []): TriageHistory {
-  return { change: { fingerprint: A.fingerprint, firstSeen: T0 - 48 * HOUR, baseline: 12, limit: 36, rule: "percentile", peak: 0, ...change }, revisions, returnAfterMs: RETURN_AFTER };
+  return {
+    change: { fingerprint: A.fingerprint, firstSeen: T0 - 48 * HOUR, baseline: 12, limit: 36, rule: "percentile", peak: 0, ...change },
+    revisions,
+    returnAfterMs: RETURN_AFTER,
+  };
 }
 
 function plan(c: PrioritizedCluster, existing: ExistingIssue[], at: number, history?: TriageHistory): IssueAction[] {
@@ -46,9 +56,13 @@ describe("escalation follows the limit from the problem's history", () => {
   test("escalating → a comment that names the limit; the old factor alone no longer comments", () => {
     const [a] = plan({ ...A, count: 200 }, openedA(), T0 + HOUR, known({ change: "escalating", limit: 150, baseline: 50, peak: 200 }));
     expect(a?.kind).toBe("comment");
-    expect(a && "comment" in a ? a.comment : "").toContain("The limit from this problem's own history is 150 in an hour (baseline 50 per hour).");
+    expect(a && "comment" in a ? a.comment : "").toContain(
+      "The limit from this problem's own history is 150 in an hour (baseline 50 per hour).",
+    );
     // 36/h is three times the rate at opening (the old rule would comment), but the history says ongoing.
-    expect(plan({ ...A, count: 36 }, openedA(), T0 + HOUR, known({ change: "ongoing", limit: 60 })).map((x) => x.kind)).toEqual(["update-body"]);
+    expect(plan({ ...A, count: 36 }, openedA(), T0 + HOUR, known({ change: "ongoing", limit: 60 })).map((x) => x.kind)).toEqual([
+      "update-body",
+    ]);
     // Without history the old rule still applies.
     expect(plan({ ...A, count: 36 }, openedA(), T0 + HOUR).map((x) => x.kind)).toEqual(["comment"]);
   });
@@ -72,7 +86,13 @@ describe("escalation follows the limit from the problem's history", () => {
 });
 
 describe("returned on a closed issue is the regression reopen", () => {
-  const closed = (closedAt: number) => openedA().map((i) => ({ ...i, state: "closed" as const, stateReason: "completed" as const, closedAt: new Date(closedAt).toISOString() }));
+  const closed = (closedAt: number) =>
+    openedA().map((i) => ({
+      ...i,
+      state: "closed" as const,
+      stateReason: "completed" as const,
+      closedAt: new Date(closedAt).toISOString(),
+    }));
 
   test("returned → reopen with the regression label", () => {
     const [a] = plan(A, closed(T0 - 24 * HOUR), T0 + 30 * HOUR, known({ change: "returned", absentMs: 30 * HOUR }));
@@ -83,7 +103,9 @@ describe("returned on a closed issue is the regression reopen", () => {
   test("still ongoing right after it was closed → left alone while the fix rolls out", () => {
     const at = T0 + 2 * HOUR;
     const c = { ...A, firstSeen: at + 60_000, lastSeen: at + 50 * 60_000 };
-    expect(plan(c, closed(T0 + HOUR + 30 * 60_000), at, known({ change: "ongoing" }))).toMatchObject([{ kind: "skip", reason: "recently-closed", issueNumber: 1 }]);
+    expect(plan(c, closed(T0 + HOUR + 30 * 60_000), at, known({ change: "ongoing" }))).toMatchObject([
+      { kind: "skip", reason: "recently-closed", issueNumber: 1 },
+    ]);
   });
 
   test("still ongoing a return period after it was closed → the fix did not take: reopen", () => {
@@ -105,7 +127,12 @@ describe("the chart", () => {
     const marker = parseIssueMarker(open.body);
     expect(marker.ok && marker.marker).toMatchObject({ first: T0 + 60_000, revs: [{ r: "api-00002-new", t: T0 + 20 * 60_000 }] });
     // The next hour, without a new revision, the mark stays (it is in the marker).
-    const [next] = plan(A, [issue({ number: 1, body: open.body, labels: [...open.labels] })], T0 + HOUR, known({ change: "ongoing", firstSeen: T0 + 60_000 }));
+    const [next] = plan(
+      A,
+      [issue({ number: 1, body: open.body, labels: [...open.labels] })],
+      T0 + HOUR,
+      known({ change: "ongoing", firstSeen: T0 + 60_000 }),
+    );
     expect(next && "body" in next ? next.body : "").toContain('["09-15 01:00 ▲", "02:00"]');
   });
 });

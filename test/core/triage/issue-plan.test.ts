@@ -87,14 +87,45 @@ describe("planIssueActions: the policy table", () => {
     ["open, same rate → quiet body update", openedA, A, ["update-body"]],
     ["open, rate ×3 → escalation comment", openedA, { ...A, count: 36 }, ["comment"]],
     ["open, rate ×2 → quiet body update", openedA, { ...A, count: 24 }, ["update-body"]],
-    ["closed as completed 3 days ago → reopen", () => withState({ state: "closed", stateReason: "completed", closedAt: closedAgo(3) }), A, ["reopen"]],
+    [
+      "closed as completed 3 days ago → reopen",
+      () => withState({ state: "closed", stateReason: "completed", closedAt: closedAgo(3) }),
+      A,
+      ["reopen"],
+    ],
     ["closed without a reason → reopen", () => withState({ state: "closed", stateReason: null, closedAt: closedAgo(1) }), A, ["reopen"]],
-    ["closed as completed 40 days ago → successor", () => withState({ state: "closed", stateReason: "completed", closedAt: closedAgo(40) }), A, ["open-successor"]],
-    ["closed and locked → successor", () => withState({ state: "closed", stateReason: "completed", closedAt: closedAgo(1), locked: true }), A, ["open-successor"]],
-    ["closed as not planned → muted", () => withState({ state: "closed", stateReason: "not_planned", closedAt: closedAgo(1) }), A, ["mute:not-planned"]],
-    ["closed as duplicate → muted", () => withState({ state: "closed", stateReason: "duplicate" as "completed", closedAt: closedAgo(1) }), A, ["mute:duplicate"]],
+    [
+      "closed as completed 40 days ago → successor",
+      () => withState({ state: "closed", stateReason: "completed", closedAt: closedAgo(40) }),
+      A,
+      ["open-successor"],
+    ],
+    [
+      "closed and locked → successor",
+      () => withState({ state: "closed", stateReason: "completed", closedAt: closedAgo(1), locked: true }),
+      A,
+      ["open-successor"],
+    ],
+    [
+      "closed as not planned → muted",
+      () => withState({ state: "closed", stateReason: "not_planned", closedAt: closedAgo(1) }),
+      A,
+      ["mute:not-planned"],
+    ],
+    [
+      "closed as duplicate → muted",
+      () => withState({ state: "closed", stateReason: "duplicate" as "completed", closedAt: closedAgo(1) }),
+      A,
+      ["mute:duplicate"],
+    ],
     ["quiet label, open → muted", () => withState({ labels: ["log-gardener", "log-gardener:quiet"] }), A, ["mute:quiet-label"]],
-    ["quiet label, closed → muted", () => withState({ state: "closed", stateReason: "completed", closedAt: closedAgo(1), labels: ["log-gardener", "log-gardener:quiet"] }), A, ["mute:quiet-label"]],
+    [
+      "quiet label, closed → muted",
+      () =>
+        withState({ state: "closed", stateReason: "completed", closedAt: closedAgo(1), labels: ["log-gardener", "log-gardener:quiet"] }),
+      A,
+      ["mute:quiet-label"],
+    ],
   ])("%s", (_name, existing, c, expected) => {
     expect(kinds(plan([c], existing(), T0 + HOUR))).toEqual(expected);
   });
@@ -110,13 +141,22 @@ describe("planIssueActions: a new issue", () => {
 
   it("carries the marker, summary, counts, links, sample and chart", () => {
     const marker = parseIssueMarker(open.body);
-    expect(marker.ok && marker.marker).toMatchObject({ kind: "problem", fp: "lg1-aaaa", svc: "netra-backend-staging", hist: { c: [12] }, base: 12, seen: "2025-09-15T0100Z" });
+    expect(marker.ok && marker.marker).toMatchObject({
+      kind: "problem",
+      fp: "lg1-aaaa",
+      svc: "netra-backend-staging",
+      hist: { c: [12] },
+      base: 12,
+      seen: "2025-09-15T0100Z",
+    });
     expect(open.body).toContain("| Occurrences | 12 (0.20 per minute) |");
     expect(open.body).toContain("| First seen | 2025-09-15T01:01:00Z |");
     expect(open.body).toContain("`demo-user-001` ×10");
-    expect(open.body).toContain("[Logs Explorer query for this cluster and window](https://console.example/logs/query;query=fp%3Dlg1-aaaa;timeRange=2025-09-15T0100Z)");
+    expect(open.body).toContain(
+      "[Logs Explorer query for this cluster and window](https://console.example/logs/query;query=fp%3Dlg1-aaaa;timeRange=2025-09-15T0100Z)",
+    );
     expect(open.body).toContain("[Worklog](https://storage.example/worklogs/netra-backend-staging/2025-09-15T0100Z.md)");
-    expect(open.body).toContain("```json\n{\n  \"severity\": \"WARNING\"");
+    expect(open.body).toContain('```json\n{\n  "severity": "WARNING"');
     expect(open.body).toContain("```mermaid\nxychart-beta");
     // One bar for the one hour since it was first seen, labelled with its real time; not 168.
     expect(open.body).toContain('x-axis "Hour starting (UTC)" ["09-15 01:00"]');
@@ -124,7 +164,9 @@ describe("planIssueActions: a new issue", () => {
   });
 
   it("lists related issues it was given", () => {
-    const related = new Map([["lg1-aaaa", [{ number: 77, url: "u", title: "Session @bob <b>", state: "open" as const, matched: "logging.callHandlers" }]]]);
+    const related = new Map([
+      ["lg1-aaaa", [{ number: 77, url: "u", title: "Session @bob <b>", state: "open" as const, matched: "logging.callHandlers" }]],
+    ]);
     const [a] = planIssueActions({ clusters: [A], existing: [], policy: DEFAULT_TRIAGE_POLICY, run: runAt(T0), related });
     expect(a?.kind === "open" && a.body).toContain("- #77 (open) Session @\u2060bob &lt;b&gt;, mentions `logging.callHandlers`");
   });
@@ -164,7 +206,10 @@ describe("planIssueActions: a new issue", () => {
   });
 
   it("fits the cap with a huge sample and keeps the marker and latest section", () => {
-    const big = cluster({ fingerprint: "lg1-big", variables: Array.from({ length: 10 }, (_, i) => ({ name: `v${i}`, top: [{ value: "x".repeat(5000), count: 1 }], distinct: 1 })) });
+    const big = cluster({
+      fingerprint: "lg1-big",
+      variables: Array.from({ length: 10 }, (_, i) => ({ name: `v${i}`, top: [{ value: "x".repeat(5000), count: 1 }], distinct: 1 })),
+    });
     const [a] = plan([big], [], T0, { bodyCap: 3_000 });
     const body = a?.kind === "open" ? a.body : "";
     expect(body.length).toBeLessThanOrEqual(3_000);
@@ -183,7 +228,10 @@ describe("planIssueActions: updates", () => {
   });
 
   it("keeps edits people made outside the latest section", () => {
-    const existing = openedA().map((i) => ({ ...i, body: i.body.replace("### Template", "### Template\n\nTriage note: owned by the auth team.") }));
+    const existing = openedA().map((i) => ({
+      ...i,
+      body: i.body.replace("### Template", "### Template\n\nTriage note: owned by the auth team."),
+    }));
     const [a] = plan([A], existing, T0 + HOUR);
     expect(a?.kind === "update-body" && a.body).toContain("Triage note: owned by the auth team.");
   });
@@ -218,7 +266,12 @@ describe("planIssueActions: updates", () => {
   });
 
   it("reopens with a regression comment and label", () => {
-    const existing = openedA().map((i) => ({ ...i, state: "closed" as const, stateReason: "completed" as const, closedAt: new Date(T0 + 2 * HOUR).toISOString() }));
+    const existing = openedA().map((i) => ({
+      ...i,
+      state: "closed" as const,
+      stateReason: "completed" as const,
+      closedAt: new Date(T0 + 2 * HOUR).toISOString(),
+    }));
     const [a] = plan([A], existing, T0 + 5 * HOUR);
     expect(a?.kind).toBe("reopen");
     expect(a?.kind === "reopen" && a.addLabels).toEqual(["regression"]);
@@ -227,7 +280,12 @@ describe("planIssueActions: updates", () => {
   });
 
   it("a successor links the old issue", () => {
-    const existing = openedA().map((i) => ({ ...i, state: "closed" as const, stateReason: "completed" as const, closedAt: "2025-01-01T00:00:00Z" }));
+    const existing = openedA().map((i) => ({
+      ...i,
+      state: "closed" as const,
+      stateReason: "completed" as const,
+      closedAt: "2025-01-01T00:00:00Z",
+    }));
     const [a] = plan([A], existing, T0 + 5 * HOUR);
     expect(a?.kind === "open-successor" && a.predecessor.number).toBe(1);
     expect(a?.kind === "open-successor" && a.body).toContain("This problem was tracked in #1, closed on 2025-01-01");
@@ -253,7 +311,12 @@ describe("planIssueActions: updates", () => {
 
 describe("planIssueActions: cap and digest", () => {
   const many = Array.from({ length: 13 }, (_, i) =>
-    cluster({ fingerprint: `lg1-${String(i).padStart(4, "0")}`, template: `Problem number ${i} happened`, priority: i === 12 ? "P1" : "P4", count: 100 - i }),
+    cluster({
+      fingerprint: `lg1-${String(i).padStart(4, "0")}`,
+      template: `Problem number ${i} happened`,
+      priority: i === 12 ? "P1" : "P4",
+      count: 100 - i,
+    }),
   );
 
   it("opens at most maxNewIssuesPerRun, most urgent first, and lists the rest in one digest", () => {
@@ -264,22 +327,39 @@ describe("planIssueActions: cap and digest", () => {
     expect(actions.filter((a) => a.kind === "skip").map((a) => a.fingerprint)).toEqual(["lg1-0009", "lg1-0010", "lg1-0011"]);
     const digest = actions.filter((a) => a.kind === "digest");
     expect(digest).toHaveLength(1);
-    expect(digest[0]).toMatchObject({ fingerprints: ["lg1-0009", "lg1-0010", "lg1-0011"], labels: ["log-gardener", "log-gardener:digest"], reopen: false });
-    expect(digest[0]?.kind === "digest" && parseIssueMarker(digest[0].body)).toMatchObject({ ok: true, marker: { kind: "digest", fp: DIGEST_FINGERPRINT } });
+    expect(digest[0]).toMatchObject({
+      fingerprints: ["lg1-0009", "lg1-0010", "lg1-0011"],
+      labels: ["log-gardener", "log-gardener:digest"],
+      reopen: false,
+    });
+    expect(digest[0]?.kind === "digest" && parseIssueMarker(digest[0].body)).toMatchObject({
+      ok: true,
+      marker: { kind: "digest", fp: DIGEST_FINGERPRINT },
+    });
   });
 
   it("updates the digest in place on the next overflow, and drains the backlog", () => {
     const first = plan(many, []);
     const issues = applyActions([], first, T0);
-    const more = [...many, ...Array.from({ length: 12 }, (_, i) => cluster({ fingerprint: `lg1-x${i}`, template: `Other failure ${i} seen` }))];
+    const more = [
+      ...many,
+      ...Array.from({ length: 12 }, (_, i) => cluster({ fingerprint: `lg1-x${i}`, template: `Other failure ${i} seen` })),
+    ];
     const second = plan(more, issues, T0 + HOUR);
-    expect(second.filter((a) => a.kind === "open").map((a) => a.fingerprint).slice(0, 3)).toEqual(["lg1-0009", "lg1-0010", "lg1-0011"]);
+    expect(
+      second
+        .filter((a) => a.kind === "open")
+        .map((a) => a.fingerprint)
+        .slice(0, 3),
+    ).toEqual(["lg1-0009", "lg1-0010", "lg1-0011"]);
     const digest = second.find((a) => a.kind === "digest");
     expect(digest?.kind === "digest" && digest.issueNumber).toBe(11);
   });
 
   it("a closed digest is reopened, unless closed as not planned", () => {
-    const issues = applyActions([], plan(many, []), T0).map((i) => (i.number === 11 ? { ...i, state: "closed" as const, stateReason: "completed" as const } : i));
+    const issues = applyActions([], plan(many, []), T0).map((i) =>
+      i.number === 11 ? { ...i, state: "closed" as const, stateReason: "completed" as const } : i,
+    );
     const more = Array.from({ length: 11 }, (_, i) => cluster({ fingerprint: `lg1-y${i}`, template: `Other failure ${i} seen` }));
     expect(plan(more, issues, T0 + HOUR).find((a) => a.kind === "digest")).toMatchObject({ issueNumber: 11, reopen: true });
     const notPlanned = issues.map((i) => (i.number === 11 ? { ...i, stateReason: "not_planned" as const } : i));
@@ -307,7 +387,14 @@ describe("planIssueActions: reruns", () => {
 
 describe("related search terms", () => {
   it.each([
-    [cluster({ fingerprint: "f", source: "netra_backend.app.db.index_optimizer_core.log_engine_unavailable", template: "Async engine not available, skipping index creation" }), ["netra_backend.app.db.index_optimizer_core.log_engine_unavailable", "Async engine not available"]],
+    [
+      cluster({
+        fingerprint: "f",
+        source: "netra_backend.app.db.index_optimizer_core.log_engine_unavailable",
+        template: "Async engine not available, skipping index creation",
+      }),
+      ["netra_backend.app.db.index_optimizer_core.log_engine_unavailable", "Async engine not available"],
+    ],
     [cluster({ fingerprint: "f", source: undefined, template: "GET <*> 405 for user <*>" }), []],
   ])("%#", (c, expected) => {
     expect(buildRelatedTerms(c)).toEqual(expected);
@@ -326,7 +413,12 @@ describe("rendered markdown (review snapshot diffs like code)", () => {
 
   it("an escalation comment and a regression comment", () => {
     const [c] = plan([{ ...A, count: 36 }], openedA(), T0 + HOUR);
-    const closed = openedA().map((i) => ({ ...i, state: "closed" as const, stateReason: "completed" as const, closedAt: "2025-09-15T01:30:00Z" }));
+    const closed = openedA().map((i) => ({
+      ...i,
+      state: "closed" as const,
+      stateReason: "completed" as const,
+      closedAt: "2025-09-15T01:30:00Z",
+    }));
     const [r] = plan([A], closed, T0 + 2 * HOUR);
     expect([c?.kind === "comment" ? c.comment : "", r?.kind === "reopen" ? r.comment : ""]).toMatchSnapshot();
   });

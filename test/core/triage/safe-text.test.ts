@@ -36,7 +36,9 @@ describe("redactSecrets", () => {
   });
 
   it("leaves ordinary text alone", () => {
-    expect(redactSecrets("Async engine not available, skipping index creation")).toBe("Async engine not available, skipping index creation");
+    expect(redactSecrets("Async engine not available, skipping index creation")).toBe(
+      "Async engine not available, skipping index creation",
+    );
   });
 });
 
@@ -61,7 +63,7 @@ describe("neutralizeReferences", () => {
 
 describe("renderInline", () => {
   it("escapes HTML and markdown, breaks links, stays on one line", () => {
-    const out = renderInline('<img src=x onerror=alert(1)> ![t](http://e.x/p.png)\n**bold** | cell');
+    const out = renderInline("<img src=x onerror=alert(1)> ![t](http://e.x/p.png)\n**bold** | cell");
     expect(out).not.toMatch(/<img/);
     expect(out).toContain("&lt;img");
     expect(out).toContain("\\!\\[t\\]");

@@ -56,7 +56,10 @@ export function checkAppJwt(jwt: string, publicKey: crypto.KeyObject, appId: num
 }
 
 export function issueInstallationToken(state: GitHubStandInState, now: Date): InstallationToken {
-  const token = { token: `ghs_${crypto.randomBytes(27).toString("base64url").slice(0, 36)}`, expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS) };
+  const token = {
+    token: `ghs_${crypto.randomBytes(27).toString("base64url").slice(0, 36)}`,
+    expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS),
+  };
   state.tokens.push(token);
   return token;
 }

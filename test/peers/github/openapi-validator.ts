@@ -167,7 +167,8 @@ export function findOperation(method: string, path: string): { template: string;
     for (const [template, item] of Object.entries(doc.paths)) {
       const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
       for (const [m, operation] of Object.entries(item)) {
-        if (typeof operation.operationId === "string") templates.push({ method: m.toUpperCase(), template, operationId: operation.operationId, pattern });
+        if (typeof operation.operationId === "string")
+          templates.push({ method: m.toUpperCase(), template, operationId: operation.operationId, pattern });
       }
     }
   }

@@ -1,15 +1,7 @@
 // The stand-in's one repository: the changes GitHub makes when an issue is opened, edited,
 // closed, reopened, labelled, locked or commented on. The routes (the app) and `actAsHuman`
 // (people on github.com) both go through here, so they see and leave the same state.
-import type {
-  GitHubStandInState,
-  LockReason,
-  StateReason,
-  StoredComment,
-  StoredIssue,
-  StoredLabel,
-  StoredUser,
-} from "./state";
+import type { GitHubStandInState, LockReason, StateReason, StoredComment, StoredIssue, StoredLabel, StoredUser } from "./state";
 import { gitHubTime } from "./state";
 
 /** GitHub's limit on issue and comment bodies, in characters. */

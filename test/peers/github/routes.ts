@@ -87,7 +87,8 @@ export function paginate<T>(deps: RouteDeps, request: RouteRequest, items: T[]):
 
 function sortIssues(issues: StoredIssue[], sort: string, direction: string, deps: RouteDeps): StoredIssue[] {
   const commentCount = (i: StoredIssue) => deps.state.comments.filter((c) => c.issue_number === i.number).length;
-  const key = (i: StoredIssue): string | number => (sort === "updated" ? i.updated_at : sort === "comments" ? commentCount(i) : i.created_at);
+  const key = (i: StoredIssue): string | number =>
+    sort === "updated" ? i.updated_at : sort === "comments" ? commentCount(i) : i.created_at;
   const sign = direction === "asc" ? 1 : -1;
   return [...issues].sort((a, b) => {
     const ka = key(a);
@@ -145,9 +146,7 @@ function searchIssues(deps: RouteDeps, request: RouteRequest): RouteResult {
     else if (key === "in") inFields = v.split(",").filter((f): f is "title" | "body" => f === "title" || f === "body");
   }
   const matches = deps.state.issues.filter(
-    (i) =>
-      filters.every((f) => f(i)) &&
-      words.every((w) => inFields.some((f) => (i[f] ?? "").toLowerCase().includes(w))),
+    (i) => filters.every((f) => f(i)) && words.every((w) => inFields.some((f) => (i[f] ?? "").toLowerCase().includes(w))),
   );
   const sort = request.query.get("sort");
   const sorted = sortIssues(matches, sort ?? "created", sort ? (request.query.get("order") ?? "desc") : "desc", deps);

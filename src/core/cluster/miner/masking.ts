@@ -318,7 +318,8 @@ export function maskToken(tok: string, params: string[], user: { values: string[
         else if (!(k & HEX)) hex = false;
         i++;
       }
-      if (digits || (hex && i - start >= 8) || (i - start <= LITERAL_MAX_LENGTH && LITERALS.has(tok.slice(start, i)))) emitVar(state, start, i);
+      if (digits || (hex && i - start >= 8) || (i - start <= LITERAL_MAX_LENGTH && LITERALS.has(tok.slice(start, i))))
+        emitVar(state, start, i);
       continue;
     }
     if (c === 61 /* = */ && i > 0 && classOf(tok.charCodeAt(i - 1)) & WORD && i + 1 < n) {

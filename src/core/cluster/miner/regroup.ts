@@ -188,7 +188,11 @@ function valuesAt(shapes: readonly Shape[], members: readonly number[], p: numbe
   return values;
 }
 
-function classify(values: Map<string, number[]>, occursElsewhere: (token: string) => boolean, context: number): "constant" | "variable" | "weak" | "many-words" {
+function classify(
+  values: Map<string, number[]>,
+  occursElsewhere: (token: string) => boolean,
+  context: number,
+): "constant" | "variable" | "weak" | "many-words" {
   if (values.size >= MANY_VALUES) {
     for (const tok of values.keys()) if (tok.includes(WILDCARD)) return "variable";
     return "many-words";

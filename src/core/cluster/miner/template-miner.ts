@@ -225,7 +225,15 @@ export class TemplateMiner {
     for (const c of state.clusters) {
       if (this.byId.has(c.id)) throw new Error(`duplicate cluster id ${c.id}`);
       const display = c.display && c.display.length === c.template.length ? [...c.display] : [...c.template];
-      const cluster: Cluster = { id: c.id, seq: c.seq, template: [...c.template], display, text: display.join(" "), count: c.count, shapes: [] };
+      const cluster: Cluster = {
+        id: c.id,
+        seq: c.seq,
+        template: [...c.template],
+        display,
+        text: display.join(" "),
+        count: c.count,
+        shapes: [],
+      };
       this.byId.set(c.id, cluster);
       this.live++;
       const group = this.groupOf(c.template.length);
@@ -336,7 +344,15 @@ export class TemplateMiner {
     const base = `t-${hashId(tokens.join(" "))}`;
     let id = base;
     for (let n = 2; this.byId.has(id); n++) id = `${base}-${n}`;
-    const cluster: Cluster = { id, seq: this.nextSeq++, template: [...tokens], display: [...tokens], text: tokens.join(" "), count: 0, shapes: [] };
+    const cluster: Cluster = {
+      id,
+      seq: this.nextSeq++,
+      template: [...tokens],
+      display: [...tokens],
+      text: tokens.join(" "),
+      count: 0,
+      shapes: [],
+    };
     this.byId.set(id, cluster);
     group.clusters.push(cluster);
     indexCluster(group, cluster);

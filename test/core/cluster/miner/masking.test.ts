@@ -24,7 +24,12 @@ describe("maskMessage: one case per variable kind", () => {
     ["windows path", "open C:\\Users\\me\\a.txt failed", "open <*> failed", ["C:\\Users\\me\\a.txt"]],
     ["URL", "GET https://api.example.com/v1/items?id=3 failed", "GET <*> failed", ["https://api.example.com/v1/items?id=3"]],
     ["email", "mail to ops@example.com bounced", "mail to <*> bounced", ["ops@example.com"]],
-    ["UUID", "[instance: 17288ea8-cbf4-4f0e-94fe-853fd2735f29] started", "[instance: <*>] started", ["17288ea8-cbf4-4f0e-94fe-853fd2735f29"]],
+    [
+      "UUID",
+      "[instance: 17288ea8-cbf4-4f0e-94fe-853fd2735f29] started",
+      "[instance: <*>] started",
+      ["17288ea8-cbf4-4f0e-94fe-853fd2735f29"],
+    ],
     ["duration", "took 350ms", "took <*>", ["350ms"]],
     ["duration with unit word", "renew lease for 113 seconds.", "renew lease for <*>.", ["113 seconds"]],
     ["size with restatement", "x close, 403 bytes (0.39 KB) sent", "x close, <*> sent", ["403 bytes (0.39 KB)"]],
@@ -36,9 +41,19 @@ describe("maskMessage: one case per variable kind", () => {
     ["key=value with digits", "vis=0x8 mask=1 oldVal=40000500", "vis=<*> mask=<*> oldVal=<*>", ["0x8", "1", "40000500"]],
     ["key=value list", "num=1,flags=0x1,total=3", "num=<*>,flags=<*>,total=<*>", ["1", "0x1", "3"]],
     ["key=value word left alone", "state=RUNNING", "state=RUNNING", []],
-    ["key=value qualified name", "name=com.android.phone, cmp=com.example/.Main", "name=<*>, cmp=<*>", ["com.android.phone", "com.example/.Main"]],
+    [
+      "key=value qualified name",
+      "name=com.android.phone, cmp=com.example/.Main",
+      "name=<*>, cmp=<*>",
+      ["com.android.phone", "com.example/.Main"],
+    ],
     ["key=value quoted", 'tag="RILJ_ACK_WL", name=x', 'tag="<*>", name=x', ["RILJ_ACK_WL"]],
-    ["key=value in a call", "setLightsOn(true) bounds=Rect(0, 0 - 1080, 1920)", "setLightsOn(<*>) bounds=Rect(<*>, <*> - <*>, <*>)", ["true", "0", "0", "1080", "1920"]],
+    [
+      "key=value in a call",
+      "setLightsOn(true) bounds=Rect(0, 0 - 1080, 1920)",
+      "setLightsOn(<*>) bounds=Rect(<*>, <*> - <*>, <*>)",
+      ["true", "0", "0", "1080", "1920"],
+    ],
     ["literals", "enabled false, value null", "enabled <*>, value <*>", ["false", "null"]],
     ["words stay", "ERROR IN CONTACTING RM.", "ERROR IN CONTACTING RM.", []],
   ];
@@ -92,7 +107,7 @@ describe("shapeKey", () => {
     expect(shapeKey("session opened for user root")).not.toBe(shapeKey("session closed for user root"));
   });
   it("never gives one key to lines that mask differently", () => {
-    const alphabet = fc.constantFrom(..."ab0129 .:/-_=(),xZJul@\"\n\t\f".split(""));
+    const alphabet = fc.constantFrom(...'ab0129 .:/-_=(),xZJul@"\n\t\f'.split(""));
     const line = fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join(""));
     fc.assert(
       fc.property(line, line, (a, b) => {

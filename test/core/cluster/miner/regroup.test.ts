@@ -24,7 +24,10 @@ describe("partitionShapes", () => {
   });
 
   it("merges a column of a few values that also occur elsewhere", () => {
-    const parts = groups(["session closed for user cyrus", "session closed for user news", "session closed for user test"], ["cyrus", "news", "test"]);
+    const parts = groups(
+      ["session closed for user cyrus", "session closed for user news", "session closed for user test"],
+      ["cyrus", "news", "test"],
+    );
     expect(parts).toHaveLength(1);
   });
 

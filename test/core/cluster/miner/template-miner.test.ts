@@ -45,8 +45,14 @@ describe("TemplateMiner", () => {
   it("merges a column with a few values when they also occur in other messages", () => {
     const miner = new TemplateMiner();
     const names = ["cyrus", "news", "test"];
-    const opened = feed(miner, names.map((u) => `session opened for user ${u} by (uid=0)`));
-    feed(miner, names.map((u) => `session closed for user ${u}`));
+    const opened = feed(
+      miner,
+      names.map((u) => `session opened for user ${u} by (uid=0)`),
+    );
+    feed(
+      miner,
+      names.map((u) => `session closed for user ${u}`),
+    );
     miner.settle();
     expect(new Set(opened.map((id) => miner.resolve(id))).size).toBe(1);
   });
@@ -163,7 +169,13 @@ describe("miner state", () => {
     ["a missing field", { version: MINER_STATE_VERSION, kind: "log-gardener/template-miner", clusters: [] }],
     [
       "a bad cluster",
-      { version: MINER_STATE_VERSION, kind: "log-gardener/template-miner", nextSeq: 0, aliases: [], clusters: [{ id: "", template: [], count: -1, seq: 0, signatures: [] }] },
+      {
+        version: MINER_STATE_VERSION,
+        kind: "log-gardener/template-miner",
+        nextSeq: 0,
+        aliases: [],
+        clusters: [{ id: "", template: [], count: -1, seq: 0, signatures: [] }],
+      },
     ],
     [
       "a dangling alias",

@@ -12,7 +12,9 @@ const parts = (texts: readonly string[]): number => partitionShapes(texts.map((t
 describe("word-valued variables in regrouping", () => {
   it("makes a column of a few plain words a variable when the rest of the message shares enough words", () => {
     expect(parts(["root", "ftp", "webmaster"].map((u) => `Login failed for user ${u} from <*>: invalid credentials`))).toBe(1);
-    expect(parts(["orders", "refunds", "coupons", "payouts"].map((t) => `Deadlock detected while updating "${t}"; transaction rolled back`))).toBe(1);
+    expect(
+      parts(["orders", "refunds", "coupons", "payouts"].map((t) => `Deadlock detected while updating "${t}"; transaction rolled back`)),
+    ).toBe(1);
   });
 
   it("keeps short event messages that differ in their verb apart", () => {
@@ -26,7 +28,10 @@ describe("word-valued variables in regrouping", () => {
   });
 
   it("keeps one call site's texts apart when they differ in more than one word", () => {
-    const texts = ["Order sync skipped: customer record locked by another worker", "Order sync skipped: warehouse record missing from another region"];
+    const texts = [
+      "Order sync skipped: customer record locked by another worker",
+      "Order sync skipped: warehouse record missing from another region",
+    ];
     expect(parts(texts)).toBe(2);
   });
 
@@ -84,7 +89,13 @@ describe("word-valued variables across hours", () => {
       version: MINER_STATE_VERSION,
       kind: "log-gardener/template-miner",
       nextSeq: users.length + 1,
-      clusters: users.map((u, i) => ({ id: `t-old${i}`, template: tokens(u), count: 10, seq: i + 1, signatures: [{ tokens: tokens(u), count: 10 }] })),
+      clusters: users.map((u, i) => ({
+        id: `t-old${i}`,
+        template: tokens(u),
+        count: 10,
+        seq: i + 1,
+        signatures: [{ tokens: tokens(u), count: 10 }],
+      })),
       aliases: [["t-older", "t-old2"]],
     };
     const { miner, warning } = TemplateMiner.fromState(JSON.parse(JSON.stringify(state)));
