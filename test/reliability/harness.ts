@@ -169,11 +169,15 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** The job's log lines on stderr that are JSON (pino); the CLI's plain lines are left out. */
+/**
+ * The job's log lines on stderr that are JSON (pino: one object a line); the CLI's plain lines
+ * are left out, the closing table among them, whose rows start with a service name that may
+ * itself start with "{" but end with the worklog's path.
+ */
 export function jsonLines(stderr: string): Record<string, unknown>[] {
   return stderr
     .split("\n")
-    .filter((l) => l.startsWith("{"))
+    .filter((l) => l.startsWith("{") && l.endsWith("}"))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
