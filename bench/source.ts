@@ -245,6 +245,7 @@ async function runPass(pass: Pass, port: number, pageSize: number): Promise<Pass
       project: PROJECT,
       taskCount: 1,
       includeStderr: true,
+      loggerLevels: false,
       extraFilter: undefined,
       excludeLogs: ["log-gardener"],
       loggingPageSize: pageSize,

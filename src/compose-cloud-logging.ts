@@ -26,6 +26,7 @@ export type CloudLoggingConfig = Pick<
   | "project"
   | "taskCount"
   | "includeStderr"
+  | "loggerLevels"
   | "extraFilter"
   | "excludeLogs"
   | "loggingPageSize"
@@ -83,6 +84,7 @@ export function createCloudLoggingSource(config: CloudLoggingConfig, overrides: 
       ...overrides.retry,
     },
     includeStderr: config.includeStderr,
+    loggerLevels: config.loggerLevels,
     extraFilter: config.extraFilter,
     excludeLogIds: config.excludeLogs,
     logger: overrides.logger,

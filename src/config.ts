@@ -119,6 +119,14 @@ export const SETTINGS = {
     description:
       "Also read severity DEFAULT lines of Cloud Run's stderr log: unstructured output such as uncaught stack traces, which Cloud Run does not give a severity.",
   },
+  loggerLevels: {
+    env: "LOG_GARDENER_LOGGER_LEVELS",
+    flag: "logger-levels",
+    boolean: true,
+    default: "true",
+    description:
+      "Also read severity DEFAULT entries whose JSON payload carries a logger level at or above the minimum severity (pino/bunyan numbers, level, levelname, Serilog's @l): loggers that write a level but no severity field get DEFAULT from Cloud Run.",
+  },
   extraFilter: {
     env: "LOG_GARDENER_FILTER",
     flag: "filter",
@@ -435,6 +443,7 @@ const schema = z.object({
     .optional(),
   maxEntries: intAtLeast(1),
   includeStderr: bool,
+  loggerLevels: bool,
   extraFilter: z.string().optional(),
   excludeLogs: list,
   backfill: intAtLeast(0),
@@ -509,6 +518,7 @@ export interface Config {
   readonly maxEntries: number;
   /** Cloud Logging reads (src/adapters/cloud-logging/, src/core/ingest/logging-filter.ts). */
   readonly includeStderr: boolean;
+  readonly loggerLevels: boolean;
   readonly extraFilter?: string;
   readonly excludeLogs: readonly string[];
   /** Earlier windows with a missing worklog read in the same run (src/core/schedule/backfill.ts). */
@@ -632,6 +642,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     gcsApiEndpoint: c.gcsApiEndpoint,
     maxEntries: c.maxEntries,
     includeStderr: c.includeStderr,
+    loggerLevels: c.loggerLevels,
     extraFilter: c.extraFilter?.trim() || undefined,
     excludeLogs: c.excludeLogs,
     backfill: c.backfill,

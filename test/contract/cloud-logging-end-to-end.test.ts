@@ -74,7 +74,9 @@ test("gRPC peer → CloudLoggingSource → pipeline → worklog, with the cap an
   const filters = [...new Set(server.requests.map((r) => r.filter))];
   expect(filters).toHaveLength(2);
   for (const f of filters)
-    expect(f).toContain('timestamp>="2025-09-15T01:00:00.000Z" AND timestamp<"2025-09-15T02:00:00.000Z" AND severity>=WARNING');
+    expect(f).toContain(
+      'timestamp>="2025-09-15T01:00:00.000Z" AND timestamp<"2025-09-15T02:00:00.000Z" AND (severity>=WARNING OR (severity=DEFAULT AND (jsonPayload.level=40 OR',
+    );
   expect(server.requests.map((r) => r.status ?? r.returned)).toEqual([500, 500, 500, "UNAVAILABLE", 40]);
 
   expect(summary).toMatchObject({ read: 1240, clustered: 1240, truncated: true });

@@ -29,6 +29,7 @@ const CONFIG: CloudLoggingConfig = {
   project: PROJECT,
   taskCount: 1,
   includeStderr: false,
+  loggerLevels: false,
   extraFilter: undefined,
   excludeLogs: ["log-gardener"],
   loggingPageSize: 1000,
@@ -318,6 +319,29 @@ describe("CloudLoggingSource over gRPC", () => {
     expect((await readAll(source, query(["api"]))).entries.map((e) => e.insertId)).toEqual(["trace"]);
     await server!.close();
     const without = await serve({ entries: [stderr, stdoutDefault] }, { includeStderr: false });
+    expect((await readAll(without.source, query(["api"]))).entries).toEqual([]);
+  });
+
+  test("entries a logger levelled without a severity are read when the level reaches the minimum", async () => {
+    const base = {
+      logName: `projects/${PROJECT}/logs/run.googleapis.com%2Fstdout`,
+      timestamp: "2025-09-15T01:30:00Z",
+      resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
+    };
+    const entries: LogEntryJson[] = [
+      { ...base, insertId: "pino-error", jsonPayload: { level: 50, msg: "payment failed" } },
+      { ...base, insertId: "pino-info", jsonPayload: { level: 30, msg: "request done" } },
+      { ...base, insertId: "zap-warn", jsonPayload: { level: "warn", msg: "slow query" } },
+      { ...base, insertId: "python-error", jsonPayload: { levelname: "ERROR", message: "job failed" } },
+      { ...base, insertId: "python-info", jsonPayload: { levelname: "INFO", message: "job done" } },
+      { ...base, insertId: "serilog-error", jsonPayload: { "@l": "Error", "@mt": "Charge {Id} failed" } },
+      { ...base, insertId: "severity-info", severity: "INFO", jsonPayload: { level: "error", msg: "says error, is INFO" } },
+    ];
+    const { source } = await serve({ entries }, { loggerLevels: true });
+    const read = (await readAll(source, query(["api"]))).entries.map((e) => e.insertId).sort();
+    expect(read).toEqual(["pino-error", "python-error", "serilog-error", "zap-warn"]);
+    await server!.close();
+    const without = await serve({ entries }, { loggerLevels: false });
     expect((await readAll(without.source, query(["api"]))).entries).toEqual([]);
   });
 

@@ -36,6 +36,7 @@ export interface CloudLoggingSourceOptions {
   /** Page requests per minute this source may start; 0 = unpaced. */
   readonly readsPerMinute?: number;
   readonly includeStderr?: boolean;
+  readonly loggerLevels?: boolean;
   readonly extraFilter?: string;
   /** Log ids never read (the job's own). */
   readonly excludeLogIds?: readonly string[];
@@ -149,6 +150,7 @@ export class CloudLoggingSource implements LogSource {
       service,
       minSeverity: query.minSeverity,
       includeStderr: this.options.includeStderr,
+      loggerLevels: this.options.loggerLevels,
       excludeLogIds: this.options.excludeLogIds,
       extraFilter: this.options.extraFilter,
       // The sampling source's choice for this read (docs/sampling.md); absent = every entry.

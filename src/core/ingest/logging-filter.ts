@@ -22,7 +22,7 @@
  * The test peer (test/peers/logging-server.ts) parses exactly these clauses back; change both.
  */
 import { ConfigError } from "../../errors";
-import { type Severity } from "../severity";
+import { severityRank, type Severity } from "../severity";
 import type { TimeWindow } from "../types";
 import { formatFraction, SAMPLE_FIELD } from "./sampling";
 
@@ -38,6 +38,13 @@ export interface LoggingFilterOptions {
   readonly minSeverity: Severity;
   /** Also match severity DEFAULT lines on Cloud Run's stderr log (unstructured stack traces). */
   readonly includeStderr?: boolean;
+  /**
+   * Also match severity DEFAULT entries whose JSON payload carries the logger's own level at or
+   * above `minSeverity` (pino/bunyan numbers, `level`, `levelname`, Serilog's `@l`): a logger that
+   * writes `level` but no `severity` gets DEFAULT from Cloud Run. A superset: the pipeline reads
+   * the level again (core/ingest/entry-severity.ts) and drops what is below the minimum.
+   */
+  readonly loggerLevels?: boolean;
   /** Log ids never read, such as the job's own ("log-gardener"). */
   readonly excludeLogIds?: readonly string[];
   /** A user-supplied clause in the Logging query language, ANDed with the rest. */
@@ -55,6 +62,34 @@ function instant(ms: number): string {
   return quoteFilterString(new Date(ms).toISOString());
 }
 
+/** Logger level words (matched as case-insensitive substrings) and pino/bunyan numbers, by the least severity they mean. */
+const LOGGER_LEVEL_WORDS: readonly (readonly [string, Severity])[] = [
+  ["warn", "WARNING"],
+  ["error", "ERROR"],
+  ["fatal", "CRITICAL"],
+  ["crit", "CRITICAL"],
+  ["panic", "CRITICAL"],
+  ["alert", "ALERT"],
+  ["emerg", "EMERGENCY"],
+];
+const LOGGER_LEVEL_NUMBERS: readonly (readonly [number, Severity])[] = [
+  [40, "WARNING"],
+  [50, "ERROR"],
+  [60, "CRITICAL"],
+];
+const LOGGER_LEVEL_FIELDS = ["jsonPayload.level", "jsonPayload.levelname", 'jsonPayload."@l"'] as const;
+
+/** `(jsonPayload.level=50 OR jsonPayload.level:"error" OR …)` for the levels at or above `min`, or undefined when none is. */
+export function loggerLevelClause(min: Severity): string | undefined {
+  const rank = severityRank(min);
+  const terms: string[] = [];
+  for (const [n, sev] of LOGGER_LEVEL_NUMBERS) if (severityRank(sev) >= rank) terms.push(`jsonPayload.level=${n}`);
+  for (const field of LOGGER_LEVEL_FIELDS) {
+    for (const [word, sev] of LOGGER_LEVEL_WORDS) if (severityRank(sev) >= rank) terms.push(`${field}:${quoteFilterString(word)}`);
+  }
+  return terms.length === 0 ? undefined : `(${terms.join(" OR ")})`;
+}
+
 export function buildLoggingFilter(options: LoggingFilterOptions): string {
   const { window } = options;
   if (!(Number.isFinite(window.start) && Number.isFinite(window.end) && window.start < window.end)) {
@@ -65,9 +100,11 @@ export function buildLoggingFilter(options: LoggingFilterOptions): string {
   clauses.push(`timestamp>=${instant(window.start)}`, `timestamp<${instant(window.end)}`);
   const severity = options.minSeverity === "DEFAULT" ? undefined : `severity>=${options.minSeverity}`;
   if (severity !== undefined) {
-    clauses.push(
-      options.includeStderr ? `(${severity} OR (severity=DEFAULT AND log_id(${quoteFilterString(CLOUD_RUN_STDERR_LOG_ID)})))` : severity,
-    );
+    const alternatives = [severity];
+    const levels = options.loggerLevels ? loggerLevelClause(options.minSeverity) : undefined;
+    if (levels !== undefined) alternatives.push(`(severity=DEFAULT AND ${levels})`);
+    if (options.includeStderr) alternatives.push(`(severity=DEFAULT AND log_id(${quoteFilterString(CLOUD_RUN_STDERR_LOG_ID)}))`);
+    clauses.push(alternatives.length === 1 ? severity : `(${alternatives.join(" OR ")})`);
   }
   for (const logId of options.excludeLogIds ?? []) clauses.push(`NOT log_id(${quoteFilterString(logId)})`);
   const extra = options.extraFilter?.trim();

@@ -1,4 +1,4 @@
-import { buildLoggingFilter, MAX_FILTER_LENGTH, quoteFilterString } from "../../../src/core/ingest/logging-filter";
+import { buildLoggingFilter, loggerLevelClause, MAX_FILTER_LENGTH, quoteFilterString } from "../../../src/core/ingest/logging-filter";
 import { ConfigError } from "../../../src/errors";
 
 const window = { start: Date.parse("2025-09-15T01:00:00Z"), end: Date.parse("2025-09-15T02:00:00Z") };
@@ -80,5 +80,28 @@ describe("buildLoggingFilter", () => {
 
   test("quoteFilterString", () => {
     expect(quoteFilterString('say "hi"')).toBe('"say \\"hi\\""');
+  });
+});
+
+describe("loggerLevelClause", () => {
+  it("names the logger levels at or above the minimum, and none below it", () => {
+    const warning = loggerLevelClause("WARNING")!;
+    expect(warning).toContain("jsonPayload.level=40 OR jsonPayload.level=50 OR jsonPayload.level=60");
+    expect(warning).toContain('jsonPayload.levelname:"warn"');
+    expect(warning).toContain('jsonPayload."@l":"error"');
+    const error = loggerLevelClause("ERROR")!;
+    expect(error).not.toContain("=40");
+    expect(error).not.toContain('"warn"');
+    expect(error).toContain('jsonPayload.level:"fatal"');
+    expect(loggerLevelClause("EMERGENCY")).toBe('(jsonPayload.level:"emerg" OR jsonPayload.levelname:"emerg" OR jsonPayload."@l":"emerg")');
+  });
+
+  it("joins the severity clause as one more alternative, beside Cloud Run's stderr", () => {
+    const window = { start: Date.parse("2025-09-15T01:00:00Z"), end: Date.parse("2025-09-15T02:00:00Z") };
+    const f = buildLoggingFilter({ window, minSeverity: "ERROR", loggerLevels: true, includeStderr: true });
+    expect(f).toBe(
+      `resource.type="cloud_run_revision" AND ${TIME} AND (severity>=ERROR OR (severity=DEFAULT AND ${loggerLevelClause("ERROR")}) OR (severity=DEFAULT AND log_id("run.googleapis.com/stderr")))`,
+    );
+    expect(buildLoggingFilter({ window, minSeverity: "DEFAULT", loggerLevels: true })).not.toContain("severity");
   });
 });
