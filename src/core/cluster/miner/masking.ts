@@ -290,13 +290,7 @@ export function maskToken(tok: string, params: string[], user: { values: string[
     return a === 0 && b === n ? WILDCARD : tok.slice(0, a) + WILDCARD + tok.slice(b);
   }
 
-  const state = scan;
-  state.tok = tok;
-  state.params = params;
-  state.out = "";
-  state.copied = 0;
-  state.lastVarEnd = -2;
-  state.lastVarStart = 0;
+  const state: ScanState = { tok, params, out: "", copied: 0, lastVarEnd: -2, lastVarStart: 0 };
   let i = 0;
   while (i < n) {
     const c = tok.charCodeAt(i);
@@ -354,17 +348,11 @@ export function maskToken(tok: string, params: string[], user: { values: string[
     i++;
   }
   const { out, copied } = state;
-  state.tok = state.out = "";
-  state.params = NO_PARAMS;
   if (copied === 0) return tok;
   return out + tok.slice(copied);
 }
 
-/**
- * maskToken's running state. One module-level object rather than a closure over locals: the
- * closure and its context cost an allocation per token, the miner's largest. maskToken does
- * not call itself, so one state suffices.
- */
+/** maskToken's running state, one object per token, handed to the helpers that emit variables. */
 interface ScanState {
   tok: string;
   params: string[];
@@ -375,8 +363,6 @@ interface ScanState {
   lastVarEnd: number;
   lastVarStart: number;
 }
-const NO_PARAMS: string[] = [];
-const scan: ScanState = { tok: "", params: NO_PARAMS, out: "", copied: 0, lastVarEnd: -2, lastVarStart: 0 };
 
 /** Masks tok[start..end) (or puts `value` for it), joined to the previous variable across one '.', ':' or '/' (or none). */
 function emitVar(state: ScanState, start: number, end: number, value?: string): void {
