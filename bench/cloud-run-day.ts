@@ -12,6 +12,7 @@
  *
  * Deterministic: the same seed gives the same day, entry for entry.
  */
+import { hex, int, pick, rng as seeded, type Rng } from "./seeded-random";
 
 export interface LabelledHour {
   readonly start: number; // epoch ms
@@ -31,27 +32,6 @@ export interface LabelledDay {
   readonly problems: readonly ProblemInfo[];
 }
 
-type Rng = () => number;
-
-/** mulberry32: small, fast, good enough for test data. */
-function rngFrom(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
-const hex = (rng: Rng, n: number): string => {
-  let s = "";
-  for (let i = 0; i < n; i++) s += "0123456789abcdef"[Math.floor(rng() * 16)];
-  return s;
-};
 const uuid = (rng: Rng): string => `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-a${hex(rng, 3)}-${hex(rng, 12)}`;
 const ip = (rng: Rng): string => `10.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`;
 
@@ -573,7 +553,7 @@ export function generateDay(options: { seed?: number; dayStart?: number; hours?:
   const dayStart = options.dayStart ?? Date.UTC(2026, 5, 1);
   const hourCount = options.hours ?? 24;
   const scale = options.scale ?? 1;
-  const rng = rngFrom(seed);
+  const rng = seeded(seed);
   const hours: LabelledHour[] = [];
   let insert = 0;
   for (let h = 0; h < hourCount; h++) {

@@ -7,17 +7,7 @@
  *   /usr/bin/time -v node dist/src/cli.js run --input OUT.jsonl --window-end END --out DIR --dry-run
  */
 import { createWriteStream } from "node:fs";
-
-function rngFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as seeded } from "./seeded-random";
 
 function main(): void {
   const [out, countText, startText] = process.argv.slice(2);
@@ -28,7 +18,7 @@ function main(): void {
   }
   const count = Number(countText ?? 40_000);
   const start = Date.parse(startText ?? "2026-06-01T10:00:00Z");
-  const rng = rngFrom(7);
+  const rng = seeded(7);
   const letters = "abcdefghijklmnopqrstuvwxyz";
   const vocabulary = Array.from({ length: 5000 }, () => {
     let w = "";

@@ -20,6 +20,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { hex, int, pick, rng, type Rng } from "../seeded-random";
+
+export { rng };
 
 export const DAY = "2026-11-30";
 export const DAY_START = Date.parse(`${DAY}T00:00:00.000Z`);
@@ -27,25 +30,8 @@ const PROJECT = "acme-prod-7731";
 const HOUR = 3_600_000;
 
 // ---------------------------------------------------------------------------------------------
-// Seeded randomness
+// Seeded randomness (rng, int, pick, hex from ../seeded-random)
 
-export type Rng = () => number;
-
-/** mulberry32: small, fast, good enough for test data. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-const hex = (r: Rng, n: number): string => Array.from({ length: n }, () => "0123456789abcdef"[Math.floor(r() * 16)]).join("");
 const alnum = (r: Rng, n: number): string =>
   Array.from({ length: n }, () => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[Math.floor(r() * 62)]).join("");
 const uuid = (r: Rng): string => `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-${pick(r, ["8", "9", "a", "b"])}${hex(r, 3)}-${hex(r, 12)}`;
