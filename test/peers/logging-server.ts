@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
+import { loadGrpcService } from "./grpc-service";
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -124,18 +124,7 @@ export function loggingProtoDirs(): string[] {
 }
 
 function loadLoggingService(): grpc.ServiceDefinition {
-  const definition = protoLoader.loadSync("google/logging/v2/logging.proto", {
-    includeDirs: loggingProtoDirs(),
-    keepCase: false,
-    longs: String,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-  });
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-    google: { logging: { v2: { LoggingServiceV2: { service: grpc.ServiceDefinition } } } };
-  };
-  return pkg.google.logging.v2.LoggingServiceV2.service;
+  return loadGrpcService("google/logging/v2/logging.proto", loggingProtoDirs(), "google.logging.v2.LoggingServiceV2");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@
  */
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
+import { loadGrpcService } from "./grpc-service";
 
 export const LOG_ENTRY_COUNT = "logging.googleapis.com/log_entry_count";
 
@@ -72,18 +72,7 @@ export function monitoringProtoDirs(): string[] {
 }
 
 function loadMetricService(): grpc.ServiceDefinition {
-  const definition = protoLoader.loadSync("google/monitoring/v3/metric_service.proto", {
-    includeDirs: monitoringProtoDirs(),
-    keepCase: false,
-    longs: String,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-  });
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-    google: { monitoring: { v3: { MetricService: { service: grpc.ServiceDefinition } } } };
-  };
-  return pkg.google.monitoring.v3.MetricService.service;
+  return loadGrpcService("google/monitoring/v3/metric_service.proto", monitoringProtoDirs(), "google.monitoring.v3.MetricService");
 }
 
 type Clause = { readonly field: string; readonly values: readonly string[] };
