@@ -158,7 +158,7 @@ export async function createJob(config: Config, io: ComposeIo, overrides: Compos
         inner,
         totals,
         pageSize: fromCloudLogging ? config.loggingPageSize : 1000,
-        budget: config.sampling ? budget : undefined,
+        budget,
         includeDefault: config.includeStderr,
         waitUntil,
         now: io.now,
