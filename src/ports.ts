@@ -52,12 +52,16 @@ export interface LogSource {
 // ---------------------------------------------------------------------------------------------
 // Object store: worklogs, sidecars, miner state, locks. Local folder or GCS bucket.
 
-export interface StoredObject {
-  readonly body: string;
+/** What a store knows of an object without reading its bytes. */
+export interface StoredHead {
   /** Opaque version; pass it back as `ifGeneration` to compare-and-swap. */
   readonly generation: string;
   readonly metadata: Readonly<Record<string, string>>;
   readonly updated?: string;
+}
+
+export interface StoredObject extends StoredHead {
+  readonly body: string;
 }
 
 export interface PutOptions {
@@ -76,6 +80,11 @@ export interface ObjectStore {
   /** Where a key lives, for links in worklogs, daily indexes and issues: a local path, or the browser URL of a Cloud Storage object. */
   locate(key: string): string;
   get(key: string): Promise<StoredObject | undefined>;
+  /**
+   * The generation and metadata of the object as `get` would return them, without its bytes:
+   * what a compare-and-swap or a daily index needs of a worklog of several megabytes.
+   */
+  head(key: string): Promise<StoredHead | undefined>;
   /** Returns the new generation. */
   put(key: string, body: string, options: PutOptions): Promise<string>;
   /** Keys under a prefix, sorted ascending. */

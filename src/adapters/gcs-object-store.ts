@@ -17,7 +17,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { IdempotencyStrategy, Storage, type Bucket, type StorageOptions } from "@google-cloud/storage";
 import { ConfigError, PreconditionFailedError, UpstreamError } from "../errors";
-import type { ObjectStore, PutOptions, StoredObject } from "../ports";
+import type { ObjectStore, PutOptions, StoredHead, StoredObject } from "../ports";
 
 const SERVICE = "gcs";
 /** Statuses worth trying again later: the client has already retried them a few times. */
@@ -135,6 +135,22 @@ export class GcsObjectStore implements ObjectStore {
         await sleep(this.downloadPauseMs * 2 ** round);
       }
     }
+  }
+
+  /** The object's metadata resource alone (the client retries it): no download. */
+  async head(key: string): Promise<StoredHead | undefined> {
+    let meta;
+    try {
+      [meta] = await this.bucket.file(this.objectName(key)).getMetadata();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw toJobError(error, "get", key);
+    }
+    return {
+      generation: String(meta.generation),
+      metadata: toStringRecord(meta.metadata),
+      ...(meta.updated ? { updated: String(meta.updated) } : {}),
+    };
   }
 
   async put(key: string, body: string, options: PutOptions): Promise<string> {

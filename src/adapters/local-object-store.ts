@@ -21,7 +21,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PreconditionFailedError, UpstreamError } from "../errors";
-import type { ObjectStore, PutOptions, StoredObject } from "../ports";
+import type { ObjectStore, PutOptions, StoredHead, StoredObject } from "../ports";
 
 const SERVICE = "local-folder";
 /** A key lock older than this was left by a crashed writer. Writes take milliseconds. */
@@ -90,13 +90,39 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * The meta file's generation, without reading the body, when the meta file is newer than the
+   * body (a writer renames the body first, then its meta). Otherwise (a write in progress, a
+   * crashed writer, a file edited by hand, or both written within one tick of the file clock)
+   * the body is read and checked against the meta's hash, as `get` does.
+   */
+  async head(key: string): Promise<StoredHead | undefined> {
+    const file = this.locate(key);
+    const body = await fs.stat(file).catch((error: unknown) => {
+      if (isCode(error, "ENOENT") || isCode(error, "ENOTDIR")) return undefined;
+      throw upstream("get", key, error);
+    });
+    if (!body?.isFile()) return undefined;
+    const metaStat = await fs.stat(metaPath(file)).catch(() => undefined);
+    const meta = metaStat && metaStat.mtimeMs > body.mtimeMs ? await this.readMeta(file, key) : undefined;
+    if (meta) return { generation: meta.generation, metadata: { ...meta.metadata }, updated: meta.updated };
+    const whole = await this.get(key);
+    return (
+      whole && {
+        generation: whole.generation,
+        metadata: whole.metadata,
+        ...(whole.updated !== undefined ? { updated: whole.updated } : {}),
+      }
+    );
+  }
+
   async put(key: string, body: string, options: PutOptions): Promise<string> {
     const file = this.locate(key);
     await fs.mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => {
       throw upstream("put", key, error);
     });
     return this.withKeyLock(file, key, async () => {
-      const current = (await this.get(key))?.generation;
+      const current = (await this.head(key))?.generation;
       if (options.ifGeneration !== undefined && (current ?? "0") !== options.ifGeneration) {
         throw new PreconditionFailedError(key);
       }
@@ -156,7 +182,7 @@ export class LocalObjectStore implements ObjectStore {
       return;
     }
     await this.withKeyLock(file, key, async () => {
-      const current = (await this.get(key))?.generation;
+      const current = (await this.head(key))?.generation;
       if (options.ifGeneration !== undefined && current !== options.ifGeneration) {
         throw new PreconditionFailedError(key);
       }

@@ -54,9 +54,28 @@ describe("LocalObjectStore on disk", () => {
     const got = await store.get("svc/2025/09/15/0400Z.md");
     expect(got?.body).toBe("edited by a person\n");
     expect(got?.generation).not.toBe(g1);
+    expect((await store.head("svc/2025/09/15/0400Z.md"))?.generation).toBe(got?.generation);
     await expect(
       store.put("svc/2025/09/15/0400Z.md", "clobber\n", { contentType: "text/markdown", ifGeneration: g1 }),
     ).rejects.toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it("heads a body newer than its meta file (a torn write) by its contents, not by the stale meta", async () => {
+    const root = await tempRoot();
+    const store = new LocalObjectStore({ root });
+    const file = path.join(root, "svc/2025/09/15/0500Z.md");
+    const g1 = await store.put("svc/2025/09/15/0500Z.md", "ours\n", {
+      contentType: "text/markdown",
+      metadata: { a: "1" },
+      ifGeneration: "0",
+    });
+    // Meta from a second earlier, as if the writer was stopped between its two renames.
+    const earlier = new Date(Date.now() - 1000);
+    await fs.utimes(path.join(root, "svc/2025/09/15/.0500Z.md.meta.json"), earlier, earlier);
+    await fs.writeFile(file, "a torn write\n");
+    const head = await store.head("svc/2025/09/15/0500Z.md");
+    expect(head?.generation).not.toBe(g1);
+    expect(head?.generation).toBe((await store.get("svc/2025/09/15/0500Z.md"))?.generation);
   });
 
   it("breaks a key lock left by a crashed writer", async () => {

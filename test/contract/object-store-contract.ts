@@ -31,6 +31,30 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
 
     it("returns undefined for a key that does not exist", async () => {
       await expect(store.get("svc/2025/09/15/0200Z.md")).resolves.toBeUndefined();
+      await expect(store.head("svc/2025/09/15/0200Z.md")).resolves.toBeUndefined();
+    });
+
+    it("heads an object with the generation and metadata get returns, through each replacement", async () => {
+      const key = "svc/2025/09/15/0300Z.json";
+      const g1 = await store.put(key, '{"clusters":[]}\n', {
+        contentType: "application/json",
+        metadata: { clusters: "0" },
+        ifGeneration: "0",
+      });
+      const head1 = await store.head(key);
+      expect(head1).toMatchObject({ generation: g1, metadata: { clusters: "0" } });
+      expect(head1).not.toHaveProperty("body");
+      const g2 = await store.put(key, '{"clusters":[1]}\n', {
+        contentType: "application/json",
+        metadata: { clusters: "1" },
+        ifGeneration: g1,
+      });
+      const [head2, got2] = await Promise.all([store.head(key), store.get(key)]);
+      expect(head2).toMatchObject({ generation: g2, metadata: { clusters: "1" } });
+      expect(head2?.generation).toBe(got2?.generation);
+      // The head's generation is the one a compare-and-swap takes.
+      await store.put(key, "{}\n", { contentType: "application/json", ifGeneration: head2!.generation });
+      expect((await store.get(key))?.body).toBe("{}\n");
     });
 
     it("refuses a create-only write over an existing object and keeps the first body", async () => {

@@ -92,6 +92,7 @@ function killableStore(inner: ObjectStore, sw: KillSwitch): ObjectStore {
     describe: () => inner.describe(),
     locate: (key) => inner.locate(key),
     get: async (key) => (sw.check(), inner.get(key)),
+    head: async (key) => (sw.check(), inner.head(key)),
     put: async (key: string, body: string, options: PutOptions) => (sw.check(), inner.put(key, body, options)),
     list: async (prefix) => (sw.check(), inner.list(prefix)),
     delete: async (key, options) => (sw.check(), inner.delete(key, options)),
