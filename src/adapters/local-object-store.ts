@@ -37,6 +37,15 @@ interface MetaFile {
   readonly metadata: Record<string, string>;
   readonly sha256: string;
   readonly updated: string;
+  /** The body file as written (after its rename): `head` trusts the meta only while it still matches. Absent in older folders. */
+  readonly file?: FileIdentity;
+}
+
+/** What tells one version of a body file from another without reading it. */
+interface FileIdentity {
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
 }
 
 export interface LocalObjectStoreOptions {
@@ -91,21 +100,22 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   /**
-   * The meta file's generation, without reading the body, when the meta file is newer than the
-   * body (a writer renames the body first, then its meta). Otherwise (a write in progress, a
-   * crashed writer, a file edited by hand, or both written within one tick of the file clock)
-   * the body is read and checked against the meta's hash, as `get` does.
+   * The meta file's generation, without reading the body, while the body file is the one the meta
+   * file describes (same inode, size and modification time). Otherwise (a write in progress, a
+   * crashed writer, a file edited by hand, a folder written before meta files said so) the body
+   * is read and checked against the meta's hash, as `get` does.
    */
   async head(key: string): Promise<StoredHead | undefined> {
     const file = this.locate(key);
-    const body = await fs.stat(file).catch((error: unknown) => {
+    const stat = await fs.stat(file).catch((error: unknown) => {
       if (isCode(error, "ENOENT") || isCode(error, "ENOTDIR")) return undefined;
       throw upstream("get", key, error);
     });
-    if (!body?.isFile()) return undefined;
-    const metaStat = await fs.stat(metaPath(file)).catch(() => undefined);
-    const meta = metaStat && metaStat.mtimeMs > body.mtimeMs ? await this.readMeta(file, key) : undefined;
-    if (meta) return { generation: meta.generation, metadata: { ...meta.metadata }, updated: meta.updated };
+    if (!stat?.isFile()) return undefined;
+    const meta = await this.readMeta(file, key);
+    if (meta?.file && sameIdentity(meta.file, identity(stat))) {
+      return { generation: meta.generation, metadata: { ...meta.metadata }, updated: meta.updated };
+    }
     const whole = await this.get(key);
     return (
       whole && {
@@ -127,16 +137,17 @@ export class LocalObjectStore implements ObjectStore {
         throw new PreconditionFailedError(key);
       }
       const generation = nextGeneration(current, this.now());
-      const meta: MetaFile = {
-        v: 1,
-        generation,
-        contentType: options.contentType,
-        metadata: { ...options.metadata },
-        sha256: sha256(body),
-        updated: new Date(this.now()).toISOString(),
-      };
       try {
         await writeAtomically(file, body);
+        const meta: MetaFile = {
+          v: 1,
+          generation,
+          contentType: options.contentType,
+          metadata: { ...options.metadata },
+          sha256: sha256(body),
+          updated: new Date(this.now()).toISOString(),
+          file: identity(await fs.stat(file)),
+        };
         await writeAtomically(metaPath(file), `${JSON.stringify(meta, null, 2)}\n`);
       } catch (error) {
         throw upstream("put", key, error);
@@ -213,6 +224,7 @@ export class LocalObjectStore implements ObjectStore {
         metadata: stringRecord(parsed.metadata),
         sha256: parsed.sha256,
         updated: typeof parsed.updated === "string" ? parsed.updated : "",
+        ...(isIdentity(parsed.file) ? { file: parsed.file } : {}),
       };
     } catch {
       return undefined; // torn or hand-edited: treated like a file without meta
@@ -281,6 +293,19 @@ function nextGeneration(previous: string | undefined, nowMs: number): string {
   const now = BigInt(Math.trunc(nowMs)) * 1000n;
   const prev = previous !== undefined && /^\d+$/.test(previous) ? BigInt(previous) : 0n;
   return String(now > prev ? now : prev + 1n);
+}
+
+function identity(stat: { ino: number; size: number; mtimeMs: number }): FileIdentity {
+  return { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+}
+
+function isIdentity(value: unknown): value is FileIdentity {
+  const v = value as Partial<FileIdentity> | undefined;
+  return typeof v?.ino === "number" && typeof v.size === "number" && typeof v.mtimeMs === "number";
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
 function fileGeneration(mtimeMs: number): string {

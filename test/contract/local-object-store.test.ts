@@ -60,22 +60,35 @@ describe("LocalObjectStore on disk", () => {
     ).rejects.toBeInstanceOf(PreconditionFailedError);
   });
 
-  it("heads a body newer than its meta file (a torn write) by its contents, not by the stale meta", async () => {
+  it.each([
+    ["a body renamed into place by a writer stopped before its meta (same size)", "ours\n", "them\n", true],
+    ["a body edited in place", "ours\n", "edited by hand\n", false],
+  ])("heads %s by its contents, not by the stale meta", async (_what, ours, theirs, renamed) => {
     const root = await tempRoot();
     const store = new LocalObjectStore({ root });
     const file = path.join(root, "svc/2025/09/15/0500Z.md");
-    const g1 = await store.put("svc/2025/09/15/0500Z.md", "ours\n", {
+    const g1 = await store.put("svc/2025/09/15/0500Z.md", ours, { contentType: "text/markdown", ifGeneration: "0" });
+    if (renamed) {
+      await fs.writeFile(`${file}.new`, theirs);
+      await fs.rename(`${file}.new`, file);
+    } else await fs.writeFile(file, theirs);
+    const head = await store.head("svc/2025/09/15/0500Z.md");
+    expect(head?.generation).not.toBe(g1);
+    expect(head?.generation).toBe((await store.get("svc/2025/09/15/0500Z.md"))?.generation);
+  });
+
+  it("heads objects of a folder whose meta files predate the body identity", async () => {
+    const root = await tempRoot();
+    const store = new LocalObjectStore({ root });
+    const g1 = await store.put("svc/2025/09/15/0600Z.md", "ours\n", {
       contentType: "text/markdown",
       metadata: { a: "1" },
       ifGeneration: "0",
     });
-    // Meta from a second earlier, as if the writer was stopped between its two renames.
-    const earlier = new Date(Date.now() - 1000);
-    await fs.utimes(path.join(root, "svc/2025/09/15/.0500Z.md.meta.json"), earlier, earlier);
-    await fs.writeFile(file, "a torn write\n");
-    const head = await store.head("svc/2025/09/15/0500Z.md");
-    expect(head?.generation).not.toBe(g1);
-    expect(head?.generation).toBe((await store.get("svc/2025/09/15/0500Z.md"))?.generation);
+    const metaFile = path.join(root, "svc/2025/09/15/.0600Z.md.meta.json");
+    const { file: _identity, ...older } = JSON.parse(await fs.readFile(metaFile, "utf8")) as Record<string, unknown>;
+    await fs.writeFile(metaFile, JSON.stringify(older));
+    expect(await store.head("svc/2025/09/15/0600Z.md")).toMatchObject({ generation: g1, metadata: { a: "1" } });
   });
 
   it("breaks a key lock left by a crashed writer", async () => {
