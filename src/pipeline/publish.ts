@@ -22,7 +22,7 @@ import { loadHistory, saveHistory, type LoadedHistory } from "./history-store";
 import { acquireRunLock } from "./run-lock";
 import type { RunJobDeps, RunJobOptions, ServiceSummary } from "./run-types";
 import { sampledClusters, saveMinerState, serviceSampling, type ServiceRun } from "./service-run";
-import { publishWorklog } from "./worklog-writer";
+import { publishWorklog, worklogMetadata } from "./worklog-writer";
 
 export interface PublishContext {
   readonly options: RunJobOptions;
@@ -44,7 +44,7 @@ interface Publishing {
   readonly results: IssueActionResult[];
   related?: Record<string, readonly RelatedIssue[]>;
   researched?: boolean;
-  worklog?: string;
+  worklog?: WrittenWorklog;
   /** The problem history and what it says of this window (absent when history is off). */
   history?: { readonly loaded: LoadedHistory; readonly input: WindowInput; readonly update: WindowUpdate };
 }
@@ -203,7 +203,7 @@ export async function publish(
       for (const p of publishing) {
         p.worklog =
           (await safely(ctx, p.run.service, "rewriting the worklog", () =>
-            writeWorklog(deps.store, model(p, ctx, logsExplorerUrls, planned, allOk)),
+            writeWorklog(deps.store, model(p, ctx, logsExplorerUrls, planned, allOk), p.worklog),
           )) ?? p.worklog;
       }
     }
@@ -229,10 +229,10 @@ export async function publish(
         if (notSaved) log.warn({ service: p.run.service, why: notSaved }, "problem history not saved");
       }
       log.info(
-        { service: p.run.service, clusters: p.clusters.length, entries: p.run.stats.clustered, worklog: p.worklog },
+        { service: p.run.service, clusters: p.clusters.length, entries: p.run.stats.clustered, worklog: p.worklog?.location },
         "worklog written",
       );
-      summaries.push({ service: p.run.service, clusters: p.clusters.length, worklog: p.worklog, issues: p.results });
+      summaries.push({ service: p.run.service, clusters: p.clusters.length, worklog: p.worklog?.location, issues: p.results });
     }
   } finally {
     for (const p of publishing)
@@ -311,24 +311,25 @@ function model(
   };
 }
 
-async function writeWorklog(store: ObjectStore, model: WorklogModel): Promise<string> {
-  const clusters = model.clusters;
+/** Where a worklog was written, and the generations a rewrite of it in this run replaces. */
+interface WrittenWorklog {
+  readonly location: string;
+  readonly generations: { readonly worklog: string; readonly sidecar: string };
+}
+
+async function writeWorklog(store: ObjectStore, model: WorklogModel, replaces?: WrittenWorklog): Promise<WrittenWorklog> {
   const markdown = renderWorklog(model);
   const sidecar = buildSidecar(model);
-  const top = clusters[0];
-  await publishWorklog(store, {
+  const written = await publishWorklog(store, {
     service: model.service,
     windowStart: model.window.start,
     markdown,
     sidecarJson: JSON.stringify(sidecar, null, 2) + "\n",
-    metadata: {
-      window: `${new Date(model.window.start).toISOString()}/${new Date(model.window.end).toISOString()}`,
-      service: model.service,
-      clusters: String(clusters.length),
-      entries: String(model.stats.clustered),
-      executionId: model.executionId ?? "",
-      topProblem: top ? `${top.priority} ${top.template.slice(0, 200)}` : "",
-    },
+    metadata: worklogMetadata(model, sidecar),
+    ...(replaces ? { replaces: replaces.generations } : {}),
   });
-  return store.locate(worklogKey(model.service, model.window.start));
+  return {
+    location: store.locate(worklogKey(model.service, model.window.start)),
+    generations: { worklog: written.worklog.generation, sidecar: written.sidecar.generation },
+  };
 }

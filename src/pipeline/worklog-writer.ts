@@ -8,16 +8,22 @@
  *   logged and retried from a fresh read, a bounded number of times; it is never a blind
  *   overwrite. Writing the bytes that are already there is skipped.
  * - The daily index is rebuilt from the day's sidecars, not patched: read the index's
- *   generation first, then list and read the sidecars, render, and write with that generation.
- *   Every run writes its sidecar before it reads the index, so whichever run writes the index
- *   last has seen every sidecar written before, and a lost race just means rebuilding again.
+ *   generation first, then list the day's sidecars and read each one's row, render, and write
+ *   with that generation. Every run writes its sidecar before it reads the index, so whichever
+ *   run writes the index last has seen every sidecar written before, and a lost race just means
+ *   rebuilding again. A sidecar's row comes from its object metadata (`clusters`, `entries`,
+ *   `indexTop`), so the index reads no sidecar bytes; a sidecar written before `indexTop`
+ *   existed is read and parsed instead.
+ * - The run writes its worklog twice (the plan, then the outcome). The second write replaces
+ *   the generations the first one returned (`replaces`), so it reads nothing back.
  *
  * Order: markdown, sidecar, index. A crash in between leaves a worklog that `worklogs list`
  * still finds (from the markdown's metadata) and that the next run's index picks up.
  */
 import { buildDailyIndexHour, renderDailyIndex, type DailyIndexHour } from "../core/report/daily-index";
 import { dailyIndexKey, parseWorklogKey, sidecarKey, worklogKey } from "../core/report/object-keys";
-import { parseSidecar } from "../core/report/sidecar";
+import { parseSidecar, type WorklogSidecar } from "../core/report/sidecar";
+import type { WorklogModel } from "../core/report/worklog-model";
 import { PreconditionFailedError } from "../errors";
 import type { ObjectStore } from "../ports";
 
@@ -37,8 +43,10 @@ export interface PublishWorklogInput {
   readonly windowStart: number;
   readonly markdown: string;
   readonly sidecarJson: string;
-  /** Custom metadata for both objects: window, service, clusters, entries, executionId, topProblem. */
+  /** Custom metadata for both objects: window, service, clusters, entries, executionId, topProblem, indexTop. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** The generations this run wrote earlier for the same window: replaced by compare-and-swap without a read. */
+  readonly replaces?: { readonly worklog: string; readonly sidecar: string };
 }
 
 export interface PublishWorklogOptions {
@@ -73,7 +81,7 @@ export async function publishWorklog(
     store,
     worklogKey(input.service, input.windowStart),
     input.markdown,
-    { contentType: MARKDOWN_TYPE, metadata },
+    { contentType: MARKDOWN_TYPE, metadata, ...(input.replaces ? { replaces: input.replaces.worklog } : {}) },
     maxAttempts,
     options.log,
   );
@@ -81,7 +89,7 @@ export async function publishWorklog(
     store,
     sidecarKey(input.service, input.windowStart),
     input.sidecarJson,
-    { contentType: JSON_TYPE, metadata },
+    { contentType: JSON_TYPE, metadata, ...(input.replaces ? { replaces: input.replaces.sidecar } : {}) },
     maxAttempts,
     options.log,
   );
@@ -93,27 +101,29 @@ export async function publishWorklog(
 }
 
 /**
- * Writes this window's object: create it, or replace what is there by compare-and-swap.
- * Throws PreconditionFailedError after `maxAttempts` lost races.
+ * Writes this window's object: create it (or replace `put.replaces`, the generation this run
+ * wrote before), or replace what is there by compare-and-swap. Throws PreconditionFailedError
+ * after `maxAttempts` lost races.
  */
 export async function putOwnObject(
   store: ObjectStore,
   key: string,
   body: string,
-  put: { contentType: string; metadata: Record<string, string> },
+  put: { contentType: string; metadata: Record<string, string>; replaces?: string },
   maxAttempts: number = DEFAULT_MAX_ATTEMPTS,
   log?: PublishLog,
 ): Promise<PublishedObject> {
-  let expected = "0";
+  const { replaces, ...options } = put;
+  let expected = replaces ?? "0";
   let racesLost = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      const generation = await store.put(key, body, { ...put, ifGeneration: expected });
+      const generation = await store.put(key, body, { ...options, ifGeneration: expected });
       return { key, generation, outcome: expected === "0" ? "created" : "replaced", racesLost };
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
       const current = await store.get(key);
-      if (current && current.body === body && sameRecord(current.metadata, put.metadata)) {
+      if (current && current.body === body && sameRecord(current.metadata, options.metadata)) {
         return { key, generation: current.generation, outcome: "unchanged", racesLost };
       }
       // Expected "0" and found an object: a rerun of this window, replaced on purpose. Any
@@ -177,16 +187,52 @@ function browserLinks(store: ObjectStore, sampleKey: string): ((key: string) => 
   return /^https?:\/\//.test(store.locate(sampleKey)) ? (key) => store.locate(key) : undefined;
 }
 
-/** One row per worklog of the day, from its sidecar (or what the worklog's metadata says). */
+/**
+ * One row per worklog of the day, from its sidecar's metadata, or from the sidecar itself when
+ * its metadata predates `indexTop`.
+ */
 async function readDayHours(store: ObjectStore, dayPrefix: string): Promise<DailyIndexHour[]> {
-  const keys = await store.list(dayPrefix);
-  const worklogs = keys.filter((k) => parseWorklogKey(k) !== undefined);
+  const keys = new Set(await store.list(dayPrefix));
   const rows: DailyIndexHour[] = [];
-  for (const key of worklogs) {
-    const sidecarText = keys.includes(key.replace(/\.md$/, ".json")) ? (await store.get(key.replace(/\.md$/, ".json")))?.body : undefined;
-    rows.push(buildIndexRow(key, sidecarText));
+  for (const key of keys) {
+    if (parseWorklogKey(key) === undefined) continue;
+    const sidecar = key.replace(/\.md$/, ".json");
+    if (!keys.has(sidecar)) {
+      rows.push(buildIndexRow(key, undefined));
+      continue;
+    }
+    const head = await store.head(sidecar);
+    const row = head && indexRowFromMetadata(key, head.metadata);
+    rows.push(row ?? buildIndexRow(key, (await store.get(sidecar))?.body));
   }
   return rows;
+}
+
+/**
+ * The custom metadata of a worklog and its sidecar. `clusters`, `entries` and `indexTop` are the
+ * sidecar's daily-index row (buildDailyIndexHour), so the index can be rebuilt from metadata.
+ */
+export function worklogMetadata(model: WorklogModel, sidecar: WorklogSidecar): Record<string, string> {
+  const top = model.clusters[0];
+  const row = buildDailyIndexHour(sidecar, worklogKey(model.service, model.window.start));
+  return {
+    window: `${new Date(model.window.start).toISOString()}/${new Date(model.window.end).toISOString()}`,
+    service: model.service,
+    clusters: String(row.clusters),
+    entries: String(row.entries),
+    indexTop: row.top ?? "",
+    executionId: model.executionId ?? "",
+    topProblem: top ? `${top.priority} ${top.template.slice(0, 200)}` : "",
+  };
+}
+
+/** An index row from a sidecar's metadata; undefined when it lacks the fields (an older sidecar). */
+export function indexRowFromMetadata(key: string, metadata: Readonly<Record<string, string>>): DailyIndexHour | undefined {
+  const windowStart = parseWorklogKey(key)?.windowStart;
+  const { clusters, entries, indexTop } = metadata;
+  if (windowStart === undefined || indexTop === undefined || !/^\d+$/.test(clusters ?? "") || !/^\d+$/.test(entries ?? ""))
+    return undefined;
+  return { windowStart, clusters: Number(clusters), entries: Number(entries), ...(indexTop !== "" ? { top: indexTop } : {}), key };
 }
 
 /** An index row for the worklog `key` from its sidecar's text. Pure; never throws. */

@@ -9,7 +9,7 @@ import { buildSidecar } from "../../src/core/report/sidecar";
 import { renderWorklog } from "../../src/core/report/worklog";
 import type { WorklogModel } from "../../src/core/report/worklog-model";
 import type { ObjectStore } from "../../src/ports";
-import type { PublishWorklogInput } from "../../src/pipeline/worklog-writer";
+import { worklogMetadata, type PublishWorklogInput } from "../../src/pipeline/worklog-writer";
 import { startGcsServer, type GcsServer } from "../peers/gcs-server";
 import { seedModel, WINDOW } from "../core/fixtures/seed-worklog-model";
 
@@ -23,20 +23,13 @@ export function modelAt(windowStart: number = WINDOW.start, overrides: Partial<W
 }
 
 export function worklogInput(model: WorklogModel): PublishWorklogInput {
-  const top = model.clusters[0];
+  const sidecar = buildSidecar(model);
   return {
     service: model.service,
     windowStart: model.window.start,
     markdown: renderWorklog(model),
-    sidecarJson: `${JSON.stringify(buildSidecar(model), null, 2)}\n`,
-    metadata: {
-      window: `${new Date(model.window.start).toISOString()}/${new Date(model.window.end).toISOString()}`,
-      service: model.service,
-      clusters: String(model.clusters.length),
-      entries: String(model.stats.clustered),
-      executionId: model.executionId ?? "",
-      topProblem: top ? `${top.priority} ${top.template.slice(0, 200)}` : "",
-    },
+    sidecarJson: `${JSON.stringify(sidecar, null, 2)}\n`,
+    metadata: worklogMetadata(model, sidecar),
   };
 }
 

@@ -103,6 +103,79 @@ describe("publishWorklog under contention", () => {
   });
 });
 
+/** The store, recording the keys whose bodies are read. */
+function readCounting(inner: ObjectStore): { store: ObjectStore; reads: string[] } {
+  const reads: string[] = [];
+  const store = Object.assign(Object.create(inner) as ObjectStore, {
+    async get(key: string) {
+      reads.push(key);
+      return inner.get(key);
+    },
+  });
+  return { store, reads };
+}
+
+describe("publishWorklog reads little back", () => {
+  const hours = [0, 1, 2, 3].map((h) => Date.UTC(2025, 8, 15, h));
+  const withoutIndexTop = (start: number) => {
+    const input = worklogInput(modelAt(start, { executionId: `run-${start}` }));
+    const { indexTop: _dropped, ...older } = input.metadata;
+    return { ...input, metadata: older };
+  };
+
+  it("rebuilds the day's index from the sidecars' metadata, reading no sidecar", async () => {
+    const { store, reads } = readCounting(await tempStore());
+    for (const start of hours) await publishWorklog(store, worklogInput(modelAt(start, { executionId: `run-${start}` })));
+    expect(reads.filter((k) => k.endsWith(".json"))).toEqual([]);
+    const index = (await store.get(dailyIndexKey(SERVICE, hours[0]!)))!.body;
+    expect(index).toContain("4 hourly worklogs");
+  });
+
+  it("gives the same index as reading the sidecars, which it still does for sidecars written before indexTop", async () => {
+    const current = await tempStore();
+    const { store: older, reads } = readCounting(await tempStore());
+    for (const start of hours) {
+      await publishWorklog(current, worklogInput(modelAt(start, { executionId: `run-${start}` })));
+      await publishWorklog(older, withoutIndexTop(start));
+    }
+    expect(reads.filter((k) => k.endsWith(".json")).length).toBeGreaterThan(0);
+    const a = (await current.get(dailyIndexKey(SERVICE, hours[0]!)))!.body;
+    const b = (await older.get(dailyIndexKey(SERVICE, hours[0]!)))!.body;
+    expect(a).toContain("| 01:00Z | 5 | 108 |");
+    expect(a).toBe(b);
+  });
+
+  it("rewrites its own worklog by the generations it wrote, without reading it back", async () => {
+    const inner = await tempStore();
+    const first = await publishWorklog(inner, worklogInput(modelAt()));
+    const { store, reads } = readCounting(inner);
+    const outcome = worklogInput(modelAt(WINDOW.start, { executionId: "same-run-with-outcome" }));
+    const second = await publishWorklog(store, {
+      ...outcome,
+      replaces: { worklog: first.worklog.generation, sidecar: first.sidecar.generation },
+    });
+    expect([second.worklog.outcome, second.sidecar.outcome]).toEqual(["replaced", "replaced"]);
+    expect(reads.filter((k) => k === worklogKey(SERVICE, WINDOW.start) || k === sidecarKey(SERVICE, WINDOW.start))).toEqual([]);
+    expect((await inner.get(worklogKey(SERVICE, WINDOW.start)))?.metadata.executionId).toBe("same-run-with-outcome");
+  });
+
+  it("still detects another writer between its two writes, and replaces from a fresh read", async () => {
+    const inner = await tempStore();
+    const first = await publishWorklog(inner, worklogInput(modelAt()));
+    const log = recordingLog();
+    const store = contendedStore(inner, worklogKey(SERVICE, WINDOW.start), 1);
+    const outcome = worklogInput(modelAt(WINDOW.start, { executionId: "same-run-with-outcome" }));
+    const second = await publishWorklog(
+      store,
+      { ...outcome, replaces: { worklog: first.worklog.generation, sidecar: first.sidecar.generation } },
+      { log },
+    );
+    expect(second.worklog).toMatchObject({ outcome: "replaced", racesLost: 1 });
+    expect((await inner.get(worklogKey(SERVICE, WINDOW.start)))?.body).toBe(outcome.markdown);
+    expect(log.lines).toHaveLength(1);
+  });
+});
+
 describe("buildIndexRow", () => {
   const key = "svc/2025/09/15/0300Z.md";
   it.each([
