@@ -64,6 +64,12 @@ export interface StoredObject extends StoredHead {
   readonly body: string;
 }
 
+/**
+ * An object's bytes as text: one string, or chunks written one after another, so a sidecar of
+ * thousands of clusters never has to become a single string of tens of megabytes.
+ */
+export type ObjectBody = string | readonly string[];
+
 export interface PutOptions {
   readonly contentType: string;
   readonly metadata?: Readonly<Record<string, string>>;
@@ -86,7 +92,7 @@ export interface ObjectStore {
    */
   head(key: string): Promise<StoredHead | undefined>;
   /** Returns the new generation. */
-  put(key: string, body: string, options: PutOptions): Promise<string>;
+  put(key: string, body: ObjectBody, options: PutOptions): Promise<string>;
   /** Keys under a prefix, sorted ascending. */
   list(prefix: string): Promise<string[]>;
   delete(key: string, options?: { ifGeneration?: string }): Promise<void>;

@@ -17,7 +17,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { IdempotencyStrategy, Storage, type Bucket, type StorageOptions } from "@google-cloud/storage";
 import { ConfigError, PreconditionFailedError, UpstreamError } from "../errors";
-import type { ObjectStore, PutOptions, StoredHead, StoredObject } from "../ports";
+import type { ObjectBody, ObjectStore, PutOptions, StoredHead, StoredObject } from "../ports";
 
 const SERVICE = "gcs";
 /** Statuses worth trying again later: the client has already retried them a few times. */
@@ -153,9 +153,9 @@ export class GcsObjectStore implements ObjectStore {
     };
   }
 
-  async put(key: string, body: string, options: PutOptions): Promise<string> {
+  async put(key: string, body: ObjectBody, options: PutOptions): Promise<string> {
     const file = this.bucket.file(this.objectName(key));
-    const bytes = Buffer.from(body, "utf8");
+    const bytes = utf8Bytes(body);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -317,4 +317,15 @@ function toStringRecord(value: unknown): Record<string, string> {
 
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/** The body's UTF-8 bytes in one buffer, chunk by chunk: the chunks are never joined into one string. */
+function utf8Bytes(body: ObjectBody): Buffer {
+  if (typeof body === "string") return Buffer.from(body, "utf8");
+  let length = 0;
+  for (const chunk of body) length += Buffer.byteLength(chunk, "utf8");
+  const bytes = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const chunk of body) at += bytes.write(chunk, at, "utf8");
+  return bytes;
 }

@@ -21,7 +21,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PreconditionFailedError, UpstreamError } from "../errors";
-import type { ObjectStore, PutOptions, StoredHead, StoredObject } from "../ports";
+import type { ObjectBody, ObjectStore, PutOptions, StoredHead, StoredObject } from "../ports";
 
 const SERVICE = "local-folder";
 /** A key lock older than this was left by a crashed writer. Writes take milliseconds. */
@@ -126,7 +126,7 @@ export class LocalObjectStore implements ObjectStore {
     );
   }
 
-  async put(key: string, body: string, options: PutOptions): Promise<string> {
+  async put(key: string, body: ObjectBody, options: PutOptions): Promise<string> {
     const file = this.locate(key);
     await fs.mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => {
       throw upstream("put", key, error);
@@ -277,9 +277,10 @@ function lockPath(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.lock`);
 }
 
-async function writeAtomically(file: string, content: string): Promise<void> {
+async function writeAtomically(file: string, content: ObjectBody): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
+    // Chunks are written as they come (writeFile takes an iterable): none is joined to the others.
     await fs.writeFile(temp, content, "utf8");
     await fs.rename(temp, file);
   } catch (error) {
@@ -312,8 +313,11 @@ function fileGeneration(mtimeMs: number): string {
   return String(Math.max(1, Math.trunc(mtimeMs * 1000)));
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("base64");
+function sha256(body: ObjectBody): string {
+  const hash = createHash("sha256");
+  if (typeof body === "string") hash.update(body, "utf8");
+  else for (const chunk of body) hash.update(chunk, "utf8");
+  return hash.digest("base64");
 }
 
 function stringRecord(value: unknown): Record<string, string> {

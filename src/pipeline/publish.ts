@@ -9,7 +9,7 @@ import { DEFAULT_CLUSTER_OPTIONS } from "../core/cluster/cluster";
 import { prioritizeAll } from "../core/cluster/priority";
 import { logsExplorerUrl } from "../core/report/logs-explorer";
 import { windowId, worklogKey } from "../core/report/object-keys";
-import { buildSidecar } from "../core/report/sidecar";
+import { buildSidecar, sidecarJsonChunks } from "../core/report/sidecar";
 import { renderWorklog } from "../core/report/worklog";
 import { issueOutcomes, mergeFields, plannedIssueFields } from "../core/report/issue-fields";
 import type { WorklogIssue, WorklogMerge, WorklogModel } from "../core/report/worklog-model";
@@ -324,7 +324,7 @@ async function writeWorklog(store: ObjectStore, model: WorklogModel, replaces?: 
     service: model.service,
     windowStart: model.window.start,
     markdown,
-    sidecarJson: JSON.stringify(sidecar, null, 2) + "\n",
+    sidecarJson: sidecarJsonChunks(sidecar),
     metadata: worklogMetadata(model, sidecar),
     ...(replaces ? { replaces: replaces.generations } : {}),
   });

@@ -25,7 +25,7 @@ import { dailyIndexKey, parseWorklogKey, sidecarKey, worklogKey } from "../core/
 import { parseSidecar, type WorklogSidecar } from "../core/report/sidecar";
 import type { WorklogModel } from "../core/report/worklog-model";
 import { PreconditionFailedError } from "../errors";
-import type { ObjectStore } from "../ports";
+import type { ObjectBody, ObjectStore } from "../ports";
 
 export const MARKDOWN_TYPE = "text/markdown; charset=utf-8";
 export const JSON_TYPE = "application/json";
@@ -42,7 +42,8 @@ export interface PublishWorklogInput {
   /** Start of the window, epoch ms (names the keys). */
   readonly windowStart: number;
   readonly markdown: string;
-  readonly sidecarJson: string;
+  /** The sidecar's JSON text, whole or in chunks (sidecarJsonChunks). */
+  readonly sidecarJson: ObjectBody;
   /** Custom metadata for both objects: window, service, clusters, entries, executionId, topProblem, indexTop. */
   readonly metadata: Readonly<Record<string, string>>;
   /** The generations this run wrote earlier for the same window: replaced by compare-and-swap without a read. */
@@ -108,7 +109,7 @@ export async function publishWorklog(
 export async function putOwnObject(
   store: ObjectStore,
   key: string,
-  body: string,
+  body: ObjectBody,
   put: { contentType: string; metadata: Record<string, string>; replaces?: string },
   maxAttempts: number = DEFAULT_MAX_ATTEMPTS,
   log?: PublishLog,
@@ -123,7 +124,7 @@ export async function putOwnObject(
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
       const current = await store.get(key);
-      if (current && current.body === body && sameRecord(current.metadata, options.metadata)) {
+      if (current && sameText(current.body, body) && sameRecord(current.metadata, options.metadata)) {
         return { key, generation: current.generation, outcome: "unchanged", racesLost };
       }
       // Expected "0" and found an object: a rerun of this window, replaced on purpose. Any
@@ -248,6 +249,17 @@ export function buildIndexRow(key: string, sidecarText: string | undefined): Dai
   const parsed = parseSidecar(json);
   if (!parsed.ok) return { windowStart, clusters: 0, entries: 0, top: `(sidecar unreadable: ${parsed.problems[0] ?? "?"})`, key };
   return buildDailyIndexHour(parsed.sidecar, key);
+}
+
+/** Whether the stored text is the body, chunk by chunk, without joining the chunks. */
+function sameText(stored: string, body: ObjectBody): boolean {
+  if (typeof body === "string") return stored === body;
+  let at = 0;
+  for (const chunk of body) {
+    if (!stored.startsWith(chunk, at)) return false;
+    at += chunk.length;
+  }
+  return at === stored.length;
 }
 
 function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

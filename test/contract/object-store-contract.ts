@@ -29,6 +29,13 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
       expect((await store.get("svc/2025/09/15/0100Z.json"))?.body).toBe(json);
     });
 
+    it("writes a body given in chunks as their concatenation, byte for byte", async () => {
+      const chunks = ['{\n  "clusters": [\n', '    {"template": "POST /x → 500"}', ",\n", '    {"name": "Ünïcode …"}', "", "\n  ]\n}\n"];
+      const generation = await store.put("svc/2025/09/15/0400Z.json", chunks, { contentType: "application/json", ifGeneration: "0" });
+      expect(await store.get("svc/2025/09/15/0400Z.json")).toMatchObject({ body: chunks.join(""), generation });
+      expect((await store.head("svc/2025/09/15/0400Z.json"))?.generation).toBe(generation);
+    });
+
     it("returns undefined for a key that does not exist", async () => {
       await expect(store.get("svc/2025/09/15/0200Z.md")).resolves.toBeUndefined();
       await expect(store.head("svc/2025/09/15/0200Z.md")).resolves.toBeUndefined();

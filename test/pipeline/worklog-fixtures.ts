@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createGcsObjectStore } from "../../src/adapters/gcs-object-store";
 import { LocalObjectStore } from "../../src/adapters/local-object-store";
-import { buildSidecar } from "../../src/core/report/sidecar";
+import { buildSidecar, sidecarJsonChunks } from "../../src/core/report/sidecar";
 import { renderWorklog } from "../../src/core/report/worklog";
 import type { WorklogModel } from "../../src/core/report/worklog-model";
 import type { ObjectStore } from "../../src/ports";
@@ -28,7 +28,7 @@ export function worklogInput(model: WorklogModel): PublishWorklogInput {
     service: model.service,
     windowStart: model.window.start,
     markdown: renderWorklog(model),
-    sidecarJson: `${JSON.stringify(sidecar, null, 2)}\n`,
+    sidecarJson: sidecarJsonChunks(sidecar),
     metadata: worklogMetadata(model, sidecar),
   };
 }

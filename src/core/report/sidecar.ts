@@ -351,6 +351,42 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
   };
 }
 
+/** Stands in for the clusters while the rest of the sidecar is printed; spliced out below. */
+const CLUSTERS_SLOT = "\u0000clusters\u0000";
+
+/**
+ * The sidecar's JSON text, exactly `JSON.stringify(sidecar, null, 2) + "\n"`, in chunks: the
+ * fields around the clusters, then one chunk per cluster. A window of thousands of clusters is
+ * written chunk by chunk and never becomes one string of tens of megabytes.
+ */
+export function sidecarJsonChunks(sidecar: WorklogSidecar): string[] {
+  const text = JSON.stringify(
+    sidecar,
+    function (this: unknown, key, value: unknown) {
+      return this === sidecar && key === "clusters" ? CLUSTERS_SLOT : value;
+    },
+    2,
+  );
+  // The top-level key, at the indentation of the top level: no value nested deeper can match.
+  const slot = `\n  "clusters": ${JSON.stringify(CLUSTERS_SLOT)}`;
+  const at = text.indexOf(slot);
+  const head = text.slice(0, at + slot.length - JSON.stringify(CLUSTERS_SLOT).length);
+  const tail = `${text.slice(at + slot.length)}\n`;
+  if (sidecar.clusters.length === 0) return [head, "[]", tail];
+  const chunks = [head, "[\n"];
+  // Printed inside a one-element array at the clusters' depth, then cut out: the indentation
+  // comes from JSON.stringify itself, and the chunk is one flat string, not a rope of lines.
+  const open = '{\n  "clusters": [\n';
+  const close = "\n  ]\n}";
+  sidecar.clusters.forEach((c, i) => {
+    if (i > 0) chunks.push(",\n");
+    const printed = JSON.stringify({ clusters: [c] }, null, 2);
+    chunks.push(printed.slice(open.length, printed.length - close.length));
+  });
+  chunks.push("\n  ]", tail);
+  return chunks;
+}
+
 export type ParsedSidecar = { ok: true; sidecar: WorklogSidecar } | { ok: false; problems: string[] };
 
 /** Parses a sidecar read back from the store (already JSON.parse'd). Never throws. */

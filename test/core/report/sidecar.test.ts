@@ -1,4 +1,5 @@
-import { buildSidecar, parseSidecar, worklogSidecarSchema } from "../../../src/core/report/sidecar";
+import fc from "fast-check";
+import { buildSidecar, parseSidecar, sidecarJsonChunks, worklogSidecarSchema } from "../../../src/core/report/sidecar";
 import { seedModel } from "../fixtures/seed-worklog-model";
 
 describe("buildSidecar / parseSidecar", () => {
@@ -73,5 +74,33 @@ describe("buildSidecar / parseSidecar", () => {
   test("rejects what isn't an object", () => {
     expect(parseSidecar(null).ok).toBe(false);
     expect(parseSidecar("{}").ok).toBe(false);
+  });
+});
+
+describe("sidecarJsonChunks", () => {
+  const whole = (s: ReturnType<typeof buildSidecar>): string => `${JSON.stringify(s, null, 2)}\n`;
+
+  test("is the pretty JSON of the sidecar, one chunk per cluster", () => {
+    const s = buildSidecar(seedModel());
+    const chunks = sidecarJsonChunks(s);
+    expect(chunks.join("")).toBe(whole(s));
+    expect(chunks).toHaveLength(2 * s.clusters.length + 3);
+  });
+
+  test("prints an empty window the same way", () => {
+    const s = buildSidecar(seedModel({ clusters: [], issues: {} }));
+    expect(sidecarJsonChunks(s).join("")).toBe(whole(s));
+  });
+
+  test("holds for any text in templates, notes and samples, the placeholder's own text included", () => {
+    const base = seedModel();
+    const hostile = fc.oneof(fc.string(), fc.constantFrom("\u0000clusters\u0000", '\n  "clusters": "x"', "→ …", "\\n"));
+    fc.assert(
+      fc.property(fc.array(hostile, { maxLength: 4 }), fc.array(hostile, { minLength: 0, maxLength: 5 }), (notes, templates) => {
+        const clusters = templates.map((t, i) => ({ ...base.clusters[i % base.clusters.length]!, template: t }));
+        const s = buildSidecar({ ...base, notes, clusters });
+        expect(sidecarJsonChunks(s).join("")).toBe(whole(s));
+      }),
+    );
   });
 });
