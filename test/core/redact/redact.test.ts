@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { join } from "node:path";
 import { buildRedactor, checkRedactPattern, DEFAULT_REDACTION_KINDS, gateOf, redactDeep } from "../../../src/core/redact/redact";
+import { ADVERSARIAL_INPUTS } from "../../fixtures/redaction/adversarial";
 import { cleanLines, secretLines } from "../../fixtures/redaction/corpus";
 
 const SECRET_LINES = secretLines();
@@ -43,32 +44,11 @@ describe("redaction corpus", () => {
     const expected = DEFAULT_REDACTION_KINDS.map((k) => k.kind).filter((k) => k !== "ip" && k !== "custom");
     expect(expected.filter((k) => !inCorpus.has(k))).toEqual([]);
   });
-
-  test("is fast enough to run on every entry", () => {
-    const lines = [...CLEAN_LINES, ...SECRET_LINES.map((s) => s.line)];
-    const rounds = 20;
-    const start = performance.now();
-    for (let i = 0; i < rounds; i++) for (const line of lines) redact(line);
-    const perLineUs = ((performance.now() - start) * 1000) / (rounds * lines.length);
-    console.log(`redaction: ${perLineUs.toFixed(1)} µs per line over ${rounds * lines.length} lines`);
-    expect(perLineUs).toBeLessThan(200);
-  });
 });
 
-test.each([
-  ["dotted run before a key", "a.".repeat(32000) + " token=x"],
-  ["dashed run before a key", "a-".repeat(32000) + " password"],
-  ["dotted run before a scheme", "a.".repeat(32000) + "://x:y@z"],
-  ["dashed eyJ", "eyJ-".repeat(16000)],
-  ["repeated slack prefix", "xoxb-".repeat(12000)],
-  ["many unterminated key blocks", "-----BEGIN PRIVATE KEY-----x".repeat(2000)],
-  ["digit groups", "1234 ".repeat(13000)],
-  ["dotted email domain", "x@" + "a.".repeat(30000) + "1"],
-])("no catastrophic backtracking: %s", (_name, text) => {
-  const withIps = buildRedactor({ redactIps: true });
-  const start = performance.now();
-  withIps(text);
-  expect(performance.now() - start).toBeLessThan(1000);
+// The jest timeout is the guard against a hang; the output must still be exactly right.
+test.each(ADVERSARIAL_INPUTS)("adversarial input is redacted exactly: %s", (_name, text, expected) => {
+  expect(buildRedactor({ redactIps: true })(text)).toBe(expected);
 });
 
 // One case per kind: [kind, input, expected output].
