@@ -323,8 +323,13 @@ export class TemplateMiner {
     for (let p = 0; p < tokens.length; p++) if (tokens[p] !== WILDCARD) consider(group.index.get(anchorKey(p, tokens[p]!)));
     const created = cluster === undefined;
     if (!cluster) cluster = this.createCluster(tokens, group);
-    const shape: Shape = { tokens, weight: 1, cluster };
-    if (cluster.shapes.length < SHAPES_PER_CLUSTER) {
+    // Kept as long as the shape: an exact-size copy, not the masking's growing array.
+    const shape: Shape = { tokens: tokens.slice(), weight: 1, cluster };
+    if (cluster.shapes.length === 0) {
+      // Most clusters of free text never get a second shape: an array of one, not of push's spare room.
+      cluster.shapes = [shape];
+      group.shapes.push(shape);
+    } else if (cluster.shapes.length < SHAPES_PER_CLUSTER) {
       cluster.shapes.push(shape);
       group.shapes.push(shape);
     }
