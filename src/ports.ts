@@ -65,10 +65,12 @@ export interface StoredObject extends StoredHead {
 }
 
 /**
- * An object's bytes as text: one string, or chunks written one after another, so a sidecar of
- * thousands of clusters never has to become a single string of tens of megabytes.
+ * An object's bytes as text: one string, or chunks. Chunks may be iterated more than once (a
+ * store may hash, write and compare them), each time giving the same text, so a sidecar of
+ * thousands of clusters can be printed cluster by cluster as it is written and never become a
+ * single string of tens of megabytes.
  */
-export type ObjectBody = string | readonly string[];
+export type ObjectBody = string | Iterable<string>;
 
 export interface PutOptions {
   readonly contentType: string;

@@ -138,13 +138,13 @@ export class LocalObjectStore implements ObjectStore {
       }
       const generation = nextGeneration(current, this.now());
       try {
-        await writeAtomically(file, body);
+        const written = await writeAtomically(file, body);
         const meta: MetaFile = {
           v: 1,
           generation,
           contentType: options.contentType,
           metadata: { ...options.metadata },
-          sha256: sha256(body),
+          sha256: written.sha256,
           updated: new Date(this.now()).toISOString(),
           file: identity(await fs.stat(file)),
         };
@@ -277,16 +277,27 @@ function lockPath(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.lock`);
 }
 
-async function writeAtomically(file: string, content: ObjectBody): Promise<void> {
+/** Writes the body to a temp file beside `file`, chunk by chunk, and renames it over `file`. Returns the bytes' SHA-256. */
+async function writeAtomically(file: string, content: ObjectBody): Promise<{ sha256: string }> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  const hash = createHash("sha256");
   try {
-    // Chunks are written as they come (writeFile takes an iterable): none is joined to the others.
-    await fs.writeFile(temp, content, "utf8");
+    const handle = await fs.open(temp, "w");
+    try {
+      for (const chunk of typeof content === "string" ? [content] : content) {
+        const bytes = Buffer.from(chunk, "utf8");
+        hash.update(bytes);
+        await handle.write(bytes);
+      }
+    } finally {
+      await handle.close();
+    }
     await fs.rename(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
   }
+  return { sha256: hash.digest("base64") };
 }
 
 /** Microseconds since the epoch, strictly after the previous generation. */
@@ -313,11 +324,8 @@ function fileGeneration(mtimeMs: number): string {
   return String(Math.max(1, Math.trunc(mtimeMs * 1000)));
 }
 
-function sha256(body: ObjectBody): string {
-  const hash = createHash("sha256");
-  if (typeof body === "string") hash.update(body, "utf8");
-  else for (const chunk of body) hash.update(chunk, "utf8");
-  return hash.digest("base64");
+function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("base64");
 }
 
 function stringRecord(value: unknown): Record<string, string> {

@@ -42,7 +42,7 @@ export interface PublishWorklogInput {
   /** Start of the window, epoch ms (names the keys). */
   readonly windowStart: number;
   readonly markdown: string;
-  /** The sidecar's JSON text, whole or in chunks (sidecarJsonChunks). */
+  /** The sidecar's JSON text, whole or in chunks (sidecarJsonChunks), printed as it is written. */
   readonly sidecarJson: ObjectBody;
   /** Custom metadata for both objects: window, service, clusters, entries, executionId, topProblem, indexTop. */
   readonly metadata: Readonly<Record<string, string>>;

@@ -356,10 +356,11 @@ const CLUSTERS_SLOT = "\u0000clusters\u0000";
 
 /**
  * The sidecar's JSON text, exactly `JSON.stringify(sidecar, null, 2) + "\n"`, in chunks: the
- * fields around the clusters, then one chunk per cluster. A window of thousands of clusters is
- * written chunk by chunk and never becomes one string of tens of megabytes.
+ * fields around the clusters, then one chunk per cluster. Each iteration prints the chunks
+ * again, one at a time, so a window of thousands of clusters is written (and hashed, and
+ * compared) cluster by cluster and never becomes one string of tens of megabytes.
  */
-export function sidecarJsonChunks(sidecar: WorklogSidecar): string[] {
+export function sidecarJsonChunks(sidecar: WorklogSidecar): Iterable<string> {
   const text = JSON.stringify(
     sidecar,
     function (this: unknown, key, value: unknown) {
@@ -372,19 +373,29 @@ export function sidecarJsonChunks(sidecar: WorklogSidecar): string[] {
   const at = text.indexOf(slot);
   const head = text.slice(0, at + slot.length - JSON.stringify(CLUSTERS_SLOT).length);
   const tail = `${text.slice(at + slot.length)}\n`;
-  if (sidecar.clusters.length === 0) return [head, "[]", tail];
-  const chunks = [head, "[\n"];
-  // Printed inside a one-element array at the clusters' depth, then cut out: the indentation
-  // comes from JSON.stringify itself, and the chunk is one flat string, not a rope of lines.
-  const open = '{\n  "clusters": [\n';
-  const close = "\n  ]\n}";
-  sidecar.clusters.forEach((c, i) => {
-    if (i > 0) chunks.push(",\n");
-    const printed = JSON.stringify({ clusters: [c] }, null, 2);
-    chunks.push(printed.slice(open.length, printed.length - close.length));
-  });
-  chunks.push("\n  ]", tail);
-  return chunks;
+  const clusters = sidecar.clusters;
+  return {
+    *[Symbol.iterator]() {
+      yield head;
+      if (clusters.length === 0) {
+        yield "[]";
+        yield tail;
+        return;
+      }
+      yield "[\n";
+      // Printed inside a one-element array at the clusters' depth, then cut out: the indentation
+      // comes from JSON.stringify itself, and the chunk is one flat string, not a rope of lines.
+      const open = '{\n  "clusters": [\n';
+      const close = "\n  ]\n}";
+      for (let i = 0; i < clusters.length; i++) {
+        if (i > 0) yield ",\n";
+        const printed = JSON.stringify({ clusters: [clusters[i]] }, null, 2);
+        yield printed.slice(open.length, printed.length - close.length);
+      }
+      yield "\n  ]";
+      yield tail;
+    },
+  };
 }
 
 export type ParsedSidecar = { ok: true; sidecar: WorklogSidecar } | { ok: false; problems: string[] };
