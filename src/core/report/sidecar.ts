@@ -9,6 +9,7 @@
  */
 import { errorReportingUrl } from "./error-reporting";
 import { z } from "zod";
+import { jsonChunks } from "../json-chunks";
 import { SEVERITIES } from "../severity";
 import type { WorklogModel } from "./worklog-model";
 import { CHANGES } from "../history/history";
@@ -351,51 +352,12 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
   };
 }
 
-/** Stands in for the clusters while the rest of the sidecar is printed; spliced out below. */
-const CLUSTERS_SLOT = "\u0000clusters\u0000";
-
 /**
  * The sidecar's JSON text, exactly `JSON.stringify(sidecar, null, 2) + "\n"`, in chunks: the
- * fields around the clusters, then one chunk per cluster. Each iteration prints the chunks
- * again, one at a time, so a window of thousands of clusters is written (and hashed, and
- * compared) cluster by cluster and never becomes one string of tens of megabytes.
+ * fields around the clusters, then one chunk per cluster, printed again at each iteration.
  */
 export function sidecarJsonChunks(sidecar: WorklogSidecar): Iterable<string> {
-  const text = JSON.stringify(
-    sidecar,
-    function (this: unknown, key, value: unknown) {
-      return this === sidecar && key === "clusters" ? CLUSTERS_SLOT : value;
-    },
-    2,
-  );
-  // The top-level key, at the indentation of the top level: no value nested deeper can match.
-  const slot = `\n  "clusters": ${JSON.stringify(CLUSTERS_SLOT)}`;
-  const at = text.indexOf(slot);
-  const head = text.slice(0, at + slot.length - JSON.stringify(CLUSTERS_SLOT).length);
-  const tail = `${text.slice(at + slot.length)}\n`;
-  const clusters = sidecar.clusters;
-  return {
-    *[Symbol.iterator]() {
-      yield head;
-      if (clusters.length === 0) {
-        yield "[]";
-        yield tail;
-        return;
-      }
-      yield "[\n";
-      // Printed inside a one-element array at the clusters' depth, then cut out: the indentation
-      // comes from JSON.stringify itself, and the chunk is one flat string, not a rope of lines.
-      const open = '{\n  "clusters": [\n';
-      const close = "\n  ]\n}";
-      for (let i = 0; i < clusters.length; i++) {
-        if (i > 0) yield ",\n";
-        const printed = JSON.stringify({ clusters: [clusters[i]] }, null, 2);
-        yield printed.slice(open.length, printed.length - close.length);
-      }
-      yield "\n  ]";
-      yield tail;
-    },
-  };
+  return jsonChunks(sidecar, "clusters", 2, "\n");
 }
 
 export type ParsedSidecar = { ok: true; sidecar: WorklogSidecar } | { ok: false; problems: string[] };
