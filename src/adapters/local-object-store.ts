@@ -26,6 +26,8 @@ import type { ObjectBody, ObjectStore, PutOptions, StoredHead, StoredObject } fr
 const SERVICE = "local-folder";
 /** A key lock older than this was left by a crashed writer. Writes take milliseconds. */
 const STALE_LOCK_MS = 30_000;
+/** Characters of a chunked body gathered into one write. */
+const WRITE_BATCH_CHARS = 16 * 1024;
 /** How long a writer waits for another writer of the same key before giving up. */
 const LOCK_WAIT_MS = 10_000;
 
@@ -284,11 +286,22 @@ async function writeAtomically(file: string, content: ObjectBody): Promise<{ sha
   try {
     const handle = await fs.open(temp, "w");
     try {
-      for (const chunk of typeof content === "string" ? [content] : content) {
-        const bytes = Buffer.from(chunk, "utf8");
+      // Small chunks (a template of the miner state) are gathered into writes of about 64 KiB.
+      let pending: string[] = [];
+      let pendingLength = 0;
+      const flush = async (): Promise<void> => {
+        const bytes = Buffer.from(pending.length === 1 ? pending[0]! : pending.join(""), "utf8");
+        pending = [];
+        pendingLength = 0;
         hash.update(bytes);
         await handle.write(bytes);
+      };
+      for (const chunk of typeof content === "string" ? [content] : content) {
+        pending.push(chunk);
+        pendingLength += chunk.length;
+        if (pendingLength >= WRITE_BATCH_CHARS) await flush();
       }
+      if (pending.length > 0) await flush();
     } finally {
       await handle.close();
     }

@@ -4,6 +4,7 @@ import { ServiceClusterer, type ClusterOptions } from "../core/cluster/cluster";
 import { estimateClusters } from "../core/cluster/estimates";
 import { AdaptiveSampler } from "../core/ingest/sampling";
 import { TemplateMiner } from "../core/cluster/miner/template-miner";
+import { jsonChunks } from "../core/json-chunks";
 import { minerStateKey } from "../core/report/object-keys";
 import type { Cluster, SkipReason, SkippedEntry, WorklogSampling } from "../core/types";
 import { PreconditionFailedError } from "../errors";
@@ -105,7 +106,8 @@ export function sampledClusters(run: ServiceRun, report: SourceReport): Cluster[
 }
 
 export async function saveMinerState(store: ObjectStore, run: ServiceRun, log: Logger): Promise<void> {
-  const body = JSON.stringify(run.miner.toState());
+  // Printed template by template as it is written: the state of a free-text service is megabytes.
+  const body = jsonChunks(run.miner.toState(), "clusters", 0);
   try {
     await store.put(minerStateKey(run.service), body, { contentType: "application/json", ifGeneration: run.minerGeneration ?? "0" });
   } catch (err) {
