@@ -19,7 +19,7 @@
  *   node dist/bench/source.js [--entries N] [--page-size N] [--pass all|source,stages,job]
  *                             [--node-flags "--max-old-space-size=160"] [--runs N] [--uncached-peer] [--verbose]
  * --node-flags go to the measured process only (not the peer); the default is the container's
- * own, from the Dockerfile's ENTRYPOINT (--max-semi-space-size=16 --heap-growing-percent=150).
+ * own, from the Dockerfile's ENTRYPOINT (--max-semi-space-size=16 --heap-growing-percent=30).
  * Pass --node-flags "" for Node's defaults.
  */
 import { fork } from "node:child_process";

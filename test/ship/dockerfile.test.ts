@@ -104,6 +104,12 @@ describe("Dockerfile", () => {
     expect(refused.status).not.toBe(0);
   });
 
+  it("gives npm start the container's node flags, so a laptop run is sized like the job", () => {
+    const node = /(?:^|&&)\s*node\s+((?:--\S+\s+)*)dist\/src\/cli\.js run\b/.exec(pkg.scripts.start ?? "");
+    expect(node).not.toBeNull();
+    expect(node![1]!.trim().split(/\s+/)).toEqual(entrypointNodeFlags(dockerfile));
+  });
+
   it("keeps secrets, dependencies and build output out of the build context", () => {
     const ignored = dockerignore.split("\n").map((l) => l.trim());
     for (const entry of [".git", "node_modules", "dist", "*.pem", ".env", ".env.*", "*.tfvars", "*.tfstate*"]) {
