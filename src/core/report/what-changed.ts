@@ -6,7 +6,7 @@
  */
 import { codeSpan, escapeText, truncate } from "./markdown";
 import type { PrioritizedCluster } from "../types";
-import type { WorklogHistory, WorklogModel } from "./worklog-model";
+import { DEFAULT_WORKLOG_LAYOUT, type WorklogHistory, type WorklogModel } from "./worklog-model";
 import type { ClusterChange } from "../history/history";
 
 type TitleOf = (c: PrioritizedCluster) => string;
@@ -133,7 +133,19 @@ export function renderWhatChanged(m: WorklogModel, titleOf: TitleOf): string {
   ]);
   const shown = groups.filter(([, lines]) => lines.length > 0);
   if (shown.length === 0) out.push("Nothing new, returned, escalating or gone quiet: every problem in this window was already ongoing.");
-  for (const [name, lines] of shown) out.push(`**${name}:**`, "", ...lines, "");
+  // As many lines a kind as the worklog has full sections (most urgent first); an hour of
+  // thousands of new problems lists the rest by number, not one line each.
+  const most = Math.max(1, (m.layout ?? DEFAULT_WORKLOG_LAYOUT).sections);
+  for (const [name, lines] of shown) {
+    out.push(`**${name}:**`, "", ...lines.slice(0, most));
+    if (lines.length > most) {
+      const rest = lines.length - most;
+      out.push(
+        `- … and ${rest.toLocaleString("en-US")} more ${name === "Gone quiet" ? "gone quiet" : name.toLowerCase()}: the sidecar lists every one (${name === "Gone quiet" ? "`quiet`" : "each cluster's `change`"}).`,
+      );
+    }
+    out.push("");
+  }
   if (h.deployed.length > 0) {
     out.push(`**Deploys:** ${h.deployed.map((d) => `${codeSpan(d.value)} first seen ${clock(d.firstSeen)}`).join("; ")}.`, "");
   }

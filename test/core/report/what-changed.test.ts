@@ -170,3 +170,28 @@ describe("What Changed in the worklog and the sidecar", () => {
     expect(partial.history.problems["lg1-steady0000000000"]!.c).toEqual(updates[5]!.history.problems["lg1-steady0000000000"]!.c.slice(3));
   });
 });
+
+describe("What Changed under thousands of problems", () => {
+  const many = (h: number, start: number): Cluster[] =>
+    h === 0 ? Array.from({ length: 130 }, (_, i) => clusterAt(`lg1-many${String(i).padStart(12, "0")}`, start, 1 + (i % 7))) : [];
+  const { models } = runHours(2, many);
+
+  test("lists as many problems a kind as the worklog has sections, and counts the rest", () => {
+    const layout = { sections: 20, rows: 50 };
+    const md = renderWorklog({ ...models[0]!, layout });
+    const section = md.slice(md.indexOf("## What Changed"), md.indexOf("## Executive Summary"));
+    const listed = section.split("\n").filter((l) => /^- cluster \d+/.test(l));
+    expect(listed).toHaveLength(20);
+    expect(section).toContain("- … and 110 more new: the sidecar lists every one (each cluster's `change`).");
+    expect(md).toContain("What changed: 130 new.");
+    // The sidecar still says it of every cluster.
+    expect(buildSidecar({ ...models[0]!, layout }).clusters.filter((c) => c.change === "new")).toHaveLength(130);
+  });
+
+  test("the next hour, the gone-quiet list is cut the same way", () => {
+    const md = renderWorklog({ ...models[1]!, layout: { sections: 20, rows: 50 } });
+    const section = md.slice(md.indexOf("## What Changed"), md.indexOf("## Executive Summary"));
+    expect(section.split("\n").filter((l) => / in the previous window, none in this one/.test(l))).toHaveLength(20);
+    expect(section).toContain("- … and 110 more gone quiet: the sidecar lists every one (`quiet`).");
+  });
+});
