@@ -309,7 +309,7 @@ export const SETTINGS = {
     flag: "worklog-sections",
     default: "50",
     description:
-      "The worklog has a full section (facts, sample, description) for this many of the most urgent clusters. The JSON sidecar always has every cluster.",
+      "The worklog has a full section (facts, sample, description) for this many of the most urgent clusters, and What Changed lists at most this many problems of each kind. The JSON sidecar always has every cluster.",
   },
   worklogRows: {
     env: "LOG_GARDENER_WORKLOG_ROWS",
