@@ -108,6 +108,11 @@ export interface Cluster {
   readonly example?: string;
   /** The payload shape its entries share, for clusters of message-less payloads (see NormalizedEntry.shape). */
   readonly shape?: string;
+  /**
+   * The service's entries past its cluster cap (ClusterOptions.maxClusters), whatever their
+   * template: one cluster per service, named and described as such.
+   */
+  readonly overflow?: true;
   /** Error Reporting groups its entries belong to, most entries first (at most a few). */
   readonly errorGroups?: readonly (ErrorGroupRef & { readonly count: number })[];
   /**

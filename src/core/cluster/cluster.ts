@@ -95,6 +95,8 @@ interface Accumulator {
   exceptionType?: string;
   shape?: string;
   errorGroups?: BoundedCounter;
+  /** The entries past maxClusters, of every template: their values say nothing, so none are kept. */
+  overflow?: true;
 }
 
 interface LevelCounts {
@@ -236,9 +238,15 @@ export class ServiceClusterer {
   ): Accumulator {
     if (this.byKey.size < this.options.maxClusters) return this.create(key, entry, template, parts, names, minerId);
     this.overflowed++;
-    return (
-      this.byKey.get(OVERFLOW_KEY) ?? this.create(OVERFLOW_KEY, entry, "(clusters over the per-service cap)", ["overflow"], [], undefined)
-    );
+    let acc = this.byKey.get(OVERFLOW_KEY);
+    if (!acc) {
+      // The service is in the fingerprint: two services over the cap are two problems.
+      const template = `entries past the cap of ${this.options.maxClusters.toLocaleString("en-US")} clusters per service`;
+      acc = this.create(OVERFLOW_KEY, entry, template, [this.service, "overflow"], [], undefined);
+      // Not the first overflowing entry's route, exception or source: the cluster has them all.
+      Object.assign(acc, { overflow: true, http: undefined, exceptionType: undefined, shape: undefined, source: undefined });
+    }
+    return acc;
   }
 
   private create(
@@ -313,6 +321,7 @@ export class ServiceClusterer {
 
   /** The value of the cluster's `index`-th variable in one entry. */
   private recordValue(acc: Accumulator, index: number, value: string): void {
+    if (acc.overflow) return;
     let v = acc.variables[index];
     if (!v) {
       v = { name: `var${index + 1}`, values: new BoundedCounter(this.options.maxDistinctValues) };
@@ -423,6 +432,7 @@ export class ServiceClusterer {
         ...(acc.kept[0] === undefined ? {} : { example: firstLineOf(acc.kept[0].message) }),
         ...(acc.shape === undefined ? {} : { shape: acc.shape }),
         ...(acc.errorGroups === undefined ? {} : { errorGroups: errorGroupsOf(acc.errorGroups, this.options.maxTopValues) }),
+        ...(acc.overflow ? { overflow: true as const } : {}),
       });
     }
     return out.sort((a, b) => b.count - a.count || (a.fingerprint < b.fingerprint ? -1 : 1));

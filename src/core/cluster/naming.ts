@@ -14,7 +14,7 @@ import { payloadText } from "../ingest/logger-formats";
 import type { Cluster } from "../types";
 
 export type Nameable = Pick<Cluster, "template"> &
-  Partial<Pick<Cluster, "kind" | "source" | "http" | "exceptionType" | "variables" | "samples" | "shape" | "example">>;
+  Partial<Pick<Cluster, "kind" | "source" | "http" | "exceptionType" | "variables" | "samples" | "shape" | "example" | "overflow">>;
 
 /** Exception types that say nothing of their own: the message (with its lead) is the better name. */
 const GENERIC_TYPES = new Set(["Error", "error", "Exception", "panic", "Throwable"]);
@@ -73,6 +73,8 @@ export function isPlaceholderName(name: string): boolean {
 }
 
 export function problemName(c: Nameable): string {
+  // "Entries past the cap of 5,000 clusters per service": what it is, not one of its messages.
+  if (c.overflow) return c.template.charAt(0).toUpperCase() + c.template.slice(1);
   if (c.http) return `${c.http.method} ${c.http.route} → ${c.http.status}`;
   const readable = readableTemplate(withExampleValues(c.template, c.example));
   let name = readable;

@@ -424,7 +424,13 @@ function renderCluster(m: WorklogModel, c: PrioritizedCluster, n: number): strin
 export function describeCluster(m: WorklogModel, c: PrioritizedCluster): string {
   const s: string[] = [];
   const times = countOf(c, "time");
-  if (c.http) {
+  if (c.overflow) {
+    s.push(
+      `This service logged more distinct messages in the window than the clusters a run keeps per service, so ${countOf(c, "entry", "entries")} that would each have started a cluster of their own are counted here, whatever they say. ` +
+        "The samples show some of them. A service that logs free text (a value in every message, no template in common) does this; " +
+        "each of its messages is in Logs Explorer with the link above, and the notes say how many entries went here.",
+    );
+  } else if (c.http) {
     s.push(`${codeSpan(`${c.http.method} ${c.http.route}`)} answered ${statusText(c.http.status)} ${times} at ${c.severity}.`);
   } else if (c.exceptionType) {
     const where = c.source ? ` in ${codeSpan(c.source)}` : "";

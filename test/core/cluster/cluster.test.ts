@@ -1,3 +1,4 @@
+import { problemName } from "../../../src/core/cluster/naming";
 import { ServiceClusterer, variableNames, type MessageTemplater } from "../../../src/core/cluster/cluster";
 import { TemplateMiner } from "../../../src/core/cluster/miner/template-miner";
 import { hash52 } from "../../../src/core/hash";
@@ -129,7 +130,24 @@ describe("ServiceClusterer", () => {
     for (const m of ["a", "b", "c", "d", "e"]) c.add(entry({ message: `only ${m}` }));
     expect(c.clusters()).toHaveLength(4);
     expect(c.overflowCount).toBe(2);
-    expect(c.clusters().find((x) => x.template.includes("over the per-service cap"))!.count).toBe(2);
+    const overflow = c.clusters().find((x) => x.overflow)!;
+    expect(overflow).toMatchObject({ count: 2, template: "entries past the cap of 3 clusters per service", variables: [] });
+    expect(problemName(overflow)).toBe("Entries past the cap of 3 clusters per service");
+  });
+
+  test("the overflow cluster is each service's own, and does not take its first entry's route or exception", () => {
+    const fill = (service: string) => {
+      const c = clustererFor(service);
+      for (const m of ["a", "b", "c"]) c.add(entry({ service, message: `only ${m}` }));
+      c.add(entry({ service, kind: "request", message: "GET /x", http: { method: "GET", route: "/x", status: 500, url: "/x" } }));
+      c.add(entry({ service, message: "boom 7", exception: { type: "KeyError", frames: [] } }));
+      return c.clusters().find((x) => x.overflow)!;
+    };
+    const [a, b] = [fill("svc"), fill("other-svc")];
+    expect(a.fingerprint).not.toBe(b.fingerprint);
+    expect(a.count).toBe(2);
+    expect(a.http).toBeUndefined();
+    expect(a.exceptionType).toBeUndefined();
   });
 });
 
