@@ -107,27 +107,16 @@ export class GcsObjectStore implements ObjectStore {
     // googleapis/google-cloud-node#7603). A failed download is retried here instead, a few
     // times, with a short pause.
     for (let round = 0; ; round++) {
-      let meta;
-      try {
-        [meta] = await this.bucket.file(name).getMetadata();
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw toJobError(error, "get", key);
-      }
-      const generation = String(meta.generation);
-      const file = this.bucket.file(name, { generation });
+      const head = await this.head(key);
+      if (!head) return undefined;
+      const file = this.bucket.file(name, { generation: head.generation });
       file.interceptors.push({
         // The options are the client's DecorateRequestOptions; makeRequest reads maxRetries.
         request: (reqOpts) => Object.assign(reqOpts as typeof reqOpts & { uri: string }, { maxRetries: 0 }),
       });
       try {
         const [bytes] = await file.download();
-        return {
-          body: bytes.toString("utf8"),
-          generation,
-          metadata: toStringRecord(meta.metadata),
-          ...(meta.updated ? { updated: String(meta.updated) } : {}),
-        };
+        return { body: bytes.toString("utf8"), ...head };
       } catch (error) {
         const failure = toJobError(error, "get", key);
         const again = statusOf(error) === 404 || (failure instanceof UpstreamError && failure.retryable);
