@@ -30,8 +30,8 @@ USER node
 # V8's heap, sized for a small container (npm start and npm run bench:source use these same flags):
 #   --max-semi-space-size=16   a 16 MB young generation (V8 picks 64 MB+ on big hosts)
 #   --heap-growing-percent=30  the old generation may grow to 1.3 times what a full collection
-#                              leaves before the next one. An hour of thousands of clusters keeps
-#                              ~110 MB live while it writes their worklog; at V8's usual growth
-#                              the heap went to 2-4 times that. See docs/performance.md.
+#                              leaves before the next one, not 2-4 times: an hour of thousands
+#                              of clusters then stays under the memory target while its worklog
+#                              is written. Figures and cost: docs/performance.md.
 # On the command line, not in NODE_OPTIONS: Node refuses most V8 flags there.
 ENTRYPOINT ["node", "--max-semi-space-size=16", "--heap-growing-percent=30", "dist/src/cli.js", "run"]
