@@ -19,6 +19,7 @@ import type { TimeWindow } from "../core/types";
 import type { WorklogHistory } from "../core/report/worklog-model";
 import { PreconditionFailedError } from "../errors";
 import type { ObjectStore } from "../ports";
+import { parseStoredJson } from "./stored-json";
 
 const DAY = 86_400_000;
 /** Attempts at a compare-and-swap save before giving up (the next run retries). */
@@ -93,12 +94,7 @@ export async function loadHistory(
   }
   try {
     if (stored) {
-      let json: unknown;
-      try {
-        json = JSON.parse(stored.body);
-      } catch {
-        json = undefined;
-      }
+      const json = parseStoredJson(stored.body);
       const parsed = parseProblemHistory(json);
       if (parsed.ok) return { history: parsed.history, status: "loaded", generation: stored.generation };
       const rebuilt = await rebuild(store, service, window, options);
@@ -160,12 +156,7 @@ export async function saveHistory(
         generation = "0";
         continue;
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(stored.body);
-      } catch {
-        json = undefined;
-      }
+      const json = parseStoredJson(stored.body);
       const parsed = parseProblemHistory(json);
       if (!parsed.ok && parsed.reason === "newer-version") return `another run saved a history ${parsed.problem}; left untouched`;
       base = parsed.ok ? parsed.history : base;

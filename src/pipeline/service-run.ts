@@ -10,6 +10,7 @@ import type { Cluster, SkipReason, SkippedEntry, WorklogSampling } from "../core
 import { PreconditionFailedError } from "../errors";
 import type { ObjectStore, SourceReport } from "../ports";
 import type { RunJobOptions } from "./run-types";
+import { parseStoredJson } from "./stored-json";
 
 export interface MutableStats {
   read: number;
@@ -51,12 +52,7 @@ export async function startServiceRun(
     const stored = await store.get(minerStateKey(service));
     if (stored) {
       minerGeneration = stored.generation;
-      let json: unknown;
-      try {
-        json = JSON.parse(stored.body);
-      } catch {
-        json = undefined;
-      }
+      const json = parseStoredJson(stored.body);
       const loaded = TemplateMiner.fromState(json, options.miner);
       miner = loaded.miner;
       if (loaded.warning) {
