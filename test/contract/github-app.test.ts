@@ -4,6 +4,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { buildOctokitClass, createGitHubClient, octokitLog } from "../../src/adapters/github-app";
 import { startGitHubStandIn } from "../peers/github-stand-in";
+import { standInClient } from "./stand-in-client";
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -62,12 +63,7 @@ describe("createGitHubClient", () => {
   it("finds the installation on the repository and authenticates as it", async () => {
     const standIn = await startGitHubStandIn();
     try {
-      const client = await createGitHubClient({
-        appId: standIn.appId,
-        privateKey: standIn.privateKeyPem,
-        repo: `${standIn.owner}/${standIn.repo}`,
-        apiUrl: standIn.url,
-        logger: silent,
+      const client = await standInClient(standIn, {
         throttle: { pacing: false },
       });
       expect(client.installationId).toBe(standIn.installationId);

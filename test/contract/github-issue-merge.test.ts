@@ -3,7 +3,6 @@
 // linking the survivor), idempotently over reruns and retries after a publish failed halfway.
 // Every request and response must match GitHub's OpenAPI description.
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { createGitHubClient, type LogSink } from "../../src/adapters/github-app";
 import { GitHubIssueTracker } from "../../src/adapters/github-issue-tracker";
 import { parseIssueMarker, type IssueMarker } from "../../src/core/triage/issue-marker";
 import { DEFAULT_TRIAGE_POLICY, planIssueActions, type IssueAction } from "../../src/core/triage/issue-plan";
@@ -11,8 +10,8 @@ import { windowId } from "../../src/core/report/object-keys";
 import type { PrioritizedCluster } from "../../src/core/types";
 import { startGitHubStandIn, type GitHubStandIn } from "../peers/github-stand-in";
 import { cluster, HOUR } from "../core/fixtures/issue-clusters";
+import { silentSink as silent, standInClient } from "./stand-in-client";
 
-const silent: LogSink = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const H0 = Math.floor(Date.now() / HOUR) * HOUR - 48 * HOUR;
 
 const X = cluster({ fingerprint: "lg1-xxxx", template: "Failed password for root from <*> port <*>", count: 10 });
@@ -30,12 +29,7 @@ describe("GitHubIssueTracker: merges against the stand-in", () => {
   let tracker: GitHubIssueTracker;
   beforeEach(async () => {
     standIn = await startGitHubStandIn();
-    const client = await createGitHubClient({
-      appId: standIn.appId,
-      privateKey: standIn.privateKeyPem,
-      repo: `${standIn.owner}/${standIn.repo}`,
-      apiUrl: standIn.url,
-      logger: silent,
+    const client = await standInClient(standIn, {
       timeoutMs: 2_000,
       retry: { retryAfterBaseValue: 1 },
       throttle: { retryAfterBaseValue: 1, fallbackSecondaryRateRetryAfter: 1, pacing: false },

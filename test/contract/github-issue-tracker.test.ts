@@ -3,7 +3,6 @@
 // are on the stand-in's end state (issues, comments, labels), and it must see no request or
 // response that breaks GitHub's OpenAPI description.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
-import { createGitHubClient, type LogSink } from "../../src/adapters/github-app";
 import { GitHubIssueTracker } from "../../src/adapters/github-issue-tracker";
 import { parseIssueMarker } from "../../src/core/triage/issue-marker";
 import {
@@ -19,9 +18,9 @@ import type { PrioritizedCluster } from "../../src/core/types";
 import type { IssueActionResult } from "../../src/ports";
 import { startGitHubStandIn, type GitHubStandIn } from "../peers/github-stand-in";
 import { cluster, HOUR } from "../core/fixtures/issue-clusters";
+import { silentSink as silent, standInClient } from "./stand-in-client";
 
 const DAY = 24 * HOUR;
-const silent: LogSink = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** Simulated hours end before the real now, so the stand-in's timestamps come after them. */
 const H0 = Math.floor(Date.now() / HOUR) * HOUR - 48 * HOUR;
@@ -35,12 +34,7 @@ async function harness(
   options: { timeoutMs?: number; pacing?: boolean; retryAfterBaseValue?: number; searchRateLimitPerMinute?: number } = {},
 ): Promise<Harness> {
   const standIn = await startGitHubStandIn({ searchRateLimitPerMinute: options.searchRateLimitPerMinute ?? 30 });
-  const client = await createGitHubClient({
-    appId: standIn.appId,
-    privateKey: standIn.privateKeyPem,
-    repo: `${standIn.owner}/${standIn.repo}`,
-    apiUrl: standIn.url,
-    logger: silent,
+  const client = await standInClient(standIn, {
     timeoutMs: options.timeoutMs ?? 5_000,
     retry: { retryAfterBaseValue: 1 },
     throttle: {

@@ -8,7 +8,6 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { createGitHubClient } from "../../src/adapters/github-app";
 import { GitHubIssueTracker } from "../../src/adapters/github-issue-tracker";
 import { createLogger, type Logger } from "../../src/adapters/logger";
 import { describeError, EXIT_FAILURE } from "../../src/cli";
@@ -19,6 +18,7 @@ import { ConfigError } from "../../src/errors";
 import { parseIssueMarker } from "../../src/core/triage/issue-marker";
 import type { IssueTracker, LogQuery, LogSource, SourceReport } from "../../src/ports";
 import { startGitHubStandIn, type GitHubStandIn } from "../peers/github-stand-in";
+import { standInClient } from "../contract/stand-in-client";
 
 /** The hour every reliability run reads: [17:00, 18:00) on the day of the clock below. */
 export const WINDOW_START = Date.parse("2026-11-28T17:00:00Z");
@@ -207,11 +207,7 @@ export async function startGitHub(options: { timeoutMs?: number; validate?: bool
     logs,
     async tracker(redact) {
       const logger: Logger = createLogger({ level: "info", redact, destination });
-      const client = await createGitHubClient({
-        appId: standIn.appId,
-        privateKey: standIn.privateKeyPem,
-        repo: `${standIn.owner}/${standIn.repo}`,
-        apiUrl: standIn.url,
+      const client = await standInClient(standIn, {
         installationId: standIn.installationId,
         logger,
         timeoutMs: options.timeoutMs ?? 2_000,
