@@ -1,5 +1,6 @@
 // Simulated hourly windows for the history tests: observations built the way a cluster of one
-// window reports them, and a small seeded random generator for noise.
+// window reports them, and seeded noise.
+import { rng } from "../../../bench/seeded-random";
 import {
   epochHour,
   updateWindow,
@@ -16,17 +17,8 @@ export const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 
 export const OPTIONS: HistoryOptions = { spanHours: 14 * 24, returnAfterMs: 6 * HOUR, escalationFactor: 3 };
 
-/** mulberry32: deterministic noise. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic noise: the benches' seeded generator (mulberry32). */
+export const random = rng;
 
 export interface ObsSpec {
   readonly count: number;
