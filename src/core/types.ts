@@ -58,8 +58,18 @@ export interface ErrorGroupRef {
   readonly project?: string;
 }
 
-export type SkipReason =
-  "not-an-object" | "invalid-entry" | "missing-timestamp" | "bad-timestamp" | "null-payload" | "message-too-large" | "unparseable-line";
+/** Why an entry was counted instead of clustered: the worklog's and the sidecar's keys. */
+export const SKIP_REASONS = [
+  "not-an-object",
+  "invalid-entry",
+  "missing-timestamp",
+  "bad-timestamp",
+  "null-payload",
+  "message-too-large",
+  "unparseable-line",
+] as const;
+
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** A malformed entry that was counted instead of clustered. */
 export interface SkippedEntry {

@@ -19,7 +19,7 @@ import { prioritizeAll } from "../../src/core/cluster/priority";
 import { buildRedactor } from "../../src/core/redact/redact";
 import { SEVERITIES, severityRank } from "../../src/core/severity";
 import { buildSidecar, parseSidecar } from "../../src/core/report/sidecar";
-import type { SkipReason, SkippedEntry, TimeWindow } from "../../src/core/types";
+import { SKIP_REASONS, type SkipReason, type SkippedEntry, type TimeWindow } from "../../src/core/types";
 import { renderWorklog } from "../../src/core/report/worklog";
 import type { WorklogModel } from "../../src/core/report/worklog-model";
 import { recordFigures } from "./figures";
@@ -35,15 +35,6 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  */
 const SCALE = Number(process.env.FUZZ_SCALE ?? "1") || 1;
 const REPLAY = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH } : {};
-const SKIP_REASONS: readonly SkipReason[] = [
-  "not-an-object",
-  "invalid-entry",
-  "missing-timestamp",
-  "bad-timestamp",
-  "null-payload",
-  "message-too-large",
-  "unparseable-line",
-];
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries

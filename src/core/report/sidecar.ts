@@ -14,16 +14,7 @@ import { SEVERITIES } from "../severity";
 import type { WorklogModel } from "./worklog-model";
 import { CHANGES } from "../history/history";
 import { clusterTitle } from "./worklog";
-
-const SKIP_REASONS = [
-  "not-an-object",
-  "invalid-entry",
-  "missing-timestamp",
-  "bad-timestamp",
-  "null-payload",
-  "message-too-large",
-  "unparseable-line",
-] as const;
+import { SKIP_REASONS } from "../types";
 
 const severity = z.enum(SEVERITIES);
 const priority = z.enum(["P1", "P2", "P3", "P4", "P5"]);
