@@ -61,7 +61,20 @@ describe("SamplingSource", () => {
     expect(inner.seen[0]!.sampleFractions!.api!).toBeLessThanOrEqual(0.006);
   });
 
-  test("waits for Monitoring's lag when the deadline allows it", async () => {
+  test.each([
+    [
+      "waits for Monitoring's lag when the deadline allows it",
+      WINDOW.end + 3_600_000,
+      [240_000],
+      /^waited 240 s for Monitoring's documented lag$/,
+    ],
+    [
+      "does not wait past what the deadline allows, and says so",
+      WINDOW.end + 120_000,
+      [],
+      /^did not wait 240 s .* the last minutes may be missing from the totals/,
+    ],
+  ])("%s", async (_name, waitUntil, sleeps, note) => {
     const slept: number[] = [];
     const source = new SamplingSource({
       inner: recordingSource(),
@@ -69,26 +82,11 @@ describe("SamplingSource", () => {
       pageSize: 1000,
       now: () => WINDOW.end + 60_000,
       sleep: async (ms) => void slept.push(ms),
-      waitUntil: WINDOW.end + 3_600_000,
+      waitUntil,
     });
     const report = await drain(source);
-    expect(slept).toEqual([240_000]);
-    expect(report.sampling?.get("api")?.lagNote).toBe("waited 240 s for Monitoring's documented lag");
-  });
-
-  test("does not wait past what the deadline allows, and says so", async () => {
-    const slept: number[] = [];
-    const source = new SamplingSource({
-      inner: recordingSource(),
-      totals: totalsReader(MILLION),
-      pageSize: 1000,
-      now: () => WINDOW.end + 60_000,
-      sleep: async (ms) => void slept.push(ms),
-      waitUntil: WINDOW.end + 120_000,
-    });
-    const report = await drain(source);
-    expect(slept).toEqual([]);
-    expect(report.sampling?.get("api")?.lagNote).toMatch(/^did not wait 240 s .* the last minutes may be missing from the totals/);
+    expect(slept).toEqual(sleeps);
+    expect(report.sampling?.get("api")?.lagNote).toMatch(note);
   });
 
   test("a Monitoring error: adaptive, no sample clause, the read not stopped at the cap, the reason kept", async () => {
