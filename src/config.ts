@@ -291,6 +291,13 @@ export const SETTINGS = {
     description:
       "Word-overlap similarity (0 to 1) at which an issue of the same service is re-matched to a problem whose fingerprint it does not carry (after a fingerprint change or lost state). Above 1 turns it off.",
   },
+  holdVariants: {
+    env: "LOG_GARDENER_HOLD_VARIANTS",
+    boolean: true,
+    default: "true",
+    description:
+      'A new problem whose template differs from another problem of the run in one word opens its issue a run later, if it still stands apart then: a variable seen with only two values in its first hour opens one issue, not two (docs/triage.md, "Variants"). false: open at once.',
+  },
   relatedSearch: {
     env: "LOG_GARDENER_RELATED_SEARCH",
     boolean: true,
@@ -482,6 +489,7 @@ const schema = z.object({
   historySpan: duration.refine((ms) => ms >= 3_600_000 && ms <= 30 * 86_400_000, "between 1h and 30d"),
   issueHistory: duration.refine((ms) => ms >= 3_600_000 && ms <= 30 * 86_400_000, "between 1h and 30d"),
   similarityThreshold: z.coerce.number("a number").min(0, "a number from 0 to 1, or above 1 for off"),
+  holdVariants: bool,
   relatedSearch: bool,
   relatedSearchLimit: intAtLeast(0),
   worklogSections: intAtLeast(0),
@@ -664,6 +672,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
       reopenWithinDays: c.reopenWithin / 86_400_000,
       historyDays: c.issueHistory / 86_400_000,
       similarityThreshold: c.similarityThreshold,
+      holdVariants: c.holdVariants,
       bodyCap: DEFAULT_TRIAGE_POLICY.bodyCap,
     },
     history: { returnAfterMs: c.returnAfter, spanHours: Math.round(c.historySpan / 3_600_000) },

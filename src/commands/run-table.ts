@@ -13,14 +13,19 @@ import { windowId } from "../core/report/object-keys";
 import type { IssueActionResult } from "../ports";
 import type { RunSummary } from "../pipeline/run-job";
 
-/** A new problem: no issue tracked it before this run (opened now, or listed in the digest over the cap). */
+/** A new problem: no issue tracked it before this run (opened now, listed in the digest over the cap, or a held variant). */
 function isNew(r: IssueActionResult): boolean {
-  return r.action === "open" || r.action === "open-successor" || (r.action === "skip" && r.detail === "over-cap");
+  return (
+    r.action === "open" ||
+    r.action === "open-successor" ||
+    (r.action === "skip" && (r.detail === "over-cap" || r.detail === "held-variant"))
+  );
 }
 
+const SKIP_LABELS: Readonly<Record<string, string>> = { "over-cap": "in digest", "held-variant": "held" };
+
 function actionLabel(r: IssueActionResult): string {
-  const label =
-    r.action === "skip" ? (r.detail === "over-cap" ? "in digest" : (r.detail ?? "skip")) : r.action === "mute" ? "muted" : r.action;
+  const label = r.action === "skip" ? (SKIP_LABELS[r.detail ?? ""] ?? r.detail ?? "skip") : r.action === "mute" ? "muted" : r.action;
   return r.ok ? label : `${label} failed`;
 }
 

@@ -40,7 +40,7 @@ describe("the run's closing table", () => {
             service: "checkout-api",
             clusters: 4,
             worklog: "worklogs/checkout-api/2025/09/15/0100Z.md",
-            issues: [r("open"), r("open"), r("skip", "over-cap"), r("update-body")],
+            issues: [r("open"), r("open"), r("skip", "over-cap"), r("skip", "held-variant"), r("update-body")],
           },
           {
             service: "notification-worker",
@@ -56,7 +56,9 @@ describe("the run's closing table", () => {
     );
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^service +clusters +new +planned actions +worklog$/);
-    expect(lines[1]).toMatch(/^checkout-api +4 +3 +open 2, in digest 1, update-body 1 +worklogs\/checkout-api\/2025\/09\/15\/0100Z\.md$/);
+    expect(lines[1]).toMatch(
+      /^checkout-api +4 +4 +open 2, held 1, in digest 1, update-body 1 +worklogs\/checkout-api\/2025\/09\/15\/0100Z\.md$/,
+    );
     expect(lines[2]).toMatch(/^notification-worker +12 +0 +comment failed 1, unchanged 1 +worklogs\/notification-worker\//);
     expect(lines[3]).toMatch(/^quiet +0 +0 +none +worklogs\/quiet\//);
     expect(lines[4]).toMatch(/^busy +- +- +- +skipped: another run holds its lock$/);

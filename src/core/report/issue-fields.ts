@@ -15,7 +15,8 @@ export function describeAction(kind: string, detail: string | undefined): string
 
 /**
  * The field of every planned action, under the action's service: what will be done, before
- * anything is. A skip for being over the cap on new issues reads "listed-in-digest".
+ * anything is. A skip for being over the cap on new issues reads "listed-in-digest"; a held
+ * variant "held (a variant of lg1-…)".
  */
 export function plannedIssueFields(actions: readonly IssueAction[], dryRun: boolean): IssueFieldsByService {
   const fields: IssueFieldsByService = new Map();
@@ -23,7 +24,15 @@ export function plannedIssueFields(actions: readonly IssueAction[], dryRun: bool
     if (a.kind === "close-duplicate") continue; // a merge, not the cluster's own issue: see mergeFields
     const reason = "reason" in a ? a.reason : undefined;
     fieldsOf(fields, a.service)[a.fingerprint] = {
-      action: a.kind === "skip" && reason === "over-cap" ? "listed-in-digest" : describeAction(a.kind, reason),
+      action:
+        a.kind === "skip" && reason === "over-cap"
+          ? "listed-in-digest"
+          : a.kind === "skip" && reason === "held-variant"
+            ? describeAction(
+                "held",
+                `a variant of ${a.variantOf ?? "another cluster"}; its own issue opens next run if it still stands apart`,
+              )
+            : describeAction(a.kind, reason),
       number: "issueNumber" in a ? a.issueNumber : undefined,
       url: "url" in a ? a.url : undefined,
       dryRun,
@@ -82,7 +91,7 @@ export function issueOutcomes(
     let list = byService.get(service);
     if (!list) byService.set(service, (list = []));
     list.push(r);
-    if (r.action === "skip" && r.detail === "over-cap") continue; // listed in the digest, above
+    if (r.action === "skip" && (r.detail === "over-cap" || r.detail === "held-variant")) continue; // listed in the digest, above; or held: the planned field says of what
     if (r.action === "close-duplicate") {
       // A merge (mergeFields), not the cluster's own issue.
       if (!r.ok)

@@ -77,6 +77,7 @@ import {
   type RenderContext,
 } from "./issue-body";
 import type { ClusterChange } from "../history/history";
+import { findVariants } from "./variants";
 import { chartRevisionName } from "../history/chart";
 import { DEFAULT_BODY_CAP, neutralizeReferences, redactSecrets, renderLabel, shorten } from "./safe-text";
 
@@ -119,6 +120,12 @@ export interface TriagePolicy {
   readonly similarityThreshold: number;
   /** Body size cap in characters (GitHub's limit is 65,536). */
   readonly bodyCap: number;
+  /**
+   * Hold a new variant's issue for one run (core/triage/variants.ts): a cluster first seen this
+   * window whose template differs from another cluster's in one word opens no issue until the
+   * next run, when it has either merged or still stands apart. Absent: true.
+   */
+  readonly holdVariants?: boolean;
 }
 
 export const DEFAULT_TRIAGE_POLICY: TriagePolicy = {
@@ -231,9 +238,11 @@ export interface DigestAction extends ActionBase {
 
 export interface SkipAction extends ActionBase {
   readonly kind: "skip";
-  readonly reason: "unchanged" | "over-cap" | "duplicate-fingerprint" | "recently-closed";
+  readonly reason: "unchanged" | "over-cap" | "duplicate-fingerprint" | "recently-closed" | "held-variant";
   readonly issueNumber?: number;
   readonly url?: string;
+  /** For held-variant: the fingerprint of the cluster it is a variant of. */
+  readonly variantOf?: string;
 }
 
 export type IssueAction =
@@ -565,11 +574,23 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
     }
   }
 
+  // A new cluster that differs from another of this run in one word waits a run for its issue.
+  const variants =
+    policy.holdVariants === false ? new Map<string, PrioritizedCluster>() : findVariants(unique, (c) => matches.has(c.fingerprint));
+  const held = (c: PrioritizedCluster): PrioritizedCluster | undefined => {
+    const head = variants.get(c.fingerprint);
+    const change = input.history?.get(c.fingerprint)?.change;
+    if (!head || !change || change.firstSeen < run.windowStart) return undefined;
+    return PRIORITY_ORDER[c.priority] >= PRIORITY_ORDER[head.priority] ? head : undefined;
+  };
+
   const creations: { c: PrioritizedCluster; predecessor?: ExistingIssue }[] = [];
   for (const c of unique) {
     const m = matches.get(c.fingerprint);
     if (!m) {
-      creations.push({ c });
+      const head = held(c);
+      if (head) actions.push({ kind: "skip", reason: "held-variant", ...base(c), variantOf: head.fingerprint });
+      else creations.push({ c });
       continue;
     }
     const merge = merges.get(c.fingerprint);

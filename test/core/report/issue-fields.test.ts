@@ -1,5 +1,6 @@
 import { describeAction, issueOutcomes, plannedIssueFields } from "../../../src/core/report/issue-fields";
 import type { IssueAction, IssueActionResult } from "../../../src/core/triage/issue-plan";
+import { describeIssue } from "../../../src/core/report/worklog";
 
 const W = "2025-09-15T01";
 const open = (fingerprint: string, service: string): IssueAction => ({
@@ -72,6 +73,36 @@ describe("plannedIssueFields", () => {
     expect(plannedIssueFields([overCap("a", "api")], false).get("api")).toEqual({
       a: { action: "listed-in-digest", number: undefined, url: undefined, dryRun: false },
     });
+  });
+});
+
+describe("a held variant", () => {
+  const held: IssueAction = { kind: "skip", reason: "held-variant", variantOf: "lg1-head", fingerprint: "a", service: "api", windowId: W };
+  const field = {
+    action: "held (a variant of lg1-head; its own issue opens next run if it still stands apart)",
+    number: undefined,
+    url: undefined,
+    dryRun: false,
+  };
+
+  test("reads as held, naming the cluster it is a variant of", () => {
+    expect(plannedIssueFields([held], false).get("api")).toEqual({ a: field });
+  });
+
+  test("keeps that field once the plan is carried out", () => {
+    const out = issueOutcomes([held], [ok("a", "skip", undefined, "held-variant")], new Map([["a", "api"]]), false);
+    expect(out.fields.get("api")).toBeUndefined();
+    expect(out.results.get("api")?.map((r) => r.detail)).toEqual(["held-variant"]);
+    expect(out.failures).toEqual([]);
+  });
+
+  test("is described in the worklog as held for one run", () => {
+    expect(describeIssue(field)).toBe(
+      "issue held for one run (a variant of lg1-head; its own issue opens next run if it still stands apart)",
+    );
+    expect(describeIssue({ ...field, dryRun: true })).toBe(
+      "dry run: would hold its issue for one run (a variant of lg1-head; its own issue opens next run if it still stands apart)",
+    );
   });
 });
 
