@@ -24,14 +24,17 @@
  * ones still open after the 24th run are counted too (a merge closes a duplicate).
  *
  * Flags: --cli PATH (the build to measure; default this checkout's dist/src/cli.js),
- * --keep DIR (write the day and the store there and keep them), --seed N, --github-stand-in.
+ * --keep DIR (write the day and the store there and keep them), --seed N, --github-stand-in,
+ * --day first|second (which held-out day: day.ts, 2026-11-30, the default; or second-day.ts,
+ * 2026-11-29, written later by someone who had not read the miner).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { DAY, DAY_START, SERVICE_NAMES, buildDay, problemOfInsertId, writeDay } from "./day";
+import * as firstDay from "./day";
+import * as secondDay from "./second-day";
 import { startGitHubStandIn, type GitHubStandIn } from "../../test/peers/github-stand-in";
 
 interface ClusterView {
@@ -51,8 +54,29 @@ function flag(argv: readonly string[], name: string): string | undefined {
 const HOUR = 3_600_000;
 const pad = (n: number): string => String(n).padStart(2, "0");
 
-function readClusters(store: string, service: string, hour: number): ClusterView[] | undefined {
-  const file = path.join(store, service, ...DAY.split("-"), `${pad(hour)}00Z.json`);
+/** What the scorer needs of a held-out day module (day.ts, second-day.ts). */
+interface HeldOutDay {
+  readonly DAY: string;
+  readonly DAY_START: number;
+  readonly SERVICE_NAMES: readonly string[];
+  readonly problemOfInsertId: (insertId: unknown) => string | undefined;
+  /** Builds the day (default seed when undefined) and writes it to `dir`. */
+  readonly write: (
+    seed: number | undefined,
+    dir: string,
+  ) => Pick<firstDay.Day, "counts"> & { problems: readonly { id: string; service: string; about: string }[] };
+}
+const DAYS: Readonly<Record<string, HeldOutDay>> = {
+  first: { ...firstDay, write: (seed, dir) => writeBuilt(firstDay.buildDay(seed), dir, firstDay.writeDay) },
+  second: { ...secondDay, write: (seed, dir) => writeBuilt(secondDay.buildDay(seed), dir, secondDay.writeDay) },
+};
+function writeBuilt<D>(day: D, dir: string, write: (day: D, dir: string) => void): D {
+  write(day, dir);
+  return day;
+}
+
+function readClusters(held: HeldOutDay, store: string, service: string, hour: number): ClusterView[] | undefined {
+  const file = path.join(store, service, ...held.DAY.split("-"), `${pad(hour)}00Z.json`);
   if (!existsSync(file)) return undefined;
   const sidecar = JSON.parse(readFileSync(file, "utf8")) as {
     clusters: { fingerprint: string; count: number; template: string; samples: unknown[]; issue?: { number?: number } }[];
@@ -60,7 +84,7 @@ function readClusters(store: string, service: string, hour: number): ClusterView
   return sidecar.clusters.map((c) => {
     const votes = new Map<string, number>();
     for (const s of c.samples) {
-      const p = problemOfInsertId((s as { insertId?: unknown } | null)?.insertId);
+      const p = held.problemOfInsertId((s as { insertId?: unknown } | null)?.insertId);
       if (p) votes.set(p, (votes.get(p) ?? 0) + 1);
     }
     const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
@@ -102,6 +126,10 @@ async function main(): Promise<void> {
   const cli = path.resolve(flag(argv, "--cli") ?? path.join(__dirname, "..", "..", "src", "cli.js"));
   const keep = flag(argv, "--keep");
   const seed = flag(argv, "--seed");
+  const dayName = flag(argv, "--day") ?? "first";
+  const held = DAYS[dayName];
+  if (!held) throw new Error(`--day wants first or second, not ${JSON.stringify(dayName)}`);
+  const { DAY, DAY_START, SERVICE_NAMES } = held;
   const useStandIn = argv.includes("--github-stand-in");
   let standIn: GitHubStandIn | undefined;
   if (useStandIn) standIn = await startGitHubStandIn({ log: (line) => process.stderr.write(`github stand-in: ${line}\n`) });
@@ -110,8 +138,7 @@ async function main(): Promise<void> {
   const store = path.join(work, "store");
   rmSync(store, { recursive: true, force: true });
 
-  const day = buildDay(seed !== undefined ? Number(seed) : undefined);
-  writeDay(day, dayDir);
+  const day = held.write(seed !== undefined ? Number(seed) : undefined, dayDir);
   const ids = day.problems.map((p) => p.id);
   const entries = Object.values(day.counts).reduce((a, xs) => a + xs.reduce((s, n) => s + n, 0), 0);
   process.stdout.write(`held-out day ${DAY}: ${day.problems.length} problems, ${SERVICE_NAMES.length} services, ${entries} entries\n`);
@@ -171,7 +198,7 @@ async function main(): Promise<void> {
       runProblems.push(`hour ${pad(h)}: exit ${run.status ?? run.signal}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
     const hourClusters: ClusterView[] = [];
     for (const service of SERVICE_NAMES) {
-      const cs = readClusters(store, service, h);
+      const cs = readClusters(held, store, service, h);
       if (!cs) {
         runProblems.push(`hour ${pad(h)}: no sidecar for ${service}`);
         continue;
