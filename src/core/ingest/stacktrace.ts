@@ -206,6 +206,12 @@ function parseJvmOrNode(lines: string[]): LocatedStackTrace | undefined {
       const fn = node[1] ?? "<anonymous>";
       const location = node[2] ?? node[3] ?? "";
       if (location.startsWith("node:internal") || location === "<anonymous>") continue;
+      // V8's frame for a combinator's element: `at async Promise.all (index 7)`, the index of
+      // the promise that failed, not a place in the code.
+      if (/^index \d+$/.test(location)) {
+        frames.push(formatFrame(fn, ""));
+        continue;
+      }
       frames.push(formatFrame(fn, stripPosition(location)));
       continue;
     }

@@ -80,6 +80,18 @@ const CASES: readonly Case[] = [
     frames: ["priceOrder (pricing.js)", "OrdersService.create (service.mjs)", "<anonymous> (server.js)"],
   },
   {
+    name: "Node async frame of Promise.all: the element's index is not part of the frame",
+    text: [
+      "TypeError: Cannot read properties of undefined (reading 'tenantId')",
+      "    at signPayload (/app/dist/signing/sign.js:41:38)",
+      "    at async Promise.all (index 7)",
+      "    at async Outbox.flush (/app/dist/outbox/outbox.js:87:5)",
+    ].join("\n"),
+    type: "TypeError",
+    message: "Cannot read properties of undefined (reading 'tenantId')",
+    frames: ["signPayload (sign.js)", "Promise.all", "Outbox.flush (outbox.js)"],
+  },
+  {
     name: "Node error with a code",
     text: "Error [ERR_STREAM_PREMATURE_CLOSE]: Premature close\n    at onclose (node:events:12:3)\n    at Gunzip.emit (/app/node_modules/minipass/index.js:10:5)",
     type: "Error",
