@@ -174,8 +174,12 @@ const LETTER = /\p{L}/u;
 /** com.tencent.mm, system.time.showampm: a name of three or more dotted parts. */
 const QUALIFIED = /^[A-Za-z_][\w$-]*(?:\.[\w$-]+){2,}$/;
 
-/** `<*>`, `(<*>)`, `[<*>],`: a token that masking found to be a value, whole. */
-const PURE_VALUE = /^[([{"']*<\*>[)\]}"',;:.]*$/;
+/**
+ * `<*>`, `(<*>)`, `[<*>],`: a token that masking found to be a value, whole; or one that
+ * redaction replaced (`[REDACTED:credit-card]:`), a value by definition: a long number that
+ * passed the card check in one message is masked in the next.
+ */
+const PURE_VALUE = /^[([{"']*(?:<\*>|\[REDACTED:[\w-]+\])[)\]}"',;:.]*$/;
 
 function valuesAt(shapes: readonly Shape[], members: readonly number[], p: number): Map<string, number[]> {
   const values = new Map<string, number[]>();

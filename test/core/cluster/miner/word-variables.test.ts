@@ -40,6 +40,15 @@ describe("word-valued variables in regrouping", () => {
     expect(parts(["a=ledger", "b=geocoder", "c=mailer"].map((h) => `ejecting ${h}`))).toBe(3);
   });
 
+  it("makes a column of masked and redacted values one variable, and keeps a constant redaction as it is", () => {
+    const texts = ["<*>:", "[REDACTED:credit-card]:"].map(
+      (sku) => `Ignoring stock event <*> for SKU ${sku} order <*> is in state RESERVED`,
+    );
+    expect(parts(texts)).toBe(1);
+    expect(parts(["[REDACTED:email]", "[REDACTED:email]"].map((e) => `Account <*> (${e}) exceeded its quota`))).toBe(1);
+    expect(parts(["<*>", "customer"].map((w) => `Ignoring stock event <*> for SKU ${w} order <*> is in state RESERVED`))).toBe(2);
+  });
+
   it("makes a column of qualified names a variable", () => {
     expect(parts(["system.time.showampm", "system.charge.show", "system.ownerinfo.show"].map((n) => `visible is ${n}`))).toBe(1);
     expect(parts(["showampm", "charge", "ownerinfo"].map((n) => `visible is ${n}`))).toBe(3);
