@@ -161,14 +161,17 @@ export class ServiceClusterer {
     // variable names are only made for an entry that opens a cluster, not for the million that
     // join one.
     if (entry.kind === "request" && entry.http) {
-      const { method, route, status } = entry.http;
+      const { route, status } = entry.http;
+      // HEAD is GET without the body (RFC 9110, 9.3.2): frameworks answer both with one handler,
+      // so a HEAD and a GET on one route with one status are one problem.
+      const method = entry.http.method === "HEAD" ? "GET" : entry.http.method;
       const key = `${this.service}${SEP}request${SEP}${method}${SEP}${route}${SEP}${status}`;
       const acc =
         this.byKey.get(key) ??
         this.open(
           key,
           entry,
-          `${method} ${route} → ${status}`,
+          `${entry.http.method} ${route} → ${status}`,
           [this.service, "request", method, route, String(status)],
           ["url"],
           undefined,

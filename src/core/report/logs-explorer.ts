@@ -142,7 +142,13 @@ export function clusterLogQuery(cluster: Cluster): string {
   // entries' own severity may be lower than the cluster's: no severity clause for those.
   if (cluster.kind !== "stacktrace") clauses.push(`severity>=${lowestSeverity(cluster.severities, cluster.severity)}`);
   if (cluster.http && cluster.kind === "request") {
-    clauses.push(`httpRequest.requestMethod=${quote(cluster.http.method)}`, `httpRequest.status=${cluster.http.status}`);
+    // HEAD and GET are clustered together (core/cluster/cluster.ts): the query finds both.
+    const { method } = cluster.http;
+    const methods =
+      method === "GET" || method === "HEAD"
+        ? `(httpRequest.requestMethod="GET" OR httpRequest.requestMethod="HEAD")`
+        : `httpRequest.requestMethod=${quote(method)}`;
+    clauses.push(methods, `httpRequest.status=${cluster.http.status}`);
     const route = literalRuns(cluster.http.route)[0];
     const urls = cluster.samples.map((s) => textAt(s, ["httpRequest", "requestUrl"]));
     const prefix = route && urls.every((u) => u !== undefined) ? containedStart(route, urls as string[]) : undefined;

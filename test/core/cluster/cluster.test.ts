@@ -88,6 +88,28 @@ describe("ServiceClusterer", () => {
     expect(clusters[0]!.variables[0]!.top.map((t) => t.value)).toEqual(["/orders/1", "/orders/2"]);
   });
 
+  test("a HEAD request joins the GET requests of its route and status; other methods stay apart", () => {
+    const c = clustererFor();
+    const req = (method: string, status: number) =>
+      entry({ message: `${method} /sku/1 ${status}`, kind: "request", http: { method, url: "/sku/1", route: "/sku/{id}", status } });
+    c.add(req("GET", 404));
+    c.add(req("HEAD", 404));
+    c.add(req("HEAD", 404));
+    c.add(req("POST", 404));
+    c.add(req("HEAD", 500));
+    // The title is the first entry's method; the fingerprint is the same for HEAD and GET.
+    expect(
+      c
+        .clusters()
+        .map((x) => [x.template, x.count])
+        .sort(),
+    ).toEqual([
+      ["GET /sku/{id} → 404", 3],
+      ["HEAD /sku/{id} → 500", 1],
+      ["POST /sku/{id} → 404", 1],
+    ]);
+  });
+
   test("stack traces group by exception type and top frames, not by message", () => {
     const c = clustererFor();
     const st = (msg: string, frames: string[]) => entry({ message: msg, kind: "stacktrace", exception: { type: "ValueError", frames } });

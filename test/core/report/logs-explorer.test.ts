@@ -77,7 +77,7 @@ describe("Logs Explorer query", () => {
     });
     expect(clusterLogQuery(c).split("\n").slice(2)).toEqual([
       "severity>=ERROR",
-      'httpRequest.requestMethod="GET"',
+      '(httpRequest.requestMethod="GET" OR httpRequest.requestMethod="HEAD")', // HEAD joins GET's cluster
       "httpRequest.status=500",
       'httpRequest.requestUrl:"/api/v1/orders/"',
     ]);
