@@ -296,7 +296,7 @@ export const SETTINGS = {
     boolean: true,
     default: "true",
     description:
-      'A new problem whose template differs from another problem of the run in one word opens its issue a run later, if it still stands apart then: a variable seen with only two values in its first hour opens one issue, not two (docs/triage.md, "Variants"). false: open at once.',
+      'A new problem whose template is a word or two apart from another problem (of the run, or an open issue) opens its issue a run later, if it still stands apart then: a variable seen with only two values in its first hour opens one issue, not two (docs/triage.md, "Variants"). false: open at once.',
   },
   relatedSearch: {
     env: "LOG_GARDENER_RELATED_SEARCH",

@@ -30,7 +30,7 @@ export function plannedIssueFields(actions: readonly IssueAction[], dryRun: bool
           : a.kind === "skip" && reason === "held-variant"
             ? describeAction(
                 "held",
-                `a variant of ${a.variantOf ?? "another cluster"}; its own issue opens next run if it still stands apart`,
+                `a variant of ${a.variantIssue !== undefined ? `#${a.variantIssue}, ` : ""}${a.variantOf ?? "another cluster"}; its own issue opens next run if it still stands apart`,
               )
             : describeAction(a.kind, reason),
       number: "issueNumber" in a ? a.issueNumber : undefined,

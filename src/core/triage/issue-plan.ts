@@ -77,7 +77,7 @@ import {
   type RenderContext,
 } from "./issue-body";
 import type { ClusterChange } from "../history/history";
-import { findVariants } from "./variants";
+import { findVariants, type VariantHead } from "./variants";
 import { chartRevisionName } from "../history/chart";
 import { DEFAULT_BODY_CAP, neutralizeReferences, redactSecrets, renderLabel, shorten } from "./safe-text";
 
@@ -241,8 +241,9 @@ export interface SkipAction extends ActionBase {
   readonly reason: "unchanged" | "over-cap" | "duplicate-fingerprint" | "recently-closed" | "held-variant";
   readonly issueNumber?: number;
   readonly url?: string;
-  /** For held-variant: the fingerprint of the cluster it is a variant of. */
+  /** For held-variant: the fingerprint of the problem it is a variant of, and that problem's issue when it has one. */
   readonly variantOf?: string;
+  readonly variantIssue?: number;
 }
 
 export type IssueAction =
@@ -343,6 +344,15 @@ export function compareUrgency(a: PrioritizedCluster, b: PrioritizedCluster): nu
     b.count - a.count ||
     (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0)
   );
+}
+
+/** The priority an issue's `priority:P…` label gives it, if it has one. */
+function labelPriority(issue: ExistingIssue): Priority | undefined {
+  for (const l of issue.labels) {
+    const m = /^priority:(P[1-5])$/i.exec(l);
+    if (m) return m[1]!.toUpperCase() as Priority;
+  }
+  return undefined;
 }
 
 function hasLabel(issue: ExistingIssue, name: string): boolean {
@@ -574,13 +584,23 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
     }
   }
 
-  // A new cluster that differs from another of this run in one word waits a run for its issue.
+  // A new cluster a word or two apart from another problem (of this run, or an open issue no
+  // cluster of this run tracks) waits a run for its issue: core/triage/variants.ts.
+  const known: VariantHead[] = marked
+    .filter((m) => m.marker.kind === "problem" && m.issue.state === "open" && !claimed.has(m.issue.number))
+    .map((m) => ({
+      fingerprint: m.marker.fp,
+      service: m.marker.svc,
+      template: m.marker.tpl,
+      issueNumber: m.issue.number,
+      ...(labelPriority(m.issue) ? { priority: labelPriority(m.issue) } : {}),
+    }));
   const variants =
-    policy.holdVariants === false ? new Map<string, PrioritizedCluster>() : findVariants(unique, (c) => matches.has(c.fingerprint));
-  const held = (c: PrioritizedCluster): PrioritizedCluster | undefined => {
+    policy.holdVariants === false ? new Map<string, VariantHead>() : findVariants(unique, (c) => matches.has(c.fingerprint), known);
+  const held = (c: PrioritizedCluster): VariantHead | undefined => {
     const head = variants.get(c.fingerprint);
     const change = input.history?.get(c.fingerprint)?.change;
-    if (!head || !change || change.firstSeen < run.windowStart) return undefined;
+    if (!head?.priority || !change || change.firstSeen < run.windowStart) return undefined;
     return PRIORITY_ORDER[c.priority] >= PRIORITY_ORDER[head.priority] ? head : undefined;
   };
 
@@ -589,7 +609,14 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
     const m = matches.get(c.fingerprint);
     if (!m) {
       const head = held(c);
-      if (head) actions.push({ kind: "skip", reason: "held-variant", ...base(c), variantOf: head.fingerprint });
+      if (head)
+        actions.push({
+          kind: "skip",
+          reason: "held-variant",
+          ...base(c),
+          variantOf: head.fingerprint,
+          ...(head.issueNumber !== undefined ? { variantIssue: head.issueNumber } : {}),
+        });
       else creations.push({ c });
       continue;
     }

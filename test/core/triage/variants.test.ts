@@ -48,9 +48,16 @@ describe("findVariants", () => {
     expect(heads([paused, resumed])).toEqual({});
   });
 
-  it("pairs nothing that differs in two words, in a value, or in source, exception type, kind or service", () => {
+  it("pairs clusters two words apart", () => {
+    const two = lag("events-replay", "lg1-two", {
+      template: "consumer lag <*> messages on subscription events-replay, stopping pulls for <*>",
+    });
+    expect(heads([RAW, two])).toEqual({ "lg1-two": "lg1-raw" });
+  });
+
+  it("pairs nothing that differs in three words, in a value, or in source, exception type, kind or service", () => {
     const cases: PrioritizedCluster[] = [
-      lag("events-replay", "lg1-two", { template: "consumer lag <*> messages on subscription events-replay, stopping pulls for <*>" }),
+      lag("events-replay", "lg1-three", { template: "consumer lag <*> messages on subscription events-replay, stopping reads for <*>" }),
       lag("<*>", "lg1-value"),
       lag("events-replay", "lg1-source", { source: "replay.go:12 main.replay" }),
       lag("events-replay", "lg1-exception", { exceptionType: "context.DeadlineExceeded" }),
@@ -58,6 +65,23 @@ describe("findVariants", () => {
       lag("events-replay", "lg1-service", { service: "other-service" }),
     ];
     for (const c of cases) expect([c.fingerprint, heads([RAW, c])]).toEqual([c.fingerprint, {}]);
+  });
+
+  it("finds a head among open issues no cluster of the run tracks, before the run's other clusters", () => {
+    const issueHead = {
+      fingerprint: "lg1-issue",
+      service: RAW.service,
+      template: "consumer lag <*> messages on subscription audit-mirror, pausing pulls for <*>",
+      priority: "P4" as const,
+      issueNumber: 7,
+    };
+    expect(heads([RAW, REPLAY], undefined)).toEqual({ "lg1-replay": "lg1-raw" });
+    expect(Object.fromEntries([...findVariants([RAW, REPLAY], undefined, [issueHead])].map(([fp, h]) => [fp, h.fingerprint]))).toEqual({
+      "lg1-raw": "lg1-issue",
+      "lg1-replay": "lg1-issue",
+    });
+    // Another service's issue is no head.
+    expect(findVariants([RAW], undefined, [{ ...issueHead, service: "other" }]).size).toBe(0);
   });
 
   it("leaves the overflow cluster out", () => {
@@ -161,9 +185,23 @@ describe("holding a new variant's issue for one run", () => {
     ]);
   });
 
-  it("holds nothing when the templates differ in more than one word", () => {
+  it("holds a new cluster that is a variant of an open issue no cluster of this run tracks, naming that issue", () => {
+    const [open] = plan([RAW], T0, { "lg1-raw": inWindow }) as [Extract<IssueAction, { kind: "open" }>];
+    const existing = [issue({ number: 7, title: open.title, body: open.body, labels: [...open.labels] })];
+    const later = T0 + 5 * HOUR;
+    const actions = plan([REPLAY], later, { "lg1-replay": later + 60_000 }, existing);
+    expect(actions).toEqual([expect.objectContaining({ kind: "skip", reason: "held-variant", variantOf: "lg1-raw", variantIssue: 7 })]);
+    // Without its priority label the issue's urgency is unknown: nothing is held behind it.
+    const unlabelled = [{ ...existing[0]!, labels: existing[0]!.labels.filter((l) => !l.startsWith("priority:")) }];
+    expect(summary(plan([REPLAY], later, { "lg1-replay": later + 60_000 }, unlabelled))).toEqual(["lg1-replay:open"]);
+    // A closed issue is no head either.
+    const closed = [{ ...existing[0]!, state: "closed" as const, stateReason: "completed" as const, closedAt: new Date(T0).toISOString() }];
+    expect(summary(plan([REPLAY], later, { "lg1-replay": later + 60_000 }, closed))).toEqual(["lg1-replay:open"]);
+  });
+
+  it("holds nothing when the templates differ in more than two words", () => {
     const other = lag("events-replay", "lg1-other", {
-      template: "consumer lag <*> messages on subscription events-replay, stopping pulls for <*>",
+      template: "consumer lag <*> messages on subscription events-replay, stopping reads for <*>",
     });
     expect(summary(plan([RAW, other], T0, { "lg1-raw": inWindow, "lg1-other": inWindow }))).toEqual(["lg1-other:open", "lg1-raw:open"]);
   });
