@@ -25,8 +25,9 @@
  *
  * Flags: --cli PATH (the build to measure; default this checkout's dist/src/cli.js),
  * --keep DIR (write the day and the store there and keep them), --seed N, --github-stand-in,
- * --day first|second (which held-out day: day.ts, 2026-11-30, the default; or second-day.ts,
- * 2026-11-29, written later by someone who had not read the miner).
+ * --day first|second|third (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
+ * 2026-11-29, written later by someone who had not read the miner; or third-day.ts, 2026-11-28,
+ * written by someone who had read neither the clustering code nor the other two days' problems).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -35,6 +36,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as firstDay from "./day";
 import * as secondDay from "./second-day";
+import * as thirdDay from "./third-day";
 import { startGitHubStandIn, type GitHubStandIn } from "../../test/peers/github-stand-in";
 
 interface ClusterView {
@@ -54,7 +56,7 @@ function flag(argv: readonly string[], name: string): string | undefined {
 const HOUR = 3_600_000;
 const pad = (n: number): string => String(n).padStart(2, "0");
 
-/** What the scorer needs of a held-out day module (day.ts, second-day.ts). */
+/** What the scorer needs of a held-out day module (day.ts, second-day.ts, third-day.ts). */
 interface HeldOutDay {
   readonly DAY: string;
   readonly DAY_START: number;
@@ -69,6 +71,7 @@ interface HeldOutDay {
 const DAYS: Readonly<Record<string, HeldOutDay>> = {
   first: { ...firstDay, write: (seed, dir) => writeBuilt(firstDay.buildDay(seed), dir, firstDay.writeDay) },
   second: { ...secondDay, write: (seed, dir) => writeBuilt(secondDay.buildDay(seed), dir, secondDay.writeDay) },
+  third: { ...thirdDay, write: (seed, dir) => writeBuilt(thirdDay.buildDay(seed), dir, thirdDay.writeDay) },
 };
 function writeBuilt<D>(day: D, dir: string, write: (day: D, dir: string) => void): D {
   write(day, dir);
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
   const seed = flag(argv, "--seed");
   const dayName = flag(argv, "--day") ?? "first";
   const held = DAYS[dayName];
-  if (!held) throw new Error(`--day wants first or second, not ${JSON.stringify(dayName)}`);
+  if (!held) throw new Error(`--day wants first, second or third, not ${JSON.stringify(dayName)}`);
   const { DAY, DAY_START, SERVICE_NAMES } = held;
   const useStandIn = argv.includes("--github-stand-in");
   let standIn: GitHubStandIn | undefined;
