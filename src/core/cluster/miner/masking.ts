@@ -104,6 +104,16 @@ export function maskMessage(message: string, userMasks: readonly RegExp[] = []):
       i += span - 1;
       continue;
     }
+    if (isClockTime(raw[i]!) && MERIDIEM.test(raw[i + 1] ?? "")) {
+      // "10:04:12 AM" (a 12-hour clock, as toLocaleString writes it) is one value; what follows AM stays.
+      const tail = trailingPunctuation(raw[i + 1]!);
+      const text = `${raw[i]} ${raw[i + 1]!.slice(0, raw[i + 1]!.length - tail.length)}`;
+      params.push(text);
+      texts.push(`${raw[i]} ${raw[i + 1]}`);
+      tokens.push(WILDCARD + tail);
+      i++;
+      continue;
+    }
     const masked = maskToken(raw[i]!, params, user);
     const quantity = masked === WILDCARD || masked === "<" + WILDCARD ? quantitySpan(raw, i) : 0;
     if (quantity > 0) {
@@ -151,6 +161,12 @@ function applyUserMasks(line: string, masks: readonly RegExp[], values: string[]
     at = f.end;
   }
   return out + line.slice(at);
+}
+
+const CLOCK = /^\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+const MERIDIEM = /^(?:AM|PM|am|pm|a\.m\.|p\.m\.)[,;)\]}]*$/;
+function isClockTime(tok: string): boolean {
+  return CLOCK.test(tok);
 }
 
 /** Length of a "[Sat] Jul 9 12:16:49 [2005]" run starting at i, or 0. */

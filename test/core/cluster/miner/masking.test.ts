@@ -9,6 +9,13 @@ const masked = (message: string, masks: { name: string; pattern: string }[] = []
 describe("maskMessage: one case per variable kind", () => {
   const cases: [kind: string, input: string, template: string, params: string[]][] = [
     ["integer", "retry 3 of 10", "retry <*> of <*>", ["3", "10"]],
+    [
+      "12-hour clock time",
+      "[Nest] 1 - 11/28/2026, 10:04:12 PM, ERROR x",
+      "[Nest] <*> - <*>, <*>, ERROR x",
+      ["1", "11/28/2026", "10:04:12 PM"],
+    ],
+    ["AM as a word, no time before it", "AM radio 7 on", "AM radio <*> on", ["7"]],
     ["negative and float", "delta -12 ratio 0.25", "delta <*> ratio <*>", ["-12", "0.25"]],
     ["hex with 0x", "machine check 0x00002000", "machine check <*>", ["0x00002000"]],
     ["hex without digits", "mask ffffffff set", "mask <*> set", ["ffffffff"]],
