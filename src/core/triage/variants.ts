@@ -32,6 +32,11 @@ function isWord(token: string): boolean {
   return LETTER.test(token) && !token.includes(WILDCARD) && !/\{[^{}\s]*\}/.test(token);
 }
 
+/** A token that may differ between variants: a word, or one with a word beside a variable (`<*>:inventory.price_history.`). */
+function hasWord(token: string): boolean {
+  return isWord(token.split(WILDCARD).join(""));
+}
+
 interface Item {
   readonly head: VariantHead;
   readonly tokens: readonly string[];
@@ -53,7 +58,7 @@ function variantPair(a: Item, b: Item): boolean {
       if (isWord(x)) shared++;
       continue;
     }
-    if (++different > MAX_VARIANT_WORDS || !isWord(x) || !isWord(y)) return false;
+    if (++different > MAX_VARIANT_WORDS || !hasWord(x) || !hasWord(y)) return false;
   }
   return different > 0 && shared >= WORD_CONTEXT;
 }

@@ -48,6 +48,13 @@ describe("findVariants", () => {
     expect(heads([paused, resumed])).toEqual({});
   });
 
+  it("pairs clusters whose differing token holds a word beside a variable", () => {
+    const table = (t: string, fingerprint: string) =>
+      cluster({ fingerprint, template: `bigquery insert failed: insert ${t}: Provided Schema does not match Table <*>:inventory.${t}.` });
+    expect(heads([table("price_history", "lg1-a"), table("stock_levels", "lg1-b")])).toEqual({ "lg1-b": "lg1-a" });
+    expect(heads([table("price_history", "lg1-a"), table("<*>", "lg1-b")])).toEqual({});
+  });
+
   it("pairs clusters two words apart", () => {
     const two = lag("events-replay", "lg1-two", {
       template: "consumer lag <*> messages on subscription events-replay, stopping pulls for <*>",
