@@ -186,6 +186,26 @@ export class ServiceClusterer {
       for (let i = 0; i < frames.length; i++) key += SEP + frames[i]!;
       const newline = entry.message.indexOf("\n");
       const firstLine = newline < 0 ? entry.message : entry.message.slice(0, newline);
+      if (type === FRAMES_ONLY_TYPE && firstLine !== "") {
+        // Frames without an exception (zap's stacktrace field, debug.Stack()): they say where
+        // the log call is, the message says what happened. Two messages logged in one function
+        // are two problems, so the message's template joins the key.
+        const match = this.templater.add(firstLine);
+        key += `${SEP}${match.clusterId}`;
+        const acc =
+          this.byKey.get(key) ??
+          this.open(
+            key,
+            entry,
+            match.template,
+            [this.service, "stacktrace", type, ...frames, match.clusterId],
+            variableNames(match.template, match.params.length),
+            match.clusterId,
+          );
+        this.record(acc, entry);
+        for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
+        return acc.fingerprint;
+      }
       const acc =
         this.byKey.get(key) ??
         this.open(key, entry, firstLine || type, [this.service, "stacktrace", type, ...frames], ["message"], undefined);
@@ -346,7 +366,7 @@ export class ServiceClusterer {
       const resolved = acc.minerId ? (this.templater.resolve?.(acc.minerId) ?? acc.minerId) : undefined;
       if (!resolved || resolved === acc.minerId) {
         if (resolved) {
-          const key = `${acc.source ?? ""}\u0001${acc.exceptionType ?? ""}\u0001${resolved}`;
+          const key = mergeKey(acc, resolved);
           const existing = byResolved.get(key);
           if (existing) {
             mergeAccumulator(existing, acc, this.options.maxSamples);
@@ -357,7 +377,7 @@ export class ServiceClusterer {
         out.push(acc);
         continue;
       }
-      const key = `${acc.source ?? ""}\u0001${acc.exceptionType ?? ""}\u0001${resolved}`;
+      const key = mergeKey(acc, resolved);
       const existing = byResolved.get(key);
       if (existing) {
         mergeAccumulator(existing, acc, this.options.maxSamples);
@@ -446,6 +466,14 @@ export class ServiceClusterer {
  * Names a template's variables after the word before each wildcard ("user <*>" → "user"),
  * so the worklog can say "top users"; falls back to var1, var2….
  */
+/** The type stacktrace.ts gives Go frames without a panic (zap's `stacktrace`, `debug.Stack()`). */
+const FRAMES_ONLY_TYPE = "error";
+
+/** Groups whose miner ids resolve to one merge when the rest of their fingerprint is the same (service, kind, source, exception type, frames). */
+function mergeKey(acc: Accumulator, resolved: string): string {
+  return `${acc.fingerprintParts.slice(0, -1).join("\u0001")}\u0002${resolved}`;
+}
+
 export function variableNames(template: string, count: number): string[] {
   const tokens = template.split(/\s+/);
   const names: string[] = [];

@@ -119,6 +119,24 @@ describe("ServiceClusterer", () => {
     expect(c.clusters().map((x) => x.count)).toEqual([2, 1]);
   });
 
+  test("Go frames without a panic (zap's stacktrace) group by frames and message template; other types by frames alone", () => {
+    const c = clustererFor();
+    const frames = ["settle.(*Batch).Commit (batch.go)", "settle.Run (run.go)"];
+    const st = (msg: string, type: string) => entry({ message: msg, kind: "stacktrace", exception: { type, frames } });
+    c.add(st("batch 20512 was committed while its payout file was uploading", "error"));
+    c.add(st("batch 23096 was committed while its payout file was uploading", "error"));
+    c.add(st("batch 24314 was reverted while its payout file was uploading", "error"));
+    c.add(st("Error: connect ECONNREFUSED 10", "Error"));
+    c.add(st("Error: read ECONNRESET", "Error"));
+    const clusters = c.clusters();
+    expect(clusters.map((x) => [x.template, x.count]).sort()).toEqual([
+      ["Error: connect ECONNREFUSED 10", 2],
+      ["batch <*> was committed while its payout file was uploading", 2],
+      ["batch <*> was reverted while its payout file was uploading", 1],
+    ]);
+    expect(new Set(clusters.map((x) => x.fingerprint)).size).toBe(3);
+  });
+
   test("counts, severity, first/last seen, timeline buckets, samples and revisions", () => {
     const c = clustererFor();
     c.add(entry({ message: "disk 1 full", severity: "WARNING", revision: "r1", instanceId: "i1", trace: "t1" }, 2));
