@@ -25,9 +25,10 @@
  *
  * Flags: --cli PATH (the build to measure; default this checkout's dist/src/cli.js),
  * --keep DIR (write the day and the store there and keep them), --seed N, --github-stand-in,
- * --day first|second|third (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
- * 2026-11-29, written later by someone who had not read the miner; or third-day.ts, 2026-11-28,
- * written by someone who had read neither the clustering code nor the other two days' problems).
+ * --day first|second|third|fourth (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
+ * 2026-11-29, written later by someone who had not read the miner; third-day.ts, 2026-11-28,
+ * written by someone who had read neither the clustering code nor the other two days' problems; or
+ * fourth-day.ts, 2026-11-27, written the same way without the other three days' problems).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -37,6 +38,7 @@ import { performance } from "node:perf_hooks";
 import * as firstDay from "./day";
 import * as secondDay from "./second-day";
 import * as thirdDay from "./third-day";
+import * as fourthDay from "./fourth-day";
 import { startGitHubStandIn, type GitHubStandIn } from "../../test/peers/github-stand-in";
 
 interface ClusterView {
@@ -72,6 +74,7 @@ const DAYS: Readonly<Record<string, HeldOutDay>> = {
   first: { ...firstDay, write: (seed, dir) => writeBuilt(firstDay.buildDay(seed), dir, firstDay.writeDay) },
   second: { ...secondDay, write: (seed, dir) => writeBuilt(secondDay.buildDay(seed), dir, secondDay.writeDay) },
   third: { ...thirdDay, write: (seed, dir) => writeBuilt(thirdDay.buildDay(seed), dir, thirdDay.writeDay) },
+  fourth: { ...fourthDay, write: (seed, dir) => writeBuilt(fourthDay.buildDay(seed), dir, fourthDay.writeDay) },
 };
 function writeBuilt<D>(day: D, dir: string, write: (day: D, dir: string) => void): D {
   write(day, dir);
@@ -131,7 +134,7 @@ async function main(): Promise<void> {
   const seed = flag(argv, "--seed");
   const dayName = flag(argv, "--day") ?? "first";
   const held = DAYS[dayName];
-  if (!held) throw new Error(`--day wants first, second or third, not ${JSON.stringify(dayName)}`);
+  if (!held) throw new Error(`--day wants first, second, third or fourth, not ${JSON.stringify(dayName)}`);
   const { DAY, DAY_START, SERVICE_NAMES } = held;
   const useStandIn = argv.includes("--github-stand-in");
   let standIn: GitHubStandIn | undefined;
