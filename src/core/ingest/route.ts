@@ -10,6 +10,7 @@
  * | digits only                               | `{id}`    | `123`, `20250915`               |
  * | hex, 8 or more, at least one digit        | `{hex}`   | `542bede9`, a git SHA           |
  * | email address (also `%40`-encoded)        | `{email}` | `ada@example.com`               |
+ * | a word holding a number of 5+ digits      | `{id}`    | `INV-2026-165986`, `ord_0012345` |
  * | opaque token (see `isOpaqueToken`)        | `{token}` | `dGhpcyBpcyBhIHRva2Vu`, `AbC9xYz12Qw` |
  * | `name.ext` whose name is one of the above | `{id}.ext` … | `123.json` → `{id}.json`     |
  *
@@ -21,6 +22,8 @@ const DIGITS = /^\d+$/;
 const HEX = /^[0-9a-f]{8,}$/i;
 const EMAIL = /^[^@\s/]+@[^@\s/]+\.[a-z]{2,}$/i;
 const TOKEN_CHARS = /^[A-Za-z0-9_\-=+.~]+$/;
+const LONG_NUMBER = /\d{5}/;
+const ID_CHARS = /^[A-Za-z0-9_-]+$/;
 const MAX_ROUTE_CHARS = 200;
 const MAX_INPUT_CHARS = 4096;
 
@@ -57,6 +60,9 @@ function classify(segment: string): string | undefined {
   if (DIGITS.test(segment)) return "{id}";
   if (HEX.test(segment) && /\d/.test(segment)) return "{hex}";
   if (segment.includes("@") && EMAIL.test(segment)) return "{email}";
+  // "INV-2026-165986", "ord_0012345", "blue-shoes-1234567": a number of five or more digits
+  // names one thing; a year or a version ("2025", "v2") is shorter.
+  if (LONG_NUMBER.test(segment) && ID_CHARS.test(segment)) return "{id}";
   if (isOpaqueToken(segment)) return "{token}";
   return undefined;
 }
