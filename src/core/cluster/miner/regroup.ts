@@ -209,6 +209,9 @@ function classify(
     else if (!/[\p{L}\p{N}]/u.test(tok)) empty++;
   }
   if (pure > 0 && pure + empty === values.size) return "variable";
+  // Two words quoted alike ('holdout', 'treatment_b') where the rest says enough: the writer
+  // quoted what it filled in (%r, %q, '${x}'); the texts of one call site are not quoted.
+  if (values.size === 2 && context >= WORD_CONTEXT && sameQuotes(values)) return "weak";
   if (values.size < FEW_VALUES) return "constant";
   let qualified = 0;
   for (const tok of values.keys()) if (QUALIFIED.test(tok)) qualified++;
@@ -222,6 +225,20 @@ function classify(
   if ((shared + masked) * 2 >= values.size) return masked > 0 ? "variable" : "weak";
   // Plain words that occur nowhere else: a slot when the rest of the message says enough.
   return context >= WORD_CONTEXT || sharedKey(values) ? "weak" : "constant";
+}
+
+/** `'CHF'`, `"orders"`, `` `events` ``, with trailing punctuation: one word in quotes. */
+const QUOTED = /^(['"`])[\p{L}\p{N}_.-]*\p{L}[\p{L}\p{N}_.-]*\1[,;:.)\]}]*$/u;
+
+/** Whether every value is one word in the same quotes. */
+function sameQuotes(values: Map<string, number[]>): boolean {
+  let quote: string | undefined;
+  for (const tok of values.keys()) {
+    if (!QUOTED.test(tok)) return false;
+    if (quote === undefined) quote = tok[0];
+    else if (tok[0] !== quote) return false;
+  }
+  return true;
 }
 
 /** Whether every value is `key=word` with the same key. */

@@ -27,6 +27,14 @@ describe("word-valued variables in regrouping", () => {
     expect(parts(["KeyError", "ValueError"].map((e) => `Unhandled ${e} raised in refunds.py while processing a refund`))).toBe(2);
   });
 
+  it("makes two words in the same quotes a variable when the rest says enough, and nothing less", () => {
+    const flag = (v: string) => `Feature flag <*> returned unknown variant ${v} for account <*>; serving control`;
+    expect(parts(["'holdout'", "'treatment_b'"].map(flag))).toBe(1);
+    expect(parts(["'holdout'", '"treatment_b"'].map(flag))).toBe(2);
+    expect(parts(["holdout", "treatment_b"].map(flag))).toBe(2);
+    expect(parts(["'holdout'", "'treatment_b'"].map((v) => `unknown variant ${v}`))).toBe(2);
+  });
+
   it("keeps one call site's texts apart when they differ in more than one word", () => {
     const texts = [
       "Order sync skipped: customer record locked by another worker",
