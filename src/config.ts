@@ -291,12 +291,12 @@ export const SETTINGS = {
     description:
       "Word-overlap similarity (0 to 1) at which an issue of the same service is re-matched to a problem whose fingerprint it does not carry (after a fingerprint change or lost state). Above 1 turns it off.",
   },
-  holdVariants: {
-    env: "LOG_GARDENER_HOLD_VARIANTS",
-    boolean: true,
-    default: "true",
+  variantHold: {
+    env: "LOG_GARDENER_VARIANT_HOLD",
+    flag: "variant-hold",
+    default: "3h",
     description:
-      'A new problem whose template is a word or two apart from another problem (of the run, or an open issue) opens its issue a run later, if it still stands apart then: a variable seen with only two values in its first hour opens one issue, not two (docs/triage.md, "Variants"). false: open at once.',
+      'How long a new problem whose template is a word or two apart from another problem (of the run, or an open issue) waits for its own issue, from when it was first seen: if the miner merges the two meanwhile (a variable that showed only two values at first), it never opens a second issue (docs/triage.md, "Variants"). 0: open at once.',
   },
   relatedSearch: {
     env: "LOG_GARDENER_RELATED_SEARCH",
@@ -489,7 +489,10 @@ const schema = z.object({
   historySpan: duration.refine((ms) => ms >= 3_600_000 && ms <= 30 * 86_400_000, "between 1h and 30d"),
   issueHistory: duration.refine((ms) => ms >= 3_600_000 && ms <= 30 * 86_400_000, "between 1h and 30d"),
   similarityThreshold: z.coerce.number("a number").min(0, "a number from 0 to 1, or above 1 for off"),
-  holdVariants: bool,
+  variantHold: z
+    .string()
+    .refine((s) => s.trim() === "0" || parseDuration(s) !== undefined, "a duration like 3h or 90m, or 0 for no hold")
+    .transform((s) => (s.trim() === "0" ? 0 : parseDuration(s)!)),
   relatedSearch: bool,
   relatedSearchLimit: intAtLeast(0),
   worklogSections: intAtLeast(0),
@@ -672,7 +675,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
       reopenWithinDays: c.reopenWithin / 86_400_000,
       historyDays: c.issueHistory / 86_400_000,
       similarityThreshold: c.similarityThreshold,
-      holdVariants: c.holdVariants,
+      variantHoldHours: c.variantHold / 3_600_000,
       bodyCap: DEFAULT_TRIAGE_POLICY.bodyCap,
     },
     history: { returnAfterMs: c.returnAfter, spanHours: Math.round(c.historySpan / 3_600_000) },

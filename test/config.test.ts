@@ -47,6 +47,15 @@ describe("loadConfig", () => {
     expect(problems({}, { LOG_GARDENER_RELATED_SEARCH_LIMIT: "-1" }).join("\n")).toContain("LOG_GARDENER_RELATED_SEARCH_LIMIT");
   });
 
+  test("the variant hold: 3h by default, 0 turns it off, anything else is an error naming the variable", () => {
+    expect(loadConfig({}, {}).triage.variantHoldHours).toBe(3);
+    expect(loadConfig({}, { LOG_GARDENER_VARIANT_HOLD: "0" }).triage.variantHoldHours).toBe(0);
+    expect(loadConfig({ variantHold: "90m" }, {}).triage.variantHoldHours).toBe(1.5);
+    expect(problems({}, { LOG_GARDENER_VARIANT_HOLD: "soon" }).join("\n")).toContain(
+      'LOG_GARDENER_VARIANT_HOLD (--variant-hold): expected a duration like 3h or 90m, or 0 for no hold (got "soon")',
+    );
+  });
+
   test("the task index must fall inside the task count", () => {
     expect(problems({}, { CLOUD_RUN_TASK_INDEX: "3", CLOUD_RUN_TASK_COUNT: "3" })).toEqual([
       "CLOUD_RUN_TASK_INDEX: expected a value below CLOUD_RUN_TASK_COUNT (3) (got 3)",

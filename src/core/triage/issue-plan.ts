@@ -121,12 +121,15 @@ export interface TriagePolicy {
   /** Body size cap in characters (GitHub's limit is 65,536). */
   readonly bodyCap: number;
   /**
-   * Hold a new variant's issue for one run (core/triage/variants.ts): a cluster first seen this
-   * window whose template differs from another cluster's in one word opens no issue until the
-   * next run, when it has either merged or still stands apart. Absent: true.
+   * How long a new variant waits for its issue (core/triage/variants.ts), in hours from when the
+   * problem history first saw it: a cluster a word or two apart from another problem opens no
+   * issue until it has either merged or stood apart this long. 0: no hold. Absent: DEFAULT_VARIANT_HOLD_HOURS.
    */
-  readonly holdVariants?: boolean;
+  readonly variantHoldHours?: number;
 }
+
+/** LOG_GARDENER_VARIANT_HOLD's default, in hours. */
+export const DEFAULT_VARIANT_HOLD_HOURS = 3;
 
 export const DEFAULT_TRIAGE_POLICY: TriagePolicy = {
   maxNewIssuesPerRun: 10,
@@ -586,6 +589,7 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
 
   // A new cluster a word or two apart from another problem (of this run, or an open issue no
   // cluster of this run tracks) waits a run for its issue: core/triage/variants.ts.
+  const holdHours = policy.variantHoldHours ?? DEFAULT_VARIANT_HOLD_HOURS;
   const known: VariantHead[] = marked
     .filter((m) => m.marker.kind === "problem" && m.issue.state === "open" && !claimed.has(m.issue.number))
     .map((m) => ({
@@ -595,12 +599,11 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
       issueNumber: m.issue.number,
       ...(labelPriority(m.issue) ? { priority: labelPriority(m.issue) } : {}),
     }));
-  const variants =
-    policy.holdVariants === false ? new Map<string, VariantHead>() : findVariants(unique, (c) => matches.has(c.fingerprint), known);
+  const variants = holdHours <= 0 ? new Map<string, VariantHead>() : findVariants(unique, (c) => matches.has(c.fingerprint), known);
   const held = (c: PrioritizedCluster): VariantHead | undefined => {
     const head = variants.get(c.fingerprint);
     const change = input.history?.get(c.fingerprint)?.change;
-    if (!head?.priority || !change || change.firstSeen < run.windowStart) return undefined;
+    if (!head?.priority || !change || change.firstSeen < run.windowEnd - holdHours * 3_600_000) return undefined;
     return PRIORITY_ORDER[c.priority] >= PRIORITY_ORDER[head.priority] ? head : undefined;
   };
 

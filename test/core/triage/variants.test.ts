@@ -151,14 +151,20 @@ describe("holding a new variant's issue for one run", () => {
     expect(plan([RAW, REPLAY], T0, { "lg1-raw": inWindow, "lg1-replay": inWindow })).toEqual(first);
   });
 
-  it("opens the variant's own issue in a later run when it still stands apart", () => {
+  it("keeps holding within the hold (3 hours by default) and opens the variant's own issue once it has stood apart that long", () => {
     const open = plan([RAW, REPLAY], T0, { "lg1-raw": inWindow, "lg1-replay": inWindow }).find(
       (a): a is Extract<IssueAction, { kind: "open" }> => a.kind === "open",
     )!;
     expect(open.fingerprint).toBe("lg1-raw");
     const existing = [issue({ number: 1, title: open.title, body: open.body, labels: [...open.labels] })];
-    const next = plan([RAW, REPLAY], T0 + HOUR, { "lg1-raw": inWindow, "lg1-replay": inWindow }, existing);
-    expect(summary(next).filter((s) => s.startsWith("lg1-replay"))).toEqual(["lg1-replay:open"]);
+    const replayAt = (hours: number, policy = DEFAULT_TRIAGE_POLICY) =>
+      summary(plan([RAW, REPLAY], T0 + hours * HOUR, { "lg1-raw": inWindow, "lg1-replay": inWindow }, existing, policy)).filter((s) =>
+        s.startsWith("lg1-replay"),
+      );
+    expect(replayAt(1)).toEqual(["lg1-replay:skip(held-variant)<lg1-raw"]);
+    expect(replayAt(2)).toEqual(["lg1-replay:skip(held-variant)<lg1-raw"]);
+    expect(replayAt(3)).toEqual(["lg1-replay:open"]);
+    expect(replayAt(1, { ...DEFAULT_TRIAGE_POLICY, variantHoldHours: 1 })).toEqual(["lg1-replay:open"]);
   });
 
   it("holds a new variant of a problem that already has an issue", () => {
@@ -185,7 +191,7 @@ describe("holding a new variant's issue for one run", () => {
     const actions = plan([RAW, urgent], later, { "lg1-raw": inWindow, "lg1-replay": later + 60_000 }, existing);
     expect(summary(actions).filter((s) => s.startsWith("lg1-replay"))).toEqual(["lg1-replay:open"]);
     expect(summary(plan([RAW, REPLAY], T0, undefined))).toEqual(["lg1-raw:open", "lg1-replay:open"]);
-    const off = { ...DEFAULT_TRIAGE_POLICY, holdVariants: false };
+    const off = { ...DEFAULT_TRIAGE_POLICY, variantHoldHours: 0 };
     expect(summary(plan([RAW, REPLAY], T0, { "lg1-raw": inWindow, "lg1-replay": inWindow }, [], off))).toEqual([
       "lg1-raw:open",
       "lg1-replay:open",
