@@ -25,10 +25,12 @@
  *
  * Flags: --cli PATH (the build to measure; default this checkout's dist/src/cli.js),
  * --keep DIR (write the day and the store there and keep them), --seed N, --github-stand-in,
- * --day first|second|third|fourth (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
+ * --day first|second|third|fourth|fifth (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
  * 2026-11-29, written later by someone who had not read the miner; third-day.ts, 2026-11-28,
- * written by someone who had read neither the clustering code nor the other two days' problems; or
- * fourth-day.ts, 2026-11-27, written the same way without the other three days' problems).
+ * written by someone who had read neither the clustering code nor the other two days' problems;
+ * fourth-day.ts, 2026-11-27, written the same way without the other three days' problems; or
+ * fifth-day.ts, 2026-11-26, written the same way without the other four days' problems, from the
+ * most common logging setups of each stack).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -39,6 +41,7 @@ import * as firstDay from "./day";
 import * as secondDay from "./second-day";
 import * as thirdDay from "./third-day";
 import * as fourthDay from "./fourth-day";
+import * as fifthDay from "./fifth-day";
 import { startGitHubStandIn, type GitHubStandIn } from "../../test/peers/github-stand-in";
 
 interface ClusterView {
@@ -75,6 +78,7 @@ const DAYS: Readonly<Record<string, HeldOutDay>> = {
   second: { ...secondDay, write: (seed, dir) => writeBuilt(secondDay.buildDay(seed), dir, secondDay.writeDay) },
   third: { ...thirdDay, write: (seed, dir) => writeBuilt(thirdDay.buildDay(seed), dir, thirdDay.writeDay) },
   fourth: { ...fourthDay, write: (seed, dir) => writeBuilt(fourthDay.buildDay(seed), dir, fourthDay.writeDay) },
+  fifth: { ...fifthDay, write: (seed, dir) => writeBuilt(fifthDay.buildDay(seed), dir, fifthDay.writeDay) },
 };
 function writeBuilt<D>(day: D, dir: string, write: (day: D, dir: string) => void): D {
   write(day, dir);
@@ -134,7 +138,7 @@ async function main(): Promise<void> {
   const seed = flag(argv, "--seed");
   const dayName = flag(argv, "--day") ?? "first";
   const held = DAYS[dayName];
-  if (!held) throw new Error(`--day wants first, second, third or fourth, not ${JSON.stringify(dayName)}`);
+  if (!held) throw new Error(`--day wants first, second, third, fourth or fifth, not ${JSON.stringify(dayName)}`);
   const { DAY, DAY_START, SERVICE_NAMES } = held;
   const useStandIn = argv.includes("--github-stand-in");
   let standIn: GitHubStandIn | undefined;
