@@ -11,6 +11,7 @@
  * | hex, 8 or more, at least one digit        | `{hex}`   | `542bede9`, a git SHA           |
  * | email address (also `%40`-encoded)        | `{email}` | `ada@example.com`               |
  * | a word holding a number of 5+ digits      | `{id}`    | `INV-2026-165986`, `ord_0012345` |
+ * | `prefix_` and 5+ letters and digits       | `{id}`    | `crt_waf0wg8d`, `usr_8f3k2`     |
  * | opaque token (see `isOpaqueToken`)        | `{token}` | `dGhpcyBpcyBhIHRva2Vu`, `AbC9xYz12Qw` |
  * | `name.ext` whose name is one of the above | `{id}.ext` … | `123.json` → `{id}.json`     |
  *
@@ -63,6 +64,9 @@ function classify(segment: string): string | undefined {
   // "INV-2026-165986", "ord_0012345", "blue-shoes-1234567": a number of five or more digits
   // names one thing; a year or a version ("2025", "v2") is shorter.
   if (LONG_NUMBER.test(segment) && ID_CHARS.test(segment)) return "{id}";
+  // "crt_waf0wg8d", "usr_8f3k2", "cus_NffrFeUfNV2Hib": a short prefix and a tail of letters
+  // and digits, the way Stripe-style ids are written.
+  if (isPrefixedId(segment)) return "{id}";
   if (isOpaqueToken(segment)) return "{token}";
   return undefined;
 }
@@ -80,6 +84,13 @@ export function isOpaqueToken(segment: string): boolean {
   if (digits === 0 || !/[A-Za-z]/.test(segment)) return false;
   if (segment.length >= 20) return true;
   return /[a-z]/.test(segment) && /[A-Z]/.test(segment) && digits >= 2;
+}
+
+function isPrefixedId(segment: string): boolean {
+  const m = /^[A-Za-z]{2,12}_([A-Za-z0-9]{5,})$/.exec(segment);
+  if (!m) return false;
+  const tail = m[1]!;
+  return /\d/.test(tail) ? /[A-Za-z]/.test(tail) : /[a-z]/.test(tail) && /[A-Z]/.test(tail) && tail.length >= 10;
 }
 
 function isSlug(segment: string): boolean {
