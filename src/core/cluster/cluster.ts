@@ -15,6 +15,7 @@
  * instances and first/last seen come from every entry added.
  */
 import { buildFingerprint } from "./fingerprint";
+import { handlerMethod } from "../ingest/http-request";
 import { maxSeverity, type Severity } from "../severity";
 import type { Cluster, NormalizedEntry, TimeWindow, VariableValues } from "../types";
 
@@ -162,9 +163,7 @@ export class ServiceClusterer {
     // join one.
     if (entry.kind === "request" && entry.http) {
       const { route, status } = entry.http;
-      // HEAD is GET without the body (RFC 9110, 9.3.2): frameworks answer both with one handler,
-      // so a HEAD and a GET on one route with one status are one problem.
-      const method = entry.http.method === "HEAD" ? "GET" : entry.http.method;
+      const method = handlerMethod(entry.http.method);
       const key = `${this.service}${SEP}request${SEP}${method}${SEP}${route}${SEP}${status}`;
       const acc =
         this.byKey.get(key) ??

@@ -25,6 +25,21 @@ export function buildHttp(req: HttpRequest, redact: Redactor): NonNullable<Norma
   return http;
 }
 
+/**
+ * The method a request clusters under. HEAD is GET without the body (RFC 9110, 9.3.2):
+ * frameworks answer both with one handler, so a HEAD and a GET on one route with one status are
+ * one problem.
+ */
+export function handlerMethod(method: string): string {
+  return method === "HEAD" ? "GET" : method;
+}
+
+/** The methods that cluster under `handlerMethod(method)`, for a query that finds them all. */
+export function methodsOfHandler(method: string): readonly string[] {
+  const handler = handlerMethod(method);
+  return handler === "GET" ? ["GET", "HEAD"] : [handler];
+}
+
 export function parseLatencyMs(latency: HttpRequest["latency"]): number | undefined {
   if (latency === undefined) return undefined;
   if (typeof latency === "string") {

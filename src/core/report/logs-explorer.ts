@@ -15,6 +15,7 @@
  */
 import type { Cluster, TimeWindow } from "../types";
 import { severityRank, SEVERITIES, type Severity } from "../severity";
+import { methodsOfHandler } from "../ingest/http-request";
 
 function quote(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -142,13 +143,9 @@ export function clusterLogQuery(cluster: Cluster): string {
   // entries' own severity may be lower than the cluster's: no severity clause for those.
   if (cluster.kind !== "stacktrace") clauses.push(`severity>=${lowestSeverity(cluster.severities, cluster.severity)}`);
   if (cluster.http && cluster.kind === "request") {
-    // HEAD and GET are clustered together (core/cluster/cluster.ts): the query finds both.
-    const { method } = cluster.http;
-    const methods =
-      method === "GET" || method === "HEAD"
-        ? `(httpRequest.requestMethod="GET" OR httpRequest.requestMethod="HEAD")`
-        : `httpRequest.requestMethod=${quote(method)}`;
-    clauses.push(methods, `httpRequest.status=${cluster.http.status}`);
+    // HEAD and GET are clustered together (ingest/http-request.ts, handlerMethod): the query finds both.
+    const methods = methodsOfHandler(cluster.http.method).map((m) => `httpRequest.requestMethod=${quote(m)}`);
+    clauses.push(methods.length === 1 ? methods[0]! : `(${methods.join(" OR ")})`, `httpRequest.status=${cluster.http.status}`);
     const route = literalRuns(cluster.http.route)[0];
     const urls = cluster.samples.map((s) => textAt(s, ["httpRequest", "requestUrl"]));
     const prefix = route && urls.every((u) => u !== undefined) ? containedStart(route, urls as string[]) : undefined;
