@@ -189,21 +189,7 @@ export class ServiceClusterer {
         // Frames without an exception (zap's stacktrace field, debug.Stack()): they say where
         // the log call is, the message says what happened. Two messages logged in one function
         // are two problems, so the message's template joins the key.
-        const match = this.templater.add(firstLine);
-        key += `${SEP}${match.clusterId}`;
-        const acc =
-          this.byKey.get(key) ??
-          this.open(
-            key,
-            entry,
-            match.template,
-            [this.service, "stacktrace", type, ...frames, match.clusterId],
-            variableNames(match.template, match.params.length),
-            match.clusterId,
-          );
-        this.record(acc, entry);
-        for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
-        return acc.fingerprint;
+        return this.addMined(entry, firstLine, key, [this.service, "stacktrace", type, ...frames]);
       }
       const acc =
         this.byKey.get(key) ??
@@ -230,19 +216,31 @@ export class ServiceClusterer {
       for (let i = 0; i < params.length; i++) this.recordValue(acc, i, params[i]!);
       return acc.fingerprint;
     }
-    const match = this.templater.add(entry.message);
     const source = entry.source ?? "";
     // A typed error without frames keeps its type in the key; plain messages keep the key they always had.
     const type = entry.exception?.type;
     const typed = type === undefined ? "" : `${SEP}${type}`;
-    const key = `${this.service}${SEP}application${SEP}${source}${typed}${SEP}${match.clusterId}`;
-    const parts =
-      type === undefined
-        ? [this.service, "application", source, match.clusterId]
-        : [this.service, "application", source, `exception:${type}`, match.clusterId];
+    const head = type === undefined ? [this.service, "application", source] : [this.service, "application", source, `exception:${type}`];
+    return this.addMined(entry, entry.message, `${this.service}${SEP}application${SEP}${source}${typed}`, head);
+  }
+
+  /**
+   * Adds an entry whose cluster is the template miner's for `message`: the key and the
+   * fingerprint parts end with the miner's cluster id.
+   */
+  private addMined(entry: NormalizedEntry, message: string, keyHead: string, partsHead: readonly string[]): string {
+    const match = this.templater.add(message);
+    const key = `${keyHead}${SEP}${match.clusterId}`;
     const acc =
       this.byKey.get(key) ??
-      this.open(key, entry, match.template, parts, variableNames(match.template, match.params.length), match.clusterId);
+      this.open(
+        key,
+        entry,
+        match.template,
+        [...partsHead, match.clusterId],
+        variableNames(match.template, match.params.length),
+        match.clusterId,
+      );
     this.record(acc, entry);
     // The variable list follows the template; it can grow when the miner generalizes.
     for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
