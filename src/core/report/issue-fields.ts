@@ -24,21 +24,23 @@ export function plannedIssueFields(actions: readonly IssueAction[], dryRun: bool
     if (a.kind === "close-duplicate") continue; // a merge, not the cluster's own issue: see mergeFields
     const reason = "reason" in a ? a.reason : undefined;
     fieldsOf(fields, a.service)[a.fingerprint] = {
-      action:
-        a.kind === "skip" && reason === "over-cap"
-          ? "listed-in-digest"
-          : a.kind === "skip" && reason === "held-variant"
-            ? describeAction(
-                "held",
-                `a variant of ${a.variantIssue !== undefined ? `#${a.variantIssue}, ` : ""}${a.variantOf ?? "another cluster"}; its own issue opens next run if it still stands apart`,
-              )
-            : describeAction(a.kind, reason),
+      action: plannedAction(a, reason),
       number: "issueNumber" in a ? a.issueNumber : undefined,
       url: "url" in a ? a.url : undefined,
       dryRun,
     };
   }
   return fields;
+}
+
+function plannedAction(a: IssueAction, reason: string | undefined): string {
+  if (a.kind !== "skip") return describeAction(a.kind, reason);
+  if (reason === "over-cap") return "listed-in-digest";
+  if (reason === "held-variant") {
+    const of = `${a.variantIssue !== undefined ? `#${a.variantIssue}, ` : ""}${a.variantOf ?? "another cluster"}`;
+    return describeAction("held", `a variant of ${of}; its own issue opens when the hold is over, if it still stands apart`);
+  }
+  return describeAction(a.kind, reason);
 }
 
 export interface IssueOutcomes {

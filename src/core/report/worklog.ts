@@ -163,7 +163,7 @@ const ACTION_WORDS: Record<string, { done: string; planned: string }> = {
     planned: "list in the digest issue (over the per-run cap)",
   },
   skip: { done: "no change to", planned: "leave as is" },
-  held: { done: "issue held for one run", planned: "hold its issue for one run" },
+  held: { done: "issue held", planned: "hold its issue" },
 };
 
 /** "opened [#12](…)", "dry run: would comment on #12", "⚠️ comment on #12 failed: …". Actions may carry a reason: "mute (not-planned)". */

@@ -588,17 +588,20 @@ export function planIssueActions(input: PlanInput): IssueAction[] {
   }
 
   // A new cluster a word or two apart from another problem (of this run, or an open issue no
-  // cluster of this run tracks) waits a run for its issue: core/triage/variants.ts.
+  // cluster of this run tracks) waits up to holdHours for its issue: core/triage/variants.ts.
   const holdHours = policy.variantHoldHours ?? DEFAULT_VARIANT_HOLD_HOURS;
   const known: VariantHead[] = marked
     .filter((m) => m.marker.kind === "problem" && m.issue.state === "open" && !claimed.has(m.issue.number))
-    .map((m) => ({
-      fingerprint: m.marker.fp,
-      service: m.marker.svc,
-      template: m.marker.tpl,
-      issueNumber: m.issue.number,
-      ...(labelPriority(m.issue) ? { priority: labelPriority(m.issue) } : {}),
-    }));
+    .map((m): VariantHead => {
+      const priority = labelPriority(m.issue);
+      return {
+        fingerprint: m.marker.fp,
+        service: m.marker.svc,
+        template: m.marker.tpl,
+        issueNumber: m.issue.number,
+        ...(priority ? { priority } : {}),
+      };
+    });
   const variants = holdHours <= 0 ? new Map<string, VariantHead>() : findVariants(unique, (c) => matches.has(c.fingerprint), known);
   const held = (c: PrioritizedCluster): VariantHead | undefined => {
     const head = variants.get(c.fingerprint);

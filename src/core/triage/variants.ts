@@ -8,7 +8,7 @@
  * open two issues. Pure.
  */
 import { WILDCARD } from "../cluster/miner/masking";
-import { WORD_CONTEXT } from "../cluster/miner/regroup";
+import { isConstantWord, WORD_CONTEXT } from "../cluster/miner/regroup";
 import type { Priority, PrioritizedCluster } from "../types";
 
 /** Word positions in which a variant may differ from its head. */
@@ -25,11 +25,9 @@ export interface VariantHead {
   readonly issueNumber?: number;
 }
 
-const LETTER = /\p{L}/u;
-
-/** A constant word of a template: a letter, no variable. */
+/** A constant word of a template, as the miner counts them, and no route placeholder (`{id}`). */
 function isWord(token: string): boolean {
-  return LETTER.test(token) && !token.includes(WILDCARD) && !/\{[^{}\s]*\}/.test(token);
+  return isConstantWord(token) && !/\{[^{}\s]*\}/.test(token);
 }
 
 /** A token that may differ between variants: a word, or one with a word beside a variable (`<*>:inventory.price_history.`). */

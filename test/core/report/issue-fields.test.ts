@@ -79,7 +79,7 @@ describe("plannedIssueFields", () => {
 describe("a held variant", () => {
   const held: IssueAction = { kind: "skip", reason: "held-variant", variantOf: "lg1-head", fingerprint: "a", service: "api", windowId: W };
   const field = {
-    action: "held (a variant of lg1-head; its own issue opens next run if it still stands apart)",
+    action: "held (a variant of lg1-head; its own issue opens when the hold is over, if it still stands apart)",
     number: undefined,
     url: undefined,
     dryRun: false,
@@ -96,12 +96,12 @@ describe("a held variant", () => {
     expect(out.failures).toEqual([]);
   });
 
-  test("is described in the worklog as held for one run", () => {
+  test("is described in the worklog as held", () => {
     expect(describeIssue(field)).toBe(
-      "issue held for one run (a variant of lg1-head; its own issue opens next run if it still stands apart)",
+      "issue held (a variant of lg1-head; its own issue opens when the hold is over, if it still stands apart)",
     );
     expect(describeIssue({ ...field, dryRun: true })).toBe(
-      "dry run: would hold its issue for one run (a variant of lg1-head; its own issue opens next run if it still stands apart)",
+      "dry run: would hold its issue (a variant of lg1-head; its own issue opens when the hold is over, if it still stands apart)",
     );
   });
 });

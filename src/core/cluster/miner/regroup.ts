@@ -121,7 +121,7 @@ function split(
     columns.push({ values, frequent });
     if (values.size === 1) {
       const tok = shapes[members[0]!]!.tokens[p]!;
-      if (!tok.includes(WILDCARD) && LETTER.test(tok)) context++;
+      if (isConstantWord(tok)) context++;
     }
   }
   for (let p = 0; p < length; p++) {
@@ -171,6 +171,11 @@ function split(
 }
 
 const LETTER = /\p{L}/u;
+
+/** A constant word, as WORD_CONTEXT counts them: a token with a letter and no `<*>`. */
+export function isConstantWord(tok: string): boolean {
+  return !tok.includes(WILDCARD) && LETTER.test(tok);
+}
 /** com.tencent.mm, system.time.showampm: a name of three or more dotted parts. */
 const QUALIFIED = /^[A-Za-z_][\w$-]*(?:\.[\w$-]+){2,}$/;
 
