@@ -61,29 +61,45 @@ function flag(argv: readonly string[], name: string): string | undefined {
 const HOUR = 3_600_000;
 const pad = (n: number): string => String(n).padStart(2, "0");
 
-/** What the scorer needs of a held-out day module (day.ts, second-day.ts, third-day.ts). */
+/** What the scorer needs of a held-out day module (day.ts, second-day.ts, … fifth-day.ts). */
 interface HeldOutDay {
   readonly DAY: string;
   readonly DAY_START: number;
   readonly SERVICE_NAMES: readonly string[];
   readonly problemOfInsertId: (insertId: unknown) => string | undefined;
   /** Builds the day (default seed when undefined) and writes it to `dir`. */
-  readonly write: (
-    seed: number | undefined,
-    dir: string,
-  ) => Pick<firstDay.Day, "counts"> & { problems: readonly { id: string; service: string; about: string }[] };
+  readonly write: (seed: number | undefined, dir: string) => ScoredDay;
+}
+type ScoredDay = Pick<firstDay.Day, "counts"> & { problems: readonly { id: string; service: string; about: string }[] };
+
+/** A day module as the scorer uses it: each module's buildDay and writeDay take its own Day type. */
+function heldOut<D extends ScoredDay>(m: {
+  DAY: string;
+  DAY_START: number;
+  SERVICE_NAMES: readonly string[];
+  problemOfInsertId: (insertId: unknown) => string | undefined;
+  buildDay: (seed?: number) => D;
+  writeDay: (day: D, dir: string) => void;
+}): HeldOutDay {
+  return {
+    DAY: m.DAY,
+    DAY_START: m.DAY_START,
+    SERVICE_NAMES: m.SERVICE_NAMES,
+    problemOfInsertId: m.problemOfInsertId,
+    write: (seed, dir) => {
+      const day = m.buildDay(seed);
+      m.writeDay(day, dir);
+      return day;
+    },
+  };
 }
 const DAYS: Readonly<Record<string, HeldOutDay>> = {
-  first: { ...firstDay, write: (seed, dir) => writeBuilt(firstDay.buildDay(seed), dir, firstDay.writeDay) },
-  second: { ...secondDay, write: (seed, dir) => writeBuilt(secondDay.buildDay(seed), dir, secondDay.writeDay) },
-  third: { ...thirdDay, write: (seed, dir) => writeBuilt(thirdDay.buildDay(seed), dir, thirdDay.writeDay) },
-  fourth: { ...fourthDay, write: (seed, dir) => writeBuilt(fourthDay.buildDay(seed), dir, fourthDay.writeDay) },
-  fifth: { ...fifthDay, write: (seed, dir) => writeBuilt(fifthDay.buildDay(seed), dir, fifthDay.writeDay) },
+  first: heldOut(firstDay),
+  second: heldOut(secondDay),
+  third: heldOut(thirdDay),
+  fourth: heldOut(fourthDay),
+  fifth: heldOut(fifthDay),
 };
-function writeBuilt<D>(day: D, dir: string, write: (day: D, dir: string) => void): D {
-  write(day, dir);
-  return day;
-}
 
 function readClusters(held: HeldOutDay, store: string, service: string, hour: number): ClusterView[] | undefined {
   const file = path.join(store, service, ...held.DAY.split("-"), `${pad(hour)}00Z.json`);
