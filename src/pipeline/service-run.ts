@@ -4,6 +4,7 @@ import { ServiceClusterer, type ClusterOptions } from "../core/cluster/cluster";
 import { estimateClusters } from "../core/cluster/estimates";
 import { AdaptiveSampler } from "../core/ingest/sampling";
 import { TemplateMiner } from "../core/cluster/miner/template-miner";
+import { RouteGeneraliser } from "../core/cluster/routes";
 import { jsonChunks } from "../core/json-chunks";
 import { minerStateKey } from "../core/report/object-keys";
 import type { Cluster, SkipReason, SkippedEntry, WorklogSampling } from "../core/types";
@@ -26,6 +27,8 @@ export interface ServiceRun {
   readonly service: string;
   readonly clusterer: ServiceClusterer;
   readonly miner: TemplateMiner;
+  /** Word-valued route segments learned so far; saved with the miner state, as its `routes`. */
+  readonly routes: RouteGeneraliser;
   readonly minerGeneration?: string;
   readonly stats: MutableStats;
   readonly skippedSamples: SkippedEntry[];
@@ -47,6 +50,7 @@ export async function startServiceRun(
 ): Promise<ServiceRun> {
   const notes: string[] = [];
   let miner = new TemplateMiner(options.miner);
+  let routes = new RouteGeneraliser();
   let minerGeneration: string | undefined;
   try {
     const stored = await store.get(minerStateKey(service));
@@ -61,6 +65,14 @@ export async function startServiceRun(
         );
         log.warn({ service, warning: loaded.warning }, "miner state unusable; recomputing templates");
       }
+      // Routes have their own schema: a miner state of another version still keeps them, and a
+      // broken routes field costs only the route patterns.
+      const learned = RouteGeneraliser.fromState(typeof json === "object" && json !== null ? (json as { routes?: unknown }).routes : undefined);
+      routes = learned.routes;
+      if (learned.warning) {
+        notes.push(`Route patterns could not be used (${learned.warning}); they are learned again, so some request fingerprints may be new.`);
+        log.warn({ service, warning: learned.warning }, "route state unusable; learning route patterns again");
+      }
     }
   } catch (err) {
     notes.push(`Template miner state could not be read (${(err as Error).message}); templates were recomputed.`);
@@ -68,8 +80,9 @@ export async function startServiceRun(
   }
   return {
     service,
-    clusterer: new ServiceClusterer(service, miner, clusterOptions),
+    clusterer: new ServiceClusterer(service, miner, clusterOptions, routes),
     miner,
+    routes,
     minerGeneration,
     stats: emptyStats(),
     skippedSamples: [],
@@ -103,7 +116,7 @@ export function sampledClusters(run: ServiceRun, report: SourceReport): Cluster[
 
 export async function saveMinerState(store: ObjectStore, run: ServiceRun, log: Logger): Promise<void> {
   // Printed template by template as it is written: the state of a free-text service is megabytes.
-  const body = jsonChunks(run.miner.toState(), "clusters", 0);
+  const body = jsonChunks({ ...run.miner.toState(), routes: run.routes.toState() }, "clusters", 0);
   try {
     await store.put(minerStateKey(run.service), body, { contentType: "application/json", ifGeneration: run.minerGeneration ?? "0" });
   } catch (err) {

@@ -15,6 +15,7 @@
  * instances and first/last seen come from every entry added.
  */
 import { buildFingerprint } from "./fingerprint";
+import type { RouteGeneraliser } from "./routes";
 import { handlerMethod } from "../ingest/http-request";
 import { maxSeverity, type Severity } from "../severity";
 import type { Cluster, NormalizedEntry, TimeWindow, VariableValues } from "../types";
@@ -55,7 +56,7 @@ export const DEFAULT_CLUSTER_OPTIONS: Omit<ClusterOptions, "window"> = {
 class BoundedCounter {
   readonly counts = new Map<string, number>();
   overflow = 0;
-  constructor(private readonly cap: number) {}
+  constructor(readonly cap: number) {}
   add(value: string): void {
     const n = this.counts.get(value);
     if (n !== undefined) this.counts.set(value, n + 1);
@@ -98,6 +99,8 @@ interface Accumulator {
   errorGroups?: BoundedCounter;
   /** The entries past maxClusters, of every template: their values say nothing, so none are kept. */
   overflow?: true;
+  /** A request group whose route became a learned pattern (routes.ts): the concrete routes it absorbed. */
+  routeMembers?: readonly string[];
 }
 
 interface LevelCounts {
@@ -126,6 +129,8 @@ export class ServiceClusterer {
     readonly service: string,
     private readonly templater: MessageTemplater,
     private readonly options: ClusterOptions,
+    /** Learns word-valued route segments (routes.ts); without it, routes stay as masked. */
+    private readonly routes?: RouteGeneraliser,
   ) {
     const span = Math.max(1, options.window.end - options.window.start);
     this.buckets = Math.max(1, Math.ceil(span / (options.bucketMinutes * 60_000)));
@@ -165,8 +170,9 @@ export class ServiceClusterer {
       const { route, status } = entry.http;
       const method = handlerMethod(entry.http.method);
       const key = `${this.service}${SEP}request${SEP}${method}${SEP}${route}${SEP}${status}`;
-      const acc =
-        this.byKey.get(key) ??
+      let acc = this.byKey.get(key);
+      if (!acc) this.routes?.observe(route);
+      acc ??=
         this.open(
           key,
           entry,
@@ -389,11 +395,51 @@ export class ServiceClusterer {
   }
 
   /**
+   * Request groups whose routes a learned pattern covers (routes.ts) become one per pattern,
+   * method and status, under the pattern route's fingerprint; the groups themselves are left as
+   * they are (a copy takes the merge).
+   */
+  private withRoutePatterns(accs: Accumulator[]): Accumulator[] {
+    const routes = this.routes;
+    if (!routes) return accs;
+    routes.learn();
+    const byKey = new Map<string, Accumulator>();
+    const out: Accumulator[] = [];
+    for (const acc of accs) {
+      const http = acc.http;
+      const pattern = acc.kind === "request" && !acc.overflow && http ? routes.generalise(http.route) : undefined;
+      if (!pattern || !http) {
+        out.push(acc);
+        continue;
+      }
+      const parts = acc.fingerprintParts.map((part, i) => (i === 3 ? pattern.route : part));
+      const key = parts.join(SEP);
+      const existing = byKey.get(key);
+      if (existing) {
+        mergeAccumulator(existing, acc, this.options.maxSamples);
+        continue;
+      }
+      const renamed: Accumulator = {
+        ...copyAccumulator(acc),
+        fingerprintParts: parts,
+        fingerprint: buildFingerprint(parts),
+        template: `${http.method} ${pattern.route} → ${http.status}`,
+        http: { ...http, route: pattern.route },
+        routeMembers: pattern.members,
+      };
+      byKey.set(key, renamed);
+      out.push(renamed);
+    }
+    return out;
+  }
+
+  /**
    * Fingerprints this application cluster had under the ids the miner merged into its own
    * (this run's merges and earlier runs', kept as aliases in the miner state), oldest first:
    * issues opened under them are the same problem. At most MAX_MERGED_FROM.
    */
   private mergedFrom(acc: Accumulator): string[] {
+    if (acc.routeMembers) return routeMergedFrom(acc);
     if (!acc.minerId || !this.templater.aliasesOf) return [];
     const aliases = this.templater.aliasesOf(acc.minerId);
     const out: string[] = [];
@@ -413,7 +459,7 @@ export class ServiceClusterer {
   clusters(minLevel = 0): Cluster[] {
     const minutes = Math.max(1, (this.options.window.end - this.options.window.start) / 60_000);
     const out: Cluster[] = [];
-    for (const merged of this.mergedAccumulators()) {
+    for (const merged of this.withRoutePatterns(this.mergedAccumulators())) {
       const acc = minLevel > 0 ? thinned(merged, minLevel) : merged;
       if (acc.count === 0) continue;
       const template = acc.minerId ? (this.templater.templateOf(acc.minerId) ?? acc.template) : acc.template;
@@ -523,6 +569,41 @@ function thinned(acc: Accumulator, minLevel: number): Accumulator {
   let severity: Severity | undefined;
   for (const sev of Object.keys(out.severities) as Severity[]) severity = severity === undefined ? sev : maxSeverity(severity, sev);
   return { ...acc, count: out.count, severities: out.severities, timeline: out.timeline, severity: severity ?? acc.severity };
+}
+
+/** The fingerprints a pattern's group had under its concrete routes (parts: service, "request", method, route, status). */
+function routeMergedFrom(acc: Accumulator): string[] {
+  const out: string[] = [];
+  const members = acc.routeMembers ?? [];
+  for (let i = 0; i < members.length && out.length < MAX_MERGED_FROM; i++) {
+    const fp = buildFingerprint(acc.fingerprintParts.map((part, k) => (k === 3 ? members[i]! : part)));
+    if (fp !== acc.fingerprint) out.push(fp);
+  }
+  return out;
+}
+
+function copyCounter(c: BoundedCounter): BoundedCounter {
+  const out = new BoundedCounter(c.cap);
+  for (const [v, n] of c.counts) out.counts.set(v, n);
+  out.overflow = c.overflow;
+  return out;
+}
+
+/** A copy that mergeAccumulator can fold others into without touching the original. */
+function copyAccumulator(acc: Accumulator): Accumulator {
+  return {
+    ...acc,
+    severities: { ...acc.severities },
+    revisions: copyCounter(acc.revisions),
+    instances: new Set(acc.instances),
+    variables: acc.variables.map((v) => ({ name: v.name, values: copyCounter(v.values) })),
+    kept: [...acc.kept],
+    timeline: [...acc.timeline],
+    ...(acc.levels
+      ? { levels: acc.levels.map((l) => (l ? { count: l.count, severities: { ...l.severities }, timeline: [...l.timeline] } : undefined)) }
+      : {}),
+    ...(acc.errorGroups ? { errorGroups: copyCounter(acc.errorGroups) } : {}),
+  };
 }
 
 /** Folds b into a: counts add up, extremes widen, samples keep the earliest and the latest. */
