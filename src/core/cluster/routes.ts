@@ -68,11 +68,12 @@ function lastNonEmpty(segments: readonly string[]): number {
   return -1;
 }
 
-/** Whether `pattern` (segments, `{*}` where a parameter is) covers `route` (segments). */
+/** Whether `pattern` (segments, `{*}` where a parameter is) covers `route` (segments): equal but at its parameters. */
 function covers(pattern: readonly string[], route: readonly string[]): boolean {
   if (pattern.length !== route.length) return false;
   for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] === PARAM ? !isPlain(route[i]!) && route[i] !== PARAM : pattern[i] !== route[i]) return false;
+    // A parameter takes any value, masked ones included (`crt_waf0wg8d` is `{id}`, `crt_gyaqhbsj` a word).
+    if (pattern[i] === PARAM ? route[i] === "" : pattern[i] !== route[i]) return false;
   }
   return true;
 }

@@ -52,6 +52,9 @@ describe("RouteGeneraliser", () => {
   test("values must be plain: a masked segment in the same place is not a value of the parameter", () => {
     const routes = ["north", "south", "{id}"].map((v) => `/v1/regions/${v}/depots`);
     expect(distinct(mapped(routes))).toEqual(new Set(routes));
+    // once learned from words, the parameter takes masked values too: one endpoint, one pattern
+    const carts = ["crt_gyaqhbsj", "crt_pqowieur", "crt_mnbvcxzl", "{id}"].map((v) => `/v1/carts/${v}/promo`);
+    expect(distinct(mapped(carts))).toEqual(new Set(["/v1/carts/{*}/promo"]));
   });
 
   test("two parameters in one route are both learned", () => {
