@@ -67,10 +67,14 @@ export async function startServiceRun(
       }
       // Routes have their own schema: a miner state of another version still keeps them, and a
       // broken routes field costs only the route patterns.
-      const learned = RouteGeneraliser.fromState(typeof json === "object" && json !== null ? (json as { routes?: unknown }).routes : undefined);
+      const learned = RouteGeneraliser.fromState(
+        typeof json === "object" && json !== null ? (json as { routes?: unknown }).routes : undefined,
+      );
       routes = learned.routes;
       if (learned.warning) {
-        notes.push(`Route patterns could not be used (${learned.warning}); they are learned again, so some request fingerprints may be new.`);
+        notes.push(
+          `Route patterns could not be used (${learned.warning}); they are learned again, so some request fingerprints may be new.`,
+        );
         log.warn({ service, warning: learned.warning }, "route state unusable; learning route patterns again");
       }
     }

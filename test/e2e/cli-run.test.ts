@@ -164,6 +164,44 @@ describe("log-gardener run", () => {
     ]);
   });
 
+  test("a word-valued route segment becomes one pattern over hourly runs, kept in the miner state, and keeps its fingerprint", async () => {
+    const request = (partner: string, hour: number, i: number) => ({
+      insertId: `r${hour}-${partner}-${i}`,
+      timestamp: `2025-09-15T0${hour}:1${i}:00Z`,
+      severity: "WARNING",
+      logName: "projects/p/logs/run.googleapis.com%2Frequests",
+      resource: { type: "cloud_run_revision", labels: { service_name: "box-office" } },
+      httpRequest: { requestMethod: "POST", requestUrl: `https://box.example/embed/${partner}/checkout/`, status: 403 },
+    });
+    const hour = async (h: number, partners: string[]) => {
+      const input = path.join(dir, `hour-${h}.json`);
+      await writeFile(input, JSON.stringify(partners.flatMap((p) => [request(p, h, 1), request(p, h, 2)])));
+      const r = await runCli(["run", "--input", input, "--window", "1h", "--window-end", `2025-09-15T0${h + 1}:00:00Z`, "--out", dir]);
+      expect(r.code).toBe(0);
+      const parsed = parseSidecar(JSON.parse(await readFile(path.join(dir, `box-office/2025/09/15/0${h}00Z.json`), "utf8")));
+      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+      return parsed.sidecar.clusters.map((c) => ({ route: c.http?.route, count: c.count, fingerprint: c.fingerprint }));
+    };
+    // two partners: two endpoints as far as the evidence goes
+    const first = await hour(1, ["moonrise", "saltwater"]);
+    expect(first.map((c) => c.route).sort()).toEqual(["/embed/moonrise/checkout/", "/embed/saltwater/checkout/"]);
+    // a third: one pattern, whose state is saved with the miner's
+    const second = await hour(2, ["moonrise", "foxglove"]);
+    expect(second).toEqual([{ route: "/embed/{*}/checkout/", count: 4, fingerprint: expect.any(String) as string }]);
+    const state = JSON.parse(await readFile(path.join(dir, "_state/box-office/miner.json"), "utf8")) as {
+      routes: { patterns: { route: string; members: string[] }[] };
+    };
+    expect(state.routes.patterns).toEqual([
+      {
+        route: "/embed/{*}/checkout/",
+        members: ["/embed/moonrise/checkout/", "/embed/saltwater/checkout/", "/embed/foxglove/checkout/"],
+      },
+    ]);
+    // a later hour's partner never seen before joins it, under the same fingerprint
+    const third = await hour(3, ["starling"]);
+    expect(third).toEqual([{ route: "/embed/{*}/checkout/", count: 2, fingerprint: second[0]!.fingerprint }]);
+  });
+
   test("bad configuration exits 2 and names each bad field", async () => {
     const r = await runCli(["run", "--out", dir, "--window", "forever"], { LOG_GARDENER_MIN_SEVERITY: "LOUD" });
     expect(r.code).toBe(2);

@@ -172,15 +172,14 @@ export class ServiceClusterer {
       const key = `${this.service}${SEP}request${SEP}${method}${SEP}${route}${SEP}${status}`;
       let acc = this.byKey.get(key);
       if (!acc) this.routes?.observe(route);
-      acc ??=
-        this.open(
-          key,
-          entry,
-          `${entry.http.method} ${route} → ${status}`,
-          [this.service, "request", method, route, String(status)],
-          ["url"],
-          undefined,
-        );
+      acc ??= this.open(
+        key,
+        entry,
+        `${entry.http.method} ${route} → ${status}`,
+        [this.service, "request", method, route, String(status)],
+        ["url"],
+        undefined,
+      );
       this.record(acc, entry);
       this.recordValue(acc, 0, entry.http.url);
       return acc.fingerprint;
