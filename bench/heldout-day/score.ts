@@ -25,12 +25,15 @@
  *
  * Flags: --cli PATH (the build to measure; default this checkout's dist/src/cli.js),
  * --keep DIR (write the day and the store there and keep them), --seed N, --github-stand-in,
- * --day first|second|third|fourth|fifth (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
+ * --day first|second|third|fourth|fifth|sixth|seventh (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
  * 2026-11-29, written later by someone who had not read the miner; third-day.ts, 2026-11-28,
  * written by someone who had read neither the clustering code nor the other two days' problems;
  * fourth-day.ts, 2026-11-27, written the same way without the other three days' problems; or
  * fifth-day.ts, 2026-11-26, written the same way without the other four days' problems, from the
- * most common logging setups of each stack).
+ * most common logging setups of each stack; sixth-day.ts, 2026-11-25, and seventh-day.ts,
+ * 2026-11-24, written the same way without the other days' problems, for stacks the others lack:
+ * lograge, Rust's tracing, Laravel's Monolog and pino; structlog, .NET's JSON console, zap and
+ * Elixir's logger_json).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -42,6 +45,8 @@ import * as secondDay from "./second-day";
 import * as thirdDay from "./third-day";
 import * as fourthDay from "./fourth-day";
 import * as fifthDay from "./fifth-day";
+import * as sixthDay from "./sixth-day";
+import * as seventhDay from "./seventh-day";
 import { startGitHubStandIn, type GitHubStandIn } from "../../test/peers/github-stand-in";
 
 interface ClusterView {
@@ -61,7 +66,7 @@ function flag(argv: readonly string[], name: string): string | undefined {
 const HOUR = 3_600_000;
 const pad = (n: number): string => String(n).padStart(2, "0");
 
-/** What the scorer needs of a held-out day module (day.ts, second-day.ts, … fifth-day.ts). */
+/** What the scorer needs of a held-out day module (day.ts, second-day.ts, … seventh-day.ts). */
 interface HeldOutDay {
   readonly DAY: string;
   readonly DAY_START: number;
@@ -99,6 +104,8 @@ const DAYS: Readonly<Record<string, HeldOutDay>> = {
   third: heldOut(thirdDay),
   fourth: heldOut(fourthDay),
   fifth: heldOut(fifthDay),
+  sixth: heldOut(sixthDay),
+  seventh: heldOut(seventhDay),
 };
 
 function readClusters(held: HeldOutDay, store: string, service: string, hour: number): ClusterView[] | undefined {
@@ -154,7 +161,7 @@ async function main(): Promise<void> {
   const seed = flag(argv, "--seed");
   const dayName = flag(argv, "--day") ?? "first";
   const held = DAYS[dayName];
-  if (!held) throw new Error(`--day wants first, second, third, fourth or fifth, not ${JSON.stringify(dayName)}`);
+  if (!held) throw new Error(`--day wants one of ${Object.keys(DAYS).join(", ")}, not ${JSON.stringify(dayName)}`);
   const { DAY, DAY_START, SERVICE_NAMES } = held;
   const useStandIn = argv.includes("--github-stand-in");
   let standIn: GitHubStandIn | undefined;
