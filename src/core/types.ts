@@ -50,6 +50,11 @@ export interface NormalizedEntry {
   /** The Error Reporting group Cloud Logging gave the entry (`errorGroups[0].id`), with the entry's project. */
   readonly errorGroup?: ErrorGroupRef;
   readonly sample: unknown;
+  /**
+   * For an application line: the request paths its payload or message names (at most 4), to pair
+   * it with the request log of the same request (core/cluster/request-join.ts). Memory only.
+   */
+  readonly requestPaths?: readonly string[];
 }
 
 /** An Error Reporting group: https://console.cloud.google.com/errors/detail/ID?project=PROJECT. */
@@ -125,6 +130,11 @@ export interface Cluster {
   readonly overflow?: true;
   /** Error Reporting groups its entries belong to, most entries first (at most a few). */
   readonly errorGroups?: readonly (ErrorGroupRef & { readonly count: number })[];
+  /**
+   * Cloud Run request logs of the same requests as this application cluster's lines, folded in
+   * (core/cluster/request-join.ts): their route and status, and how many (part of `count`).
+   */
+  readonly joinedRequests?: readonly { readonly method: string; readonly route: string; readonly status: number; readonly count: number }[];
   /**
    * Present when the window was sampled: `count`, `severities`, `timeline` and `ratePerMinute`
    * are then estimates (the sampled numbers divided by `fraction`), and `sampled` is the count

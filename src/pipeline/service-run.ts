@@ -5,6 +5,7 @@ import { estimateClusters } from "../core/cluster/estimates";
 import { AdaptiveSampler } from "../core/ingest/sampling";
 import { TemplateMiner } from "../core/cluster/miner/template-miner";
 import { RouteGeneraliser } from "../core/cluster/routes";
+import { LearnedJoins } from "../core/cluster/request-join";
 import { jsonChunks } from "../core/json-chunks";
 import { minerStateKey } from "../core/report/object-keys";
 import type { Cluster, SkipReason, SkippedEntry, WorklogSampling } from "../core/types";
@@ -29,6 +30,8 @@ export interface ServiceRun {
   readonly miner: TemplateMiner;
   /** Word-valued route segments learned so far; saved with the miner state, as its `routes`. */
   readonly routes: RouteGeneraliser;
+  /** Request logs joined to application groups so far; saved with the miner state, as its `joins`. */
+  readonly joins: LearnedJoins;
   readonly minerGeneration?: string;
   readonly stats: MutableStats;
   readonly skippedSamples: SkippedEntry[];
@@ -51,6 +54,7 @@ export async function startServiceRun(
   const notes: string[] = [];
   let miner = new TemplateMiner(options.miner);
   let routes = new RouteGeneraliser();
+  let joins = new LearnedJoins();
   let minerGeneration: string | undefined;
   try {
     const stored = await store.get(minerStateKey(service));
@@ -65,17 +69,22 @@ export async function startServiceRun(
         );
         log.warn({ service, warning: loaded.warning }, "miner state unusable; recomputing templates");
       }
-      // Routes have their own schema: a miner state of another version still keeps them, and a
-      // broken routes field costs only the route patterns.
-      const learned = RouteGeneraliser.fromState(
-        typeof json === "object" && json !== null ? (json as { routes?: unknown }).routes : undefined,
-      );
+      // Routes and joins have their own schemas: a miner state of another version still keeps
+      // them, and a broken field costs only what it holds.
+      const fields = typeof json === "object" && json !== null ? (json as { routes?: unknown; joins?: unknown }) : {};
+      const learned = RouteGeneraliser.fromState(fields.routes);
       routes = learned.routes;
       if (learned.warning) {
         notes.push(
           `Route patterns could not be used (${learned.warning}); they are learned again, so some request fingerprints may be new.`,
         );
         log.warn({ service, warning: learned.warning }, "route state unusable; learning route patterns again");
+      }
+      const paired = LearnedJoins.fromState(fields.joins);
+      joins = paired.joins;
+      if (paired.warning) {
+        notes.push(`Request log joins could not be used (${paired.warning}); they are learned again from this hour's pairs.`);
+        log.warn({ service, warning: paired.warning }, "join state unusable; learning request joins again");
       }
     }
   } catch (err) {
@@ -84,9 +93,10 @@ export async function startServiceRun(
   }
   return {
     service,
-    clusterer: new ServiceClusterer(service, miner, clusterOptions, routes),
+    clusterer: new ServiceClusterer(service, miner, clusterOptions, routes, joins),
     miner,
     routes,
+    joins,
     minerGeneration,
     stats: emptyStats(),
     skippedSamples: [],
@@ -120,7 +130,7 @@ export function sampledClusters(run: ServiceRun, report: SourceReport): Cluster[
 
 export async function saveMinerState(store: ObjectStore, run: ServiceRun, log: Logger): Promise<void> {
   // Printed template by template as it is written: the state of a free-text service is megabytes.
-  const body = jsonChunks({ ...run.miner.toState(), routes: run.routes.toState() }, "clusters", 0);
+  const body = jsonChunks({ ...run.miner.toState(), routes: run.routes.toState(), joins: run.joins.toState() }, "clusters", 0);
   try {
     await store.put(minerStateKey(run.service), body, { contentType: "application/json", ifGeneration: run.minerGeneration ?? "0" });
   } catch (err) {

@@ -16,7 +16,9 @@
  */
 import { buildFingerprint } from "./fingerprint";
 import type { RouteGeneraliser } from "./routes";
+import { RequestJoiner, joinTarget, type LearnedJoins } from "./request-join";
 import { handlerMethod } from "../ingest/http-request";
+import { pathOf } from "../ingest/request-path";
 import { maxSeverity, type Severity } from "../severity";
 import type { Cluster, NormalizedEntry, TimeWindow, VariableValues } from "../types";
 
@@ -101,6 +103,10 @@ interface Accumulator {
   overflow?: true;
   /** A request group whose route became a learned pattern (routes.ts): the concrete routes it absorbed. */
   routeMembers?: readonly string[];
+  /** Request groups folded into this application group (request-join.ts): their shapes and fingerprints. */
+  joined?: { method: string; route: string; status: number; count: number; fingerprints: string[] }[];
+  /** A request group reported under the application group it was joined to earlier: its own fingerprints. */
+  ownFingerprints?: string[];
 }
 
 interface LevelCounts {
@@ -124,6 +130,9 @@ export class ServiceClusterer {
   /** Earliest entry of each revision of the service (bounded), and entries without one. */
   private readonly revisionFirst = new Map<string, number>();
   private withoutRevision = 0;
+  /** Pairs request logs with the app's lines about the same requests (request-join.ts). */
+  private readonly joiner = new RequestJoiner<Accumulator>();
+  private requestsSeen = 0;
 
   constructor(
     readonly service: string,
@@ -131,6 +140,8 @@ export class ServiceClusterer {
     private readonly options: ClusterOptions,
     /** Learns word-valued route segments (routes.ts); without it, routes stay as masked. */
     private readonly routes?: RouteGeneraliser,
+    /** Request logs joined to application groups in earlier hours (request-join.ts). */
+    private readonly joins?: LearnedJoins,
   ) {
     const span = Math.max(1, options.window.end - options.window.start);
     this.buckets = Math.max(1, Math.ceil(span / (options.bucketMinutes * 60_000)));
@@ -182,6 +193,11 @@ export class ServiceClusterer {
       );
       this.record(acc, entry);
       this.recordValue(acc, 0, entry.http.url);
+      if (!acc.overflow) {
+        this.requestsSeen++;
+        const path = pathOf(entry.http.url);
+        if (path !== undefined) this.joiner.request(acc, entry.instanceId, path, entry.timestamp, entry.http.latencyMs);
+      }
       return acc.fingerprint;
     }
     if (entry.kind === "stacktrace" && entry.exception) {
@@ -200,6 +216,7 @@ export class ServiceClusterer {
         this.byKey.get(key) ??
         this.open(key, entry, firstLine || type, [this.service, "stacktrace", type, ...frames], ["message"], undefined);
       this.record(acc, entry);
+      this.pairWithRequest(acc, entry);
       this.recordValue(acc, 0, firstLine);
       return acc.fingerprint;
     }
@@ -218,6 +235,7 @@ export class ServiceClusterer {
           undefined,
         );
       this.record(acc, entry);
+      this.pairWithRequest(acc, entry);
       for (let i = 0; i < params.length; i++) this.recordValue(acc, i, params[i]!);
       return acc.fingerprint;
     }
@@ -247,9 +265,19 @@ export class ServiceClusterer {
         match.clusterId,
       );
     this.record(acc, entry);
+    this.pairWithRequest(acc, entry);
     // The variable list follows the template; it can grow when the miner generalizes.
     for (let i = 0; i < match.params.length; i++) this.recordValue(acc, i, match.params[i]!);
     return acc.fingerprint;
+  }
+
+  /** An application line naming request paths: a candidate for the request log of its request. */
+  private pairWithRequest(acc: Accumulator, entry: NormalizedEntry): void {
+    // Until the service's first request log there is nothing to pair with (an app line logged
+    // just before it is missed: a request log's timestamp is the request's start).
+    if (this.requestsSeen === 0 || acc.overflow) return;
+    const paths = entry.requestPaths;
+    if (paths) this.joiner.app(acc, entry.instanceId, paths, entry.timestamp);
   }
 
   /** A new cluster for `key`, or the overflow cluster once maxClusters is reached. */
@@ -360,7 +388,7 @@ export class ServiceClusterer {
    * regroups as it learns) become one: the merged group takes the fingerprint of the cluster
    * the miner kept, which is the older one.
    */
-  private mergedAccumulators(): Accumulator[] {
+  private mergedAccumulators(into: Map<Accumulator, Accumulator>): Accumulator[] {
     this.templater.settle?.();
     const byResolved = new Map<string, Accumulator>();
     const out: Accumulator[] = [];
@@ -372,23 +400,27 @@ export class ServiceClusterer {
           const existing = byResolved.get(key);
           if (existing) {
             mergeAccumulator(existing, acc, this.options.maxSamples);
+            into.set(acc, existing);
             continue;
           }
           byResolved.set(key, acc);
         }
         out.push(acc);
+        into.set(acc, acc);
         continue;
       }
       const key = mergeKey(acc, resolved);
       const existing = byResolved.get(key);
       if (existing) {
         mergeAccumulator(existing, acc, this.options.maxSamples);
+        into.set(acc, existing);
         continue;
       }
       const parts = [...acc.fingerprintParts.slice(0, -1), resolved];
       const renamed: Accumulator = { ...acc, minerId: resolved, fingerprintParts: parts, fingerprint: buildFingerprint(parts) };
       byResolved.set(key, renamed);
       out.push(renamed);
+      into.set(acc, renamed);
     }
     return out;
   }
@@ -398,7 +430,7 @@ export class ServiceClusterer {
    * method and status, under the pattern route's fingerprint; the groups themselves are left as
    * they are (a copy takes the merge).
    */
-  private withRoutePatterns(accs: Accumulator[]): Accumulator[] {
+  private withRoutePatterns(accs: Accumulator[], into: Map<Accumulator, Accumulator>): Accumulator[] {
     const routes = this.routes;
     if (!routes) return accs;
     routes.learn();
@@ -416,6 +448,7 @@ export class ServiceClusterer {
       const existing = byKey.get(key);
       if (existing) {
         mergeAccumulator(existing, acc, this.options.maxSamples);
+        into.set(acc, existing);
         continue;
       }
       const renamed: Accumulator = {
@@ -428,8 +461,81 @@ export class ServiceClusterer {
       };
       byKey.set(key, renamed);
       out.push(renamed);
+      into.set(acc, renamed);
     }
     return out;
+  }
+
+  /**
+   * Request groups whose entries mostly paired with one application group's lines (the same
+   * requests, request-join.ts) are folded into it: its count takes theirs, its fingerprint and
+   * samples stay, and `joined` lists them (their fingerprints go to its mergedFrom). `finalOf`
+   * maps an accumulator the joiner saw to the group it is now part of.
+   */
+  private withRequestJoins(accs: Accumulator[], finalOf: (acc: Accumulator) => Accumulator): Accumulator[] {
+    const joins = this.joins;
+    if (this.joiner.pairs.size === 0 && !joins) return accs;
+    // This hour's evidence: pairs between the groups as they are now.
+    const rows = new Map<Accumulator, Map<Accumulator, number>>();
+    for (const [r, row] of this.joiner.pairs) {
+      const request = finalOf(r);
+      let into = rows.get(request);
+      if (!into) rows.set(request, (into = new Map()));
+      for (const [a, n] of row) {
+        const app = finalOf(a);
+        into.set(app, (into.get(app) ?? 0) + n);
+      }
+    }
+    const joinable = (a: Accumulator): boolean => a.kind !== "request" && !a.overflow;
+    const targets = new Map<Accumulator, Accumulator>();
+    for (const [request, row] of rows) {
+      if (request.kind !== "request" || request.overflow || !request.http) continue;
+      const app = joinTarget(request.count, row);
+      if (!app || !joinable(app)) continue;
+      targets.set(request, app);
+      joins?.learn(request.fingerprint, app.fingerprint);
+    }
+    // Earlier hours' joins, for request groups this hour's pairs do not decide.
+    const alone = new Map<string, Accumulator[]>();
+    if (joins) {
+      const appByFingerprint = new Map<string, Accumulator>();
+      for (const a of accs) if (joinable(a)) appByFingerprint.set(a.fingerprint, a);
+      for (const a of accs)
+        if (joinable(a)) for (const fp of this.mergedFrom(a)) if (!appByFingerprint.has(fp)) appByFingerprint.set(fp, a);
+      for (const a of accs) {
+        if (a.kind !== "request" || a.overflow || !a.http || targets.has(a)) continue;
+        const fp = joins.get(a.fingerprint);
+        if (fp === undefined) continue;
+        const app = appByFingerprint.get(fp);
+        if (app) targets.set(a, app);
+        else alone.set(fp, [...(alone.get(fp) ?? []), a]);
+      }
+    }
+    if (targets.size === 0 && alone.size === 0) return accs;
+    const copies = new Map<Accumulator, Accumulator>();
+    const absorbed = new Set<Accumulator>();
+    for (const [request, app] of targets) {
+      let target = copies.get(app);
+      if (!target) copies.set(app, (target = copyAccumulator(app)));
+      const fingerprints = [request.fingerprint, ...this.mergedFrom(request)];
+      mergeAccumulator(target, request, this.options.maxSamples, { samples: false, variables: false });
+      (target.joined ??= []).push({ ...request.http!, fingerprints, count: request.count });
+      absorbed.add(request);
+    }
+    // Joined earlier, and this hour without their app lines: reported under the app group's
+    // fingerprint, so that they comment on its issue instead of opening their own.
+    for (const [fp, requests] of alone) {
+      const first = requests[0]!;
+      const target: Accumulator = { ...copyAccumulator(first), fingerprint: fp, ownFingerprints: [] };
+      for (const r of requests) {
+        if (r !== first) mergeAccumulator(target, r, this.options.maxSamples);
+        target.ownFingerprints!.push(r.fingerprint, ...this.mergedFrom(r));
+        absorbed.add(r);
+      }
+      copies.set(first, target);
+      absorbed.delete(first);
+    }
+    return accs.filter((a) => !absorbed.has(a)).map((a) => copies.get(a) ?? a);
   }
 
   /**
@@ -438,7 +544,16 @@ export class ServiceClusterer {
    * issues opened under them are the same problem. At most MAX_MERGED_FROM.
    */
   private mergedFrom(acc: Accumulator): string[] {
-    if (acc.routeMembers) return routeMergedFrom(acc);
+    const out = acc.routeMembers ? routeMergedFrom(acc) : this.aliasFingerprints(acc);
+    const add = (fp: string): void => {
+      if (out.length < MAX_MERGED_FROM && fp !== acc.fingerprint && !out.includes(fp)) out.push(fp);
+    };
+    for (const fp of acc.ownFingerprints ?? []) add(fp);
+    for (const j of acc.joined ?? []) for (const fp of j.fingerprints) add(fp);
+    return out;
+  }
+
+  private aliasFingerprints(acc: Accumulator): string[] {
     if (!acc.minerId || !this.templater.aliasesOf) return [];
     const aliases = this.templater.aliasesOf(acc.minerId);
     const out: string[] = [];
@@ -458,7 +573,14 @@ export class ServiceClusterer {
   clusters(minLevel = 0): Cluster[] {
     const minutes = Math.max(1, (this.options.window.end - this.options.window.start) / 60_000);
     const out: Cluster[] = [];
-    for (const merged of this.withRoutePatterns(this.mergedAccumulators())) {
+    const mined = new Map<Accumulator, Accumulator>();
+    const routed = new Map<Accumulator, Accumulator>();
+    const grouped = this.withRoutePatterns(this.mergedAccumulators(mined), routed);
+    const finalOf = (acc: Accumulator): Accumulator => {
+      const m = mined.get(acc) ?? acc;
+      return routed.get(m) ?? m;
+    };
+    for (const merged of this.withRequestJoins(grouped, finalOf)) {
       const acc = minLevel > 0 ? thinned(merged, minLevel) : merged;
       if (acc.count === 0) continue;
       const template = acc.minerId ? (this.templater.templateOf(acc.minerId) ?? acc.template) : acc.template;
@@ -497,6 +619,9 @@ export class ServiceClusterer {
         ...(acc.kept[0] === undefined ? {} : { example: firstLineOf(acc.kept[0].message) }),
         ...(acc.shape === undefined ? {} : { shape: acc.shape }),
         ...(acc.errorGroups === undefined ? {} : { errorGroups: errorGroupsOf(acc.errorGroups, this.options.maxTopValues) }),
+        ...(acc.joined === undefined
+          ? {}
+          : { joinedRequests: acc.joined.map(({ method, route, status, count }) => ({ method, route, status, count })) }),
         ...(acc.overflow ? { overflow: true as const } : {}),
       });
     }
@@ -606,7 +731,12 @@ function copyAccumulator(acc: Accumulator): Accumulator {
 }
 
 /** Folds b into a: counts add up, extremes widen, samples keep the earliest and the latest. */
-function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): void {
+function mergeAccumulator(
+  a: Accumulator,
+  b: Accumulator,
+  maxSamples: number,
+  keep: { samples: boolean; variables: boolean } = { samples: true, variables: true },
+): void {
   a.count += b.count;
   a.severity = maxSeverity(a.severity, b.severity);
   for (const [sev, n] of Object.entries(b.severities) as [Severity, number][]) a.severities[sev] = (a.severities[sev] ?? 0) + n;
@@ -618,11 +748,12 @@ function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): v
   if (b.errorGroups)
     for (const [v, n] of b.errorGroups.counts)
       for (let i = 0; i < n; i++) (a.errorGroups ??= new BoundedCounter(b.errorGroups.counts.size + 1)).add(v);
-  b.variables.forEach((v, i) => {
-    const target = a.variables[i];
-    if (!target) a.variables[i] = v;
-    else for (const [value, n] of v.values.counts) for (let k = 0; k < n; k++) target.values.add(value);
-  });
+  if (keep.variables)
+    b.variables.forEach((v, i) => {
+      const target = a.variables[i];
+      if (!target) a.variables[i] = v;
+      else for (const [value, n] of v.values.counts) for (let k = 0; k < n; k++) target.values.add(value);
+    });
   for (let i = 0; i < a.timeline.length; i++) a.timeline[i]! += b.timeline[i] ?? 0;
   if (b.levels) {
     const levels = (a.levels ??= []);
@@ -634,6 +765,7 @@ function mergeAccumulator(a: Accumulator, b: Accumulator, maxSamples: number): v
       for (let i = 0; i < into.timeline.length; i++) into.timeline[i]! += at.timeline[i] ?? 0;
     });
   }
+  if (!keep.samples) return;
   const kept = [...a.kept, ...b.kept].sort((x, y) => x.timestamp - y.timestamp);
   a.kept = kept.length <= maxSamples ? kept : [kept[0]!, ...kept.slice(kept.length - (maxSamples - 1))];
 }

@@ -18,6 +18,7 @@ export function estimateClusters(clusters: readonly Cluster[], fraction: number)
       count: estimateCount(c.count, fraction),
       severities,
       timeline: c.timeline.map((n) => estimateCount(n, fraction)),
+      ...(c.joinedRequests ? { joinedRequests: c.joinedRequests.map((j) => ({ ...j, count: estimateCount(j.count, fraction) })) } : {}),
       ratePerMinute: Math.round((c.ratePerMinute / fraction) * 100) / 100,
       estimate: { fraction, sampled: c.count, low, high },
     };

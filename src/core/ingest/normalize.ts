@@ -33,6 +33,7 @@ import { isCommonLogEntry, type LogEntry, logEntrySchema } from "./entry-schema"
 import { entrySeverity } from "./entry-severity";
 import { findSource } from "./entry-source";
 import { buildHttp } from "./http-request";
+import { requestPaths } from "./request-path";
 import { describeContent, firstLine, GENERIC_TYPES, redactedException } from "./message";
 import { buildSample, skippedSample } from "./sample";
 import { sanitizeText } from "./sanitize";
@@ -155,6 +156,9 @@ class LazySampleEntry implements NormalizedEntry {
   readonly #entry: LogEntry;
   readonly #redact: Redactor;
   #sample: unknown = NOT_BUILT;
+  #paths: readonly string[] | undefined | typeof NOT_BUILT = NOT_BUILT;
+  /** The payload's own message, unredacted, for requestPaths (never leaves the process). */
+  rawMessage = "";
 
   constructor(entry: LogEntry, redact: Redactor) {
     this.#entry = entry;
@@ -164,6 +168,14 @@ class LazySampleEntry implements NormalizedEntry {
   get sample(): unknown {
     if (this.#sample === NOT_BUILT) this.#sample = buildSample(this.#entry, this.#redact);
     return this.#sample;
+  }
+
+  get requestPaths(): readonly string[] | undefined {
+    if (this.#paths === NOT_BUILT) {
+      const e = this.#entry;
+      this.#paths = this.kind === "request" ? undefined : requestPaths([e.httpRequest?.requestUrl, e.jsonPayload], this.rawMessage);
+    }
+    return this.#paths;
   }
 }
 
@@ -218,6 +230,7 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   const severity = kind === "stacktrace" && declared === "DEFAULT" ? "ERROR" : declared;
   const normalized = new LazySampleEntry(entry, redact);
   normalized.message = message;
+  normalized.rawMessage = content.message ?? "";
   normalized.key = entryKey(entry, message);
   normalized.keyHash = hash52(normalized.key);
   normalized.timestamp = timestamp;

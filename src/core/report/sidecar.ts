@@ -41,6 +41,7 @@ const sidecarCluster = z.object({
   example: z.string().optional(),
   shape: z.string().optional(),
   errorGroups: z.array(z.object({ id: z.string(), project: z.string().optional(), count, url: z.string() })).optional(),
+  joinedRequests: z.array(z.object({ method: z.string(), route: z.string(), status: z.number().int(), count })).optional(),
   revisions: z.array(z.object({ value: z.string(), count })),
   instances: count,
   topVariables: z.array(z.object({ name: z.string(), top: z.array(z.object({ value: z.string(), count })), distinct: count })),
@@ -263,6 +264,9 @@ export function buildSidecar(model: WorklogModel): WorklogSidecar {
         ...(c.shape !== undefined ? { shape: c.shape } : {}),
         ...(c.errorGroups && c.errorGroups.length > 0
           ? { errorGroups: c.errorGroups.map((g) => ({ ...g, url: errorReportingUrl(g) })) }
+          : {}),
+        ...(c.joinedRequests && c.joinedRequests.length > 0
+          ? { joinedRequests: c.joinedRequests.map((j) => ({ method: j.method, route: j.route, status: j.status, count: j.count })) }
           : {}),
         revisions: c.revisions.map((r) => ({ value: r.value, count: r.count })),
         instances: c.instances,

@@ -408,6 +408,8 @@ function renderCluster(m: WorklogModel, c: PrioritizedCluster, n: number): strin
     );
   const groups = (c.errorGroups ?? []).map((g) => `${link(g.id, errorReportingUrl(g))} (${num(g.count)})`);
   if (groups.length > 0) facts.push(`**Error Reporting:** ${groups.join(", ")}`);
+  const requests = (c.joinedRequests ?? []).map((j) => `${codeSpan(`${j.method} ${j.route}`)} → ${statusText(j.status)} (${num(j.count)})`);
+  if (requests.length > 0) facts.push(`**Request Logs:** ${requests.join(", ")}, of the same requests, counted here`);
   const explorer = m.logsExplorerUrls?.[c.fingerprint];
   if (explorer) facts.push(`**Logs Explorer:** ${link("open these entries", explorer)}`);
   out.push(facts.map((f) => `- ${f}`).join("\n"));
