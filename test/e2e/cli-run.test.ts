@@ -202,6 +202,48 @@ describe("log-gardener run", () => {
     expect(third).toEqual([{ route: "/embed/{*}/checkout/", count: 2, fingerprint: second[0]!.fingerprint }]);
   });
 
+  test("request logs joined to the app's lines in one hour stay under the app's fingerprint the next, through the saved state", async () => {
+    const resource = { type: "cloud_run_revision", labels: { service_name: "driver-gateway" } };
+    const labels = { instanceId: `00${"cd".repeat(47)}` };
+    const request = (hour: number, i: number) => ({
+      insertId: `q${hour}-${i}`,
+      timestamp: `2025-09-15T0${hour}:1${i}:00Z`,
+      severity: "ERROR",
+      logName: "projects/p/logs/run.googleapis.com%2Frequests",
+      resource,
+      labels,
+      httpRequest: { requestMethod: "GET", requestUrl: `https://driver.example/v1/routes/${i}/stops`, status: 500, latency: "2s" },
+    });
+    const app = (hour: number, i: number) => ({
+      insertId: `a${hour}-${i}`,
+      timestamp: `2025-09-15T0${hour}:1${i}:01Z`,
+      severity: "ERROR",
+      logName: "projects/p/logs/run.googleapis.com%2Fstdout",
+      resource,
+      labels,
+      jsonPayload: { message: "stop list failed: pool timeout", req: { url: `/v1/routes/${i}/stops` } },
+    });
+    const hour = async (h: number, entries: unknown[]) => {
+      const input = path.join(dir, `joins-${h}.json`);
+      await writeFile(input, JSON.stringify(entries));
+      const r = await runCli(["run", "--input", input, "--window", "1h", "--window-end", `2025-09-15T0${h + 1}:00:00Z`, "--out", dir]);
+      expect(r.code).toBe(0);
+      const parsed = parseSidecar(JSON.parse(await readFile(path.join(dir, `driver-gateway/2025/09/15/0${h}00Z.json`), "utf8")));
+      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+      return parsed.sidecar.clusters.map((c) => ({ fingerprint: c.fingerprint, count: c.count, joined: c.joinedRequests?.length ?? 0 }));
+    };
+    const first = await hour(
+      1,
+      [0, 1, 2].flatMap((i) => [request(1, i), app(1, i)]),
+    );
+    expect(first).toEqual([{ fingerprint: expect.any(String) as string, count: 6, joined: 1 }]);
+    const state = JSON.parse(await readFile(path.join(dir, "_state/driver-gateway/miner.json"), "utf8")) as { joins: [string, string][] };
+    expect(state.joins.map(([, app]) => app)).toEqual([first[0]!.fingerprint]);
+    // the next hour has only the request logs: one cluster, the same fingerprint, so the same issue
+    const second = await hour(2, [request(2, 3), request(2, 4)]);
+    expect(second).toEqual([{ fingerprint: first[0]!.fingerprint, count: 2, joined: 0 }]);
+  });
+
   test("bad configuration exits 2 and names each bad field", async () => {
     const r = await runCli(["run", "--out", dir, "--window", "forever"], { LOG_GARDENER_MIN_SEVERITY: "LOUD" });
     expect(r.code).toBe(2);
