@@ -83,20 +83,30 @@ function bounded<V>(map: Map<string, V>, k: string, v: V): void {
 }
 
 /**
+ * Share of a request cluster's pairs that must be with that one application cluster: one
+ * endpoint answering 422 for two causes (two app messages) is two problems, and its request logs
+ * cannot be split between them, so they join neither.
+ */
+export const MIN_DOMINANT_SHARE = 0.75;
+
+/**
  * The application cluster a request cluster of `count` entries joins, given how many of them
- * paired with each: the one most paired with, when that is at least MIN_PAIRS and
- * MIN_PAIRED_SHARE of the entries; otherwise none.
+ * paired with each: the one most paired with, when that is at least MIN_PAIRS, MIN_PAIRED_SHARE
+ * of the entries and MIN_DOMINANT_SHARE of the pairs; otherwise none.
  */
 export function joinTarget<A>(count: number, paired: ReadonlyMap<A, number>): A | undefined {
   let best: A | undefined;
   let most = 0;
+  let total = 0;
   for (const [a, n] of paired) {
+    total += n;
     if (n > most) {
       best = a;
       most = n;
     }
   }
-  return best !== undefined && most >= MIN_PAIRS && most >= MIN_PAIRED_SHARE * count ? best : undefined;
+  const enough = most >= MIN_PAIRS && most >= MIN_PAIRED_SHARE * count && most >= MIN_DOMINANT_SHARE * total;
+  return best !== undefined && enough ? best : undefined;
 }
 
 /** Learned joins kept per service. */

@@ -89,6 +89,12 @@ describe("RequestJoiner", () => {
         ]),
       ),
     ).toBe("A");
+    // one endpoint's requests split between two app messages: two causes, the request logs join neither
+    const split = new Map([
+      ["A", 4],
+      ["B", 3],
+    ]);
+    expect(joinTarget(10, split)).toBeUndefined();
     expect(joinTarget(10, new Map([["A", 2]]))).toBeUndefined(); // a fifth of the requests
     expect(joinTarget(1, new Map([["A", 1]]))).toBeUndefined(); // one pair is no evidence
     expect(joinTarget(4, new Map<string, number>())).toBeUndefined();
