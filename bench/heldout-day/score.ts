@@ -25,7 +25,7 @@
  *
  * Flags: --cli PATH (the build to measure; default this checkout's dist/src/cli.js),
  * --keep DIR (write the day and the store there and keep them), --seed N, --github-stand-in,
- * --day first|second|third|fourth|fifth|sixth|seventh|eighth (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
+ * --day first|second|third|fourth|fifth|sixth|seventh|eighth|ninth (which held-out day: day.ts, 2026-11-30, the default; second-day.ts,
  * 2026-11-29, written later by someone who had not read the miner; third-day.ts, 2026-11-28,
  * written by someone who had read neither the clustering code nor the other two days' problems;
  * fourth-day.ts, 2026-11-27, written the same way without the other three days' problems; or
@@ -33,8 +33,9 @@
  * most common logging setups of each stack; sixth-day.ts, 2026-11-25, and seventh-day.ts,
  * 2026-11-24, written the same way without the other days' problems, for stacks the others lack:
  * lograge, Rust's tracing, Laravel's Monolog and pino; structlog, .NET's JSON console, zap and
- * Elixir's logger_json; or eighth-day.ts, 2026-11-23, the same way: Ktor with logback, winston,
- * logrus, a Celery worker).
+ * Elixir's logger_json; eighth-day.ts, 2026-11-23, the same way: Ktor with logback, winston,
+ * logrus, a Celery worker; or ninth-day.ts, 2026-11-22, the same way: Quarkus, Flask with
+ * python-json-logger, zerolog, bunyan).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -49,6 +50,7 @@ import * as fifthDay from "./fifth-day";
 import * as sixthDay from "./sixth-day";
 import * as seventhDay from "./seventh-day";
 import * as eighthDay from "./eighth-day";
+import * as ninthDay from "./ninth-day";
 import { startGitHubStandIn, type GitHubStandIn } from "../../test/peers/github-stand-in";
 
 interface ClusterView {
@@ -68,7 +70,7 @@ function flag(argv: readonly string[], name: string): string | undefined {
 const HOUR = 3_600_000;
 const pad = (n: number): string => String(n).padStart(2, "0");
 
-/** What the scorer needs of a held-out day module (day.ts, second-day.ts, … eighth-day.ts). */
+/** What the scorer needs of a held-out day module (day.ts, second-day.ts, … ninth-day.ts). */
 interface HeldOutDay {
   readonly DAY: string;
   readonly DAY_START: number;
@@ -109,6 +111,7 @@ const DAYS: Readonly<Record<string, HeldOutDay>> = {
   sixth: heldOut(sixthDay),
   seventh: heldOut(seventhDay),
   eighth: heldOut(eighthDay),
+  ninth: heldOut(ninthDay),
 };
 
 function readClusters(held: HeldOutDay, store: string, service: string, hour: number): ClusterView[] | undefined {
