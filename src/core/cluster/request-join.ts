@@ -18,6 +18,7 @@
  */
 
 import { z } from "zod";
+import { schemaProblem } from "../schema-problem";
 
 export const JOIN_LEAD_MS = 2_000;
 export const JOIN_SLACK_MS = 5_000;
@@ -132,9 +133,7 @@ export class LearnedJoins {
     if (json === undefined) return { joins: new LearnedJoins() };
     const parsed = joinStateSchema.safeParse(json);
     if (parsed.success) return { joins: new LearnedJoins(parsed.data) };
-    const first = parsed.error.issues[0];
-    const where = first && first.path.length > 0 ? ` at joins.${first.path.join(".")}` : "";
-    return { joins: new LearnedJoins(), warning: `invalid join state${where}: ${first?.message ?? "unreadable"}` };
+    return { joins: new LearnedJoins(), warning: schemaProblem(parsed.error, "join state", "joins") };
   }
 
   toState(): JoinState {

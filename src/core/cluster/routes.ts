@@ -25,6 +25,7 @@
  * Pure: no I/O, no clock.
  */
 import { z } from "zod";
+import { schemaProblem } from "../schema-problem";
 
 /** Distinct plain values at one position that make it a parameter. */
 export const MIN_VALUES = 3;
@@ -97,9 +98,7 @@ export class RouteGeneraliser {
     if (json === undefined) return { routes: new RouteGeneraliser() };
     const parsed = routeStateSchema.safeParse(json);
     if (parsed.success) return { routes: new RouteGeneraliser(parsed.data) };
-    const first = parsed.error.issues[0];
-    const where = first && first.path.length > 0 ? ` at routes.${first.path.join(".")}` : "";
-    return { routes: new RouteGeneraliser(), warning: `invalid route state${where}: ${first?.message ?? "unreadable"}` };
+    return { routes: new RouteGeneraliser(), warning: schemaProblem(parsed.error, "route state", "routes") };
   }
 
   toState(): RouteState {

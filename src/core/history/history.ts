@@ -15,6 +15,7 @@
  * as it is (an older job must not overwrite what a newer one wrote).
  */
 import { z } from "zod";
+import { schemaProblem } from "../schema-problem";
 import type { Cluster, TimeWindow } from "../types";
 import { escalationLimit, type EscalationRule } from "./escalation";
 
@@ -110,9 +111,7 @@ export function parseProblemHistory(json: unknown): HistoryParse {
   if (json === undefined) return { ok: false, reason: "invalid", problem: "not JSON" };
   const parsed = problemHistorySchema.safeParse(json);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first && first.path.length > 0 ? ` at ${first.path.join(".")}` : "";
-    return { ok: false, reason: "invalid", problem: `invalid history${where}: ${first?.message ?? "unreadable"}` };
+    return { ok: false, reason: "invalid", problem: schemaProblem(parsed.error, "history") };
   }
   return { ok: true, history: parsed.data };
 }

@@ -9,6 +9,7 @@
  * messages masked by the next, so a masking change also calls for a version bump.
  */
 import { z } from "zod";
+import { schemaProblem } from "../../schema-problem";
 
 export const MINER_STATE_VERSION = 1;
 
@@ -49,9 +50,7 @@ export function parseMinerState(json: unknown): { state: MinerState } | { proble
   }
   const parsed = minerStateSchema.safeParse(json);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first && first.path.length > 0 ? ` at ${first.path.join(".")}` : "";
-    return { problem: `invalid state${where}: ${first?.message ?? "unreadable"}` };
+    return { problem: schemaProblem(parsed.error, "state") };
   }
   return { state: parsed.data };
 }
