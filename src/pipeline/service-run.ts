@@ -72,20 +72,17 @@ export async function startServiceRun(
       // Routes and joins have their own schemas: a miner state of another version still keeps
       // them, and a broken field costs only what it holds.
       const fields = typeof json === "object" && json !== null ? (json as { routes?: unknown; joins?: unknown }) : {};
+      const unusable = (what: string, warning: string | undefined, consequence: string): void => {
+        if (!warning) return;
+        notes.push(`${what} could not be used (${warning}); ${consequence}.`);
+        log.warn({ service, warning }, `${what.toLowerCase()} state unusable; learning again`);
+      };
       const learned = RouteGeneraliser.fromState(fields.routes);
       routes = learned.routes;
-      if (learned.warning) {
-        notes.push(
-          `Route patterns could not be used (${learned.warning}); they are learned again, so some request fingerprints may be new.`,
-        );
-        log.warn({ service, warning: learned.warning }, "route state unusable; learning route patterns again");
-      }
+      unusable("Route patterns", learned.warning, "they are learned again, so some request fingerprints may be new");
       const paired = LearnedJoins.fromState(fields.joins);
       joins = paired.joins;
-      if (paired.warning) {
-        notes.push(`Request log joins could not be used (${paired.warning}); they are learned again from this hour's pairs.`);
-        log.warn({ service, warning: paired.warning }, "join state unusable; learning request joins again");
-      }
+      unusable("Request log joins", paired.warning, "they are learned again from this hour's pairs");
     }
   } catch (err) {
     notes.push(`Template miner state could not be read (${(err as Error).message}); templates were recomputed.`);

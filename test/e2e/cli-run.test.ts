@@ -244,6 +244,29 @@ describe("log-gardener run", () => {
     expect(second).toEqual([{ fingerprint: first[0]!.fingerprint, count: 2, joined: 0 }]);
   });
 
+  test("a broken routes or joins field in the saved state costs only that field, with a note in the worklog", async () => {
+    const entry = {
+      insertId: "e1",
+      timestamp: "2025-09-15T01:01:00Z",
+      severity: "ERROR",
+      resource: { type: "cloud_run_revision", labels: { service_name: "api" } },
+      jsonPayload: { message: "payment provider timed out" },
+    };
+    const input = path.join(dir, "one.json");
+    await writeFile(input, JSON.stringify([entry]));
+    const run = () => runCli(["run", "--input", input, "--window-end", "2025-09-15T02:00:00Z", "--out", dir]);
+    expect((await run()).code).toBe(0);
+    const statePath = path.join(dir, "_state/api/miner.json");
+    const state = JSON.parse(await readFile(statePath, "utf8")) as Record<string, unknown>;
+    await writeFile(statePath, JSON.stringify({ ...state, routes: { seen: "nope" }, joins: [["one"]] }));
+    expect((await run()).code).toBe(0);
+    const md = await readFile(path.join(dir, "api/2025/09/15/0100Z.md"), "utf8");
+    expect(md).toContain("Route patterns could not be used (invalid route state at routes.seen:");
+    expect(md).toContain("Request log joins could not be used (invalid join state at joins.0");
+    // the miner's own state was kept: no note about it
+    expect(md).not.toContain("Template miner state could not be");
+  });
+
   test("bad configuration exits 2 and names each bad field", async () => {
     const r = await runCli(["run", "--out", dir, "--window", "forever"], { LOG_GARDENER_MIN_SEVERITY: "LOUD" });
     expect(r.code).toBe(2);
