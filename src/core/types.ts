@@ -51,8 +51,9 @@ export interface NormalizedEntry {
   readonly errorGroup?: ErrorGroupRef;
   readonly sample: unknown;
   /**
-   * For an application line: the request paths its payload or message names (at most 4), to pair
-   * it with the request log of the same request (core/cluster/request-join.ts). Memory only.
+   * For a request log, its own path; for an application line, the request paths its payload or
+   * message names (at most 4): to pair the two for one request (core/cluster/request-join.ts).
+   * Read from the entry as it came, not redacted; memory only.
    */
   readonly requestPaths?: readonly string[];
 }

@@ -18,7 +18,6 @@ import { buildFingerprint } from "./fingerprint";
 import type { RouteGeneraliser } from "./routes";
 import { RequestJoiner, joinTarget, type LearnedJoins } from "./request-join";
 import { handlerMethod } from "../ingest/http-request";
-import { pathOf } from "../ingest/request-path";
 import { maxSeverity, type Severity } from "../severity";
 import type { Cluster, NormalizedEntry, TimeWindow, VariableValues } from "../types";
 
@@ -132,7 +131,8 @@ export class ServiceClusterer {
   private withoutRevision = 0;
   /** Pairs request logs with the app's lines about the same requests (request-join.ts). */
   private readonly joiner = new RequestJoiner<Accumulator>();
-  private requestsSeen = 0;
+  /** Whether a request log was added yet: app lines before it have nothing to pair with. */
+  private sawRequest = false;
 
   constructor(
     readonly service: string,
@@ -194,8 +194,8 @@ export class ServiceClusterer {
       this.record(acc, entry);
       this.recordValue(acc, 0, entry.http.url);
       if (!acc.overflow) {
-        this.requestsSeen++;
-        const path = pathOf(entry.http.url);
+        this.sawRequest = true;
+        const path = entry.requestPaths?.[0];
         if (path !== undefined) this.joiner.request(acc, entry.instanceId, path, entry.timestamp, entry.http.latencyMs);
       }
       return acc.fingerprint;
@@ -275,7 +275,7 @@ export class ServiceClusterer {
   private pairWithRequest(acc: Accumulator, entry: NormalizedEntry): void {
     // Until the service's first request log there is nothing to pair with (an app line logged
     // just before it is missed: a request log's timestamp is the request's start).
-    if (this.requestsSeen === 0 || acc.overflow) return;
+    if (!this.sawRequest || acc.overflow) return;
     const paths = entry.requestPaths;
     if (paths) this.joiner.app(acc, entry.instanceId, paths, entry.timestamp);
   }

@@ -33,7 +33,7 @@ import { isCommonLogEntry, type LogEntry, logEntrySchema } from "./entry-schema"
 import { entrySeverity } from "./entry-severity";
 import { findSource } from "./entry-source";
 import { buildHttp } from "./http-request";
-import { requestPaths } from "./request-path";
+import { pathOf, requestPaths } from "./request-path";
 import { describeContent, firstLine, GENERIC_TYPES, redactedException } from "./message";
 import { buildSample, skippedSample } from "./sample";
 import { sanitizeText } from "./sanitize";
@@ -158,11 +158,12 @@ class LazySampleEntry implements NormalizedEntry {
   #sample: unknown = NOT_BUILT;
   #paths: readonly string[] | undefined | typeof NOT_BUILT = NOT_BUILT;
   /** The payload's own message, unredacted, for requestPaths (never leaves the process). */
-  rawMessage = "";
+  readonly #rawMessage: string;
 
-  constructor(entry: LogEntry, redact: Redactor) {
+  constructor(entry: LogEntry, redact: Redactor, rawMessage: string) {
     this.#entry = entry;
     this.#redact = redact;
+    this.#rawMessage = rawMessage;
   }
 
   get sample(): unknown {
@@ -173,7 +174,12 @@ class LazySampleEntry implements NormalizedEntry {
   get requestPaths(): readonly string[] | undefined {
     if (this.#paths === NOT_BUILT) {
       const e = this.#entry;
-      this.#paths = this.kind === "request" ? undefined : requestPaths([e.httpRequest?.requestUrl, e.jsonPayload], this.rawMessage);
+      // Both sides from the entry as it came, so that redaction cannot make one request two paths.
+      if (this.kind !== "request") this.#paths = requestPaths([e.httpRequest?.requestUrl, e.jsonPayload], this.#rawMessage);
+      else {
+        const own = e.httpRequest?.requestUrl === undefined ? undefined : pathOf(e.httpRequest.requestUrl);
+        this.#paths = own === undefined ? undefined : [own];
+      }
     }
     return this.#paths;
   }
@@ -228,9 +234,8 @@ function build(entry: LogEntry, timestamp: number, options: NormalizeOptions, ra
   // error all the same (and is what LOG_GARDENER_INCLUDE_STDERR reads them for).
   const declared = entrySeverity(entry);
   const severity = kind === "stacktrace" && declared === "DEFAULT" ? "ERROR" : declared;
-  const normalized = new LazySampleEntry(entry, redact);
+  const normalized = new LazySampleEntry(entry, redact, content.message ?? "");
   normalized.message = message;
-  normalized.rawMessage = content.message ?? "";
   normalized.key = entryKey(entry, message);
   normalized.keyHash = hash52(normalized.key);
   normalized.timestamp = timestamp;

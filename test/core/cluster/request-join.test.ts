@@ -136,6 +136,7 @@ describe("ServiceClusterer joining request logs", () => {
       message: `POST ${url} 503`,
       sample: { insertId: `r${i}` },
       http: { method: "POST", url, route: maskRoute(url), status: 503, latencyMs: 30_000 },
+      requestPaths: [`/v1/fleets/${fleet}/pings`],
     };
   };
   const app = (i: number, fleet: string | undefined, at: number): NormalizedEntry => ({
@@ -226,6 +227,37 @@ describe("ServiceClusterer joining request logs", () => {
     expect(third.clusters()).toMatchObject([
       { fingerprint: appFingerprint, kind: "request", count: 2, mergedFrom: [requestFingerprint("a1")] },
     ]);
+  });
+});
+
+describe("NormalizedEntry.requestPaths", () => {
+  test("a request log's path and an app line's are read from the entries as they came: redaction does not tell them apart", () => {
+    const redact = buildRedactor();
+    const resource = { type: "cloud_run_revision", labels: { service_name: "api" } };
+    const normalize = (raw: unknown): NormalizedEntry => {
+      const r = normalizeEntry(raw, { maxMessageBytes: 64 * 1024, redact });
+      if (!r.ok) throw new Error(r.skipped.detail);
+      return r.entry;
+    };
+    const url = "https://api.example/v1/users/ada.lovelace@example.com/invoices?page=2";
+    const request = normalize({
+      insertId: "r",
+      timestamp: "2026-11-25T10:00:00Z",
+      resource,
+      logName: "projects/p/logs/run.googleapis.com%2Frequests",
+      httpRequest: { requestMethod: "GET", requestUrl: url, status: 500 },
+    });
+    const app = normalize({
+      insertId: "a",
+      timestamp: "2026-11-25T10:00:01Z",
+      severity: "ERROR",
+      resource,
+      jsonPayload: { message: "invoice list failed", req: { url: "/v1/users/ada.lovelace@example.com/invoices?page=2" } },
+    });
+    // the redacted URL no longer holds the address, the join key does (and stays in memory)
+    expect(request.http?.url).not.toContain("ada.lovelace@example.com");
+    expect(request.requestPaths).toEqual(["/v1/users/ada.lovelace@example.com/invoices"]);
+    expect(app.requestPaths).toEqual(request.requestPaths);
   });
 });
 
