@@ -508,7 +508,11 @@ export class ServiceClusterer {
         if (fp === undefined) continue;
         const app = appByFingerprint.get(fp);
         if (app) targets.set(a, app);
-        else alone.set(fp, [...(alone.get(fp) ?? []), a]);
+        else {
+          const list = alone.get(fp);
+          if (list) list.push(a);
+          else alone.set(fp, [a]);
+        }
       }
     }
     if (targets.size === 0 && alone.size === 0) return accs;
