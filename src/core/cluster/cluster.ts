@@ -572,7 +572,9 @@ export class ServiceClusterer {
   /**
    * The clusters so far, templates as the miner knows them now. With `minLevel` > 0, only the
    * entries added at that hash level or above are counted, and a cluster left with none is not
-   * returned.
+   * returned. Reading out is where route patterns are learned and this hour's request log joins
+   * recorded (in the RouteGeneraliser and LearnedJoins given), as the miner regroups in settle():
+   * the state saved after the run holds them.
    */
   clusters(minLevel = 0): Cluster[] {
     const minutes = Math.max(1, (this.options.window.end - this.options.window.start) / 60_000);
